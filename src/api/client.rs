@@ -1,0 +1,148 @@
+//! The HTTP client (gloo-net): submit and query, with time limits. The key goes only into the
+//! `Authorization` header of requests to the chosen endpoint.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_net::http::Request;
+use gloo_timers::callback::Timeout;
+use web_sys::AbortController;
+
+use super::error::ApiError;
+use super::wire::{decode_reply, Decoded, QueryRequest, SubmitRequest};
+use crate::domain::form::VideoRequest;
+
+/// A submit can take tens of seconds; it is never retried, so wait long (PROTOCOL.md §5).
+pub const SUBMIT_TIMEOUT_S: u32 = 120;
+/// A query is cheap and retried by the poller.
+pub const QUERY_TIMEOUT_S: u32 = 30;
+
+/// Where and how to call: endpoint URL, key, and whether to send `X-DashScope-Async`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Connection {
+    /// The endpoint URL (or same-origin path).
+    pub endpoint: String,
+    /// The bare API key.
+    pub key: String,
+    /// Send `X-DashScope-Async: enable` on submit.
+    pub async_header: bool,
+}
+
+impl std::fmt::Debug for Connection {
+    // Never print the key, even in debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("endpoint", &self.endpoint)
+            .field("async_header", &self.async_header)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A created task.
+pub type Submitted = Decoded;
+
+/// Creates a task. Billed: callers must never retry this automatically.
+pub async fn submit(conn: &Connection, request: &VideoRequest) -> Result<Submitted, ApiError> {
+    let body = serde_json::to_string(&SubmitRequest::from(request))
+        .map_err(|e| ApiError::BadEnvelope { detail: e.to_string() })?;
+    post(conn, body, conn.async_header, SUBMIT_TIMEOUT_S).await
+}
+
+/// Asks for a task's status.
+pub async fn query(conn: &Connection, task_id: &str) -> Result<Decoded, ApiError> {
+    let body = serde_json::to_string(&QueryRequest::new(task_id))
+        .map_err(|e| ApiError::BadEnvelope { detail: e.to_string() })?;
+    post(conn, body, false, QUERY_TIMEOUT_S).await
+}
+
+async fn post(conn: &Connection, body: String, async_header: bool, timeout_s: u32) -> Result<Decoded, ApiError> {
+    let result = post_unredacted(conn, body, async_header, timeout_s).await;
+    result.map_err(|e| e.redact(&conn.key))
+}
+
+async fn post_unredacted(
+    conn: &Connection,
+    body: String,
+    async_header: bool,
+    timeout_s: u32,
+) -> Result<Decoded, ApiError> {
+    let controller = AbortController::new().map_err(|_| ApiError::Network("AbortController unavailable".into()))?;
+    let timed_out = Rc::new(Cell::new(false));
+    let _timer = {
+        let controller = controller.clone();
+        let timed_out = timed_out.clone();
+        Timeout::new(timeout_s * 1_000, move || {
+            timed_out.set(true);
+            controller.abort();
+        })
+    };
+    let mut builder = Request::post(&conn.endpoint)
+        .header("Content-Type", "application/json")
+        .header("Authorization", &conn.key)
+        .abort_signal(Some(&controller.signal()));
+    if async_header {
+        builder = builder.header("X-DashScope-Async", "enable");
+    }
+    let request = builder
+        .body(body)
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let fail = |e: gloo_net::Error| {
+        if timed_out.get() {
+            ApiError::Timeout(timeout_s)
+        } else {
+            ApiError::Network(e.to_string())
+        }
+    };
+    let response = request.send().await.map_err(fail)?;
+    let status = response.status();
+    let retry_after = response.headers().get("retry-after");
+    let text = response.text().await.map_err(fail)?;
+    decode_reply(status, &text, retry_after.as_deref())
+}
+
+/// Saves a video as a file: fetches it (works only if the storage server allows cross-origin
+/// reads), then clicks a temporary `download` link. Returns an error when the browser cannot
+/// fetch it, so the caller can fall back to opening the link.
+pub async fn download_video(url: &str, file_name: &str) -> Result<(), ApiError> {
+    use wasm_bindgen::JsCast;
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(ApiError::Http {
+            status: response.status(),
+            message: None,
+            code: None,
+            request_id: None,
+            retry_after_s: None,
+        });
+    }
+    let raw: web_sys::Response = response.into();
+    let promise = raw
+        .blob()
+        .map_err(|_| ApiError::Network("could not read the video".into()))?;
+    let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|_| ApiError::Network("could not read the video".into()))?
+        .unchecked_into();
+    let object_url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| ApiError::Network("could not save the video".into()))?;
+    let saved = (|| {
+        let document = web_sys::window()?.document()?;
+        let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+        a.set_href(&object_url);
+        a.set_download(file_name);
+        document.body()?.append_child(&a).ok()?;
+        a.click();
+        a.remove();
+        Some(())
+    })();
+    // Give the download a moment to start before releasing the blob.
+    let to_revoke = object_url.clone();
+    Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&to_revoke);
+    })
+    .forget();
+    saved.ok_or_else(|| ApiError::Network("could not save the video".into()))
+}

@@ -1,0 +1,422 @@
+//! Wire types, field for field as DMXAPI sends and receives them (PROTOCOL.md §2–4), and the
+//! decoding of a reply: HTTP status → relay error, envelope → inner JSON string → task.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{request_id_in, ApiError};
+use crate::domain::form::VideoRequest;
+use crate::domain::task::{TaskSnapshot, TaskStatus};
+
+/// The model that creates tasks.
+pub const SUBMIT_MODEL: &str = "wan2.6-t2v";
+/// The pseudo-model that queries tasks.
+pub const QUERY_MODEL: &str = "wan2.6-get";
+
+/// Submit body: `{model, input, parameters}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubmitRequest {
+    /// Always [`SUBMIT_MODEL`].
+    pub model: String,
+    /// Texts and audio.
+    pub input: SubmitInput,
+    /// Generation parameters.
+    pub parameters: SubmitParameters,
+}
+
+/// `input` of a submit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubmitInput {
+    /// Prompt.
+    pub prompt: String,
+    /// Optional audio URL; omitted when empty.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub audio_url: Option<String>,
+    /// Optional negative prompt; omitted when empty.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub negative_prompt: Option<String>,
+}
+
+/// `parameters` of a submit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubmitParameters {
+    /// `W*H`.
+    pub size: String,
+    /// Prompt extend.
+    pub prompt_extend: bool,
+    /// Seconds.
+    pub duration: u8,
+    /// `single` or `multi`.
+    pub shot_type: String,
+    /// Watermark.
+    pub watermark: bool,
+    /// Seed; omitted for random.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub seed: Option<u32>,
+}
+
+impl From<&VideoRequest> for SubmitRequest {
+    fn from(r: &VideoRequest) -> Self {
+        SubmitRequest {
+            model: SUBMIT_MODEL.into(),
+            input: SubmitInput {
+                prompt: r.prompt.clone(),
+                audio_url: r.audio_url.clone(),
+                negative_prompt: r.negative_prompt.clone(),
+            },
+            parameters: SubmitParameters {
+                size: r.size.wire(),
+                prompt_extend: r.prompt_extend,
+                duration: r.duration,
+                shot_type: r.shot_type.wire().into(),
+                watermark: r.watermark,
+                seed: r.seed,
+            },
+        }
+    }
+}
+
+/// Query body: `{"model":"wan2.6-get","input":"<task id>"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueryRequest {
+    /// Always [`QUERY_MODEL`].
+    pub model: String,
+    /// The task id.
+    pub input: String,
+}
+
+impl QueryRequest {
+    /// A query for one task.
+    pub fn new(task_id: &str) -> Self {
+        Self {
+            model: QUERY_MODEL.into(),
+            input: task_id.into(),
+        }
+    }
+}
+
+/// The OpenAI-Responses-shaped envelope of both calls.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Envelope {
+    /// The relay's request id.
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// Output items; the first `output_text` carries the inner JSON string.
+    #[serde(default)]
+    pub output: Vec<OutputItem>,
+    /// Token counts (undocumented meaning; kept raw).
+    #[serde(default)]
+    pub usage: Option<serde_json::Value>,
+    /// Some relays put an error object in a 200 reply.
+    #[serde(default)]
+    pub error: Option<RelayError>,
+}
+
+/// One `output` item.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct OutputItem {
+    /// Usually `message`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// Content parts.
+    #[serde(default)]
+    pub content: Vec<ContentItem>,
+}
+
+/// One content part.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ContentItem {
+    /// Usually `output_text`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// The inner JSON string.
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+/// The object inside `text`: a task, or an upstream error.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct TaskInner {
+    /// Task id.
+    #[serde(default)]
+    pub task_id: Option<String>,
+    /// Status string.
+    #[serde(default)]
+    pub task_status: Option<String>,
+    /// China time text.
+    #[serde(default)]
+    pub submit_time: Option<String>,
+    /// China time text.
+    #[serde(default)]
+    pub scheduled_time: Option<String>,
+    /// China time text.
+    #[serde(default)]
+    pub end_time: Option<String>,
+    /// The prompt as submitted.
+    #[serde(default)]
+    pub orig_prompt: Option<String>,
+    /// Signed MP4 URL.
+    #[serde(default)]
+    pub video_url: Option<String>,
+    /// Error code.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Error message.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// Relay error body `{"error":{"message","type","code"}}`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct RelayErrorBody {
+    /// The error.
+    pub error: RelayError,
+}
+
+/// The relay's error object.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct RelayError {
+    /// Human text, often ending in `(request id: …)`.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// e.g. `new_api_error`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// A string, number or null.
+    #[serde(default)]
+    pub code: Option<serde_json::Value>,
+}
+
+impl RelayError {
+    fn code_text(&self) -> Option<String> {
+        match &self.code {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// A decoded successful reply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    /// The task id the reply names.
+    pub task_id: String,
+    /// What the reply says about the task.
+    pub snapshot: TaskSnapshot,
+    /// The relay's request id.
+    pub request_id: Option<String>,
+}
+
+impl From<TaskInner> for TaskSnapshot {
+    fn from(t: TaskInner) -> Self {
+        TaskSnapshot {
+            status: TaskStatus::parse(t.task_status.as_deref().unwrap_or("")),
+            submit_time: t.submit_time,
+            scheduled_time: t.scheduled_time,
+            end_time: t.end_time,
+            video_url: t.video_url,
+            code: t.code,
+            message: t.message,
+        }
+    }
+}
+
+/// Longest piece of an undecodable body kept for the user to see.
+const SNIPPET: usize = 300;
+
+fn snippet(body: &str) -> String {
+    let mut s: String = body.chars().take(SNIPPET).collect();
+    if body.chars().count() > SNIPPET {
+        s.push('…');
+    }
+    s
+}
+
+/// Decodes a reply from its HTTP status, body and `Retry-After` header.
+pub fn decode_reply(status: u16, body: &str, retry_after: Option<&str>) -> Result<Decoded, ApiError> {
+    let retry_after_s = retry_after.and_then(|v| v.trim().parse::<u64>().ok());
+    if !(200..300).contains(&status) {
+        return Err(match serde_json::from_str::<RelayErrorBody>(body) {
+            Ok(RelayErrorBody { error }) => ApiError::Http {
+                status,
+                request_id: error.message.as_deref().and_then(request_id_in),
+                code: error.code_text(),
+                message: error.message,
+                retry_after_s,
+            },
+            Err(_) => ApiError::Http {
+                status,
+                message: (!body.trim().is_empty() && !body.trim_start().starts_with('<'))
+                    .then(|| snippet(body.trim())),
+                code: None,
+                request_id: None,
+                retry_after_s,
+            },
+        });
+    }
+    let envelope: Envelope = serde_json::from_str(body).map_err(|e| ApiError::BadEnvelope {
+        detail: format!("{e}; body starts: {}", snippet(body.trim())),
+    })?;
+    if let Some(error) = envelope.error {
+        return Err(ApiError::Http {
+            status,
+            request_id: envelope
+                .request_id
+                .clone()
+                .or_else(|| error.message.as_deref().and_then(request_id_in)),
+            code: error.code_text(),
+            message: error.message,
+            retry_after_s,
+        });
+    }
+    let request_id = envelope.request_id;
+    let contents = || envelope.output.iter().flat_map(|o| o.content.iter());
+    let text = contents()
+        .find(|c| c.kind.as_deref() == Some("output_text") && c.text.is_some())
+        .or_else(|| contents().find(|c| c.text.is_some()))
+        .and_then(|c| c.text.clone())
+        .ok_or_else(|| ApiError::BadEnvelope {
+            detail: "the reply has no output text".into(),
+        })?;
+    let inner: TaskInner = serde_json::from_str(&text).map_err(|_| ApiError::BadInner {
+        text: snippet(&text),
+        request_id: request_id.clone(),
+    })?;
+    match (inner.task_id.clone(), inner.task_status.is_some()) {
+        (Some(task_id), true) if !task_id.is_empty() => Ok(Decoded {
+            task_id,
+            snapshot: inner.into(),
+            request_id,
+        }),
+        _ => Err(ApiError::Upstream {
+            code: inner.code,
+            message: inner.message.or_else(|| Some(snippet(&text))),
+            request_id,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::form::{FormState, ShotType, Size};
+
+    fn fixture(name: &str) -> String {
+        let path = format!("{}/../shared/api/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn submit_fixture_decodes_to_pending() {
+        let d = decode_reply(200, &fixture("submit-response.json"), None).unwrap();
+        assert_eq!(d.task_id, "3a7d8355-ef78-48cd-863c-6cdb9707ba91");
+        assert_eq!(d.snapshot.status, TaskStatus::Pending);
+        assert_eq!(d.request_id.as_deref(), Some("9af01318-023e-4205-9093-806f523fbe32"));
+    }
+
+    #[test]
+    fn query_fixture_decodes_with_unescaped_ampersands() {
+        let d = decode_reply(200, &fixture("query-succeeded-response.json"), None).unwrap();
+        assert_eq!(d.snapshot.status, TaskStatus::Succeeded);
+        let url = d.snapshot.video_url.as_deref().unwrap();
+        assert!(url.contains("?Expires=1770874935&OSSAccessKeyId=LTAI5tPxpiCM2hjmWrFXrym1&Signature=eFkjP45eqYZDbRPLcwYQJNp%2FF8s%3D"), "{url}");
+        assert!(!url.contains("\\u0026"));
+        assert_eq!(d.snapshot.end_time.as_deref(), Some("2026-02-11 13:42:25.332"));
+        assert_eq!(d.snapshot.scheduled_time.as_deref(), Some("2026-02-11 13:37:27.332"));
+        assert_eq!(d.snapshot.submit_time.as_deref(), Some("2026-02-11 13:37:18.020"));
+        assert!(d.snapshot.safe_video_url().is_some());
+    }
+
+    #[test]
+    fn fixture_form_serialises_to_the_seed_request() {
+        let want: serde_json::Value = serde_json::from_str(&fixture("submit-request.json")).unwrap();
+        let form = FormState {
+            prompt: want["input"]["prompt"].as_str().unwrap().into(),
+            audio_url: want["input"]["audio_url"].as_str().unwrap().into(),
+            negative_prompt: String::new(),
+            size: Size::S1920x1080,
+            duration: "10".into(),
+            shot_type: ShotType::Multi,
+            prompt_extend: true,
+            watermark: false,
+            seed: "666".into(),
+        };
+        let got = serde_json::to_value(SubmitRequest::from(&form.validate().unwrap())).unwrap();
+        let mut want_without_empty = want.clone();
+        want_without_empty["input"].as_object_mut().unwrap().remove("negative_prompt");
+        assert_eq!(got, want_without_empty);
+        // The fixture itself (with its empty negative prompt) is a valid SubmitRequest too.
+        let parsed: SubmitRequest = serde_json::from_value(want).unwrap();
+        assert_eq!(parsed.input.negative_prompt.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn query_request_matches_the_fixture() {
+        let want: serde_json::Value = serde_json::from_str(&fixture("query-request.json")).unwrap();
+        let got = serde_json::to_value(QueryRequest::new("3a7d8355-ef78-48cd-863c-6cdb9707ba91")).unwrap();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn random_seed_is_omitted() {
+        let r = FormState { prompt: "x".into(), ..FormState::default() }.validate().unwrap();
+        let v = serde_json::to_value(SubmitRequest::from(&r)).unwrap();
+        assert!(v["parameters"].get("seed").is_none());
+        assert!(v["input"].get("negative_prompt").is_none());
+        assert!(v["input"].get("audio_url").is_none());
+    }
+
+    #[test]
+    fn relay_errors_become_http_errors_with_request_id() {
+        let body = r#"{"error":{"message":"invalid token (request id: 2026021113371801)","type":"new_api_error","code":"invalid_api_key"}}"#;
+        let e = decode_reply(401, body, None).unwrap_err();
+        assert_eq!(
+            e,
+            ApiError::Http {
+                status: 401,
+                message: Some("invalid token (request id: 2026021113371801)".into()),
+                code: Some("invalid_api_key".into()),
+                request_id: Some("2026021113371801".into()),
+                retry_after_s: None,
+            }
+        );
+        let e = decode_reply(429, r#"{"error":{"message":"slow down","type":"x","code":null}}"#, Some("7")).unwrap_err();
+        assert!(matches!(e, ApiError::Http { status: 429, retry_after_s: Some(7), code: None, .. }));
+    }
+
+    #[test]
+    fn html_error_pages_become_http_errors_without_message() {
+        let e = decode_reply(502, "<html><body>Bad Gateway</body></html>", None).unwrap_err();
+        assert!(matches!(e, ApiError::Http { status: 502, message: None, .. }));
+        let e = decode_reply(500, "upstream exploded", None).unwrap_err();
+        assert!(matches!(e, ApiError::Http { status: 500, message: Some(ref m), .. } if m == "upstream exploded"));
+    }
+
+    #[test]
+    fn undecodable_envelopes_and_texts() {
+        assert!(matches!(decode_reply(200, "<html>", None), Err(ApiError::BadEnvelope { .. })));
+        assert!(matches!(decode_reply(200, r#"{"output":[]}"#, None), Err(ApiError::BadEnvelope { .. })));
+        let plain = r#"{"request_id":"r1","output":[{"type":"message","content":[{"type":"output_text","text":"upstream said no"}]}]}"#;
+        assert_eq!(
+            decode_reply(200, plain, None).unwrap_err(),
+            ApiError::BadInner { text: "upstream said no".into(), request_id: Some("r1".into()) }
+        );
+        let upstream = r#"{"output":[{"type":"message","content":[{"type":"output_text","text":"{\"code\":\"InvalidApiKey\",\"message\":\"bad key\"}"}]}]}"#;
+        assert_eq!(
+            decode_reply(200, upstream, None).unwrap_err(),
+            ApiError::Upstream { code: Some("InvalidApiKey".into()), message: Some("bad key".into()), request_id: None }
+        );
+        let in_200 = r#"{"error":{"message":"quota (request id: abc)","type":"x","code":403}}"#;
+        assert!(matches!(decode_reply(200, in_200, None), Err(ApiError::Http { code: Some(ref c), request_id: Some(ref r), .. }) if c == "403" && r == "abc"));
+    }
+
+    #[test]
+    fn falls_back_to_first_text_item_and_keeps_unknown_statuses() {
+        let body = r#"{"output":[{"type":"message","content":[{"type":"refusal"},{"type":"text","text":"{\"task_id\":\"t\",\"task_status\":\"WEIRD\"}"}]}]}"#;
+        let d = decode_reply(200, body, None).unwrap();
+        assert_eq!(d.snapshot.status, TaskStatus::Other("WEIRD".into()));
+        let failed = r#"{"output":[{"content":[{"type":"output_text","text":"{\"task_id\":\"t\",\"task_status\":\"FAILED\",\"code\":\"DataInspectionFailed\",\"message\":\"m\"}"}]}]}"#;
+        let d = decode_reply(200, failed, None).unwrap();
+        assert_eq!(d.snapshot.code.as_deref(), Some("DataInspectionFailed"));
+    }
+}

@@ -1,0 +1,52 @@
+//! An explained problem: cause and next step in both languages, the server's own words as
+//! plain text, and a copyable request id.
+
+use leptos::prelude::*;
+
+use super::msg::Msg;
+use crate::domain::message::Explanation;
+use crate::state::browser::copy_text;
+
+/// Shows an [`Explanation`] as an alert.
+#[component]
+pub fn ErrorBox(
+    /// What went wrong.
+    explanation: Explanation,
+) -> impl IntoView {
+    let Explanation {
+        text,
+        request_id,
+        detail,
+        ..
+    } = explanation;
+    let (copied, set_copied) = signal(false);
+    view! {
+        <div class="error" role="alert">
+            <p>
+                <Msg text=text />
+            </p>
+            {detail.map(|d| view! { <p class="detail"><code>{d}</code></p> })}
+            {request_id
+                .map(|id| {
+                    let shown = id.clone();
+                    view! {
+                        <p class="request-id">
+                            "Request id / 请求 ID: "
+                            <code>{shown}</code>
+                            " "
+                            <button
+                                type="button"
+                                class="small"
+                                on:click=move |_| {
+                                    copy_text(&id);
+                                    set_copied.set(true);
+                                }
+                            >
+                                {move || if copied.get() { "Copied" } else { "Copy request id" }}
+                            </button>
+                        </p>
+                    }
+                })}
+        </div>
+    }
+}

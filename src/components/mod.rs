@@ -1,0 +1,11 @@
+//! Page components, one per file. They are thin: they read domain types from the app state and
+//! render them; the logic lives in `domain/`.
+
+pub mod error_box;
+pub mod msg;
+pub mod settings_panel;
+pub mod task_card;
+pub mod task_form;
+pub mod task_list;
+pub mod video_result;
+pub mod welcome;

@@ -1,0 +1,207 @@
+//! Settings: the API key (masked, show/hide, forget), the endpoint (DMXAPI sites or a custom
+//! URL) and the `X-DashScope-Async` switch.
+
+use leptos::prelude::*;
+
+use super::msg::Msg;
+use crate::domain::message::Bilingual;
+use crate::domain::settings::{
+    fingerprint, key_shape_warning, normalise_key, CUSTOM, DEMO_ENDPOINT, PRESETS,
+};
+use crate::state::use_app_state;
+
+/// The settings section.
+#[component]
+pub fn SettingsPanel() -> impl IntoView {
+    let state = use_app_state();
+    view! {
+        <section class="panel settings" aria-labelledby="settings-h">
+            <h2 id="settings-h">"Settings"</h2>
+            {if state.demo {
+                view! {
+                    <div class="demo-banner" role="note">
+                        <p>
+                            <Msg text=Bilingual::new(
+                                format!("Demo mode: this page talks to the local simulator at {DEMO_ENDPOINT} with a throwaway key. Your saved key and endpoint are not used or changed."),
+                                format!("演示模式：本页使用临时密钥连接本地模拟器 {DEMO_ENDPOINT}，不会使用或修改你保存的密钥和接口地址。"),
+                            ) />
+                        </p>
+                        <a href="./">"Leave demo mode / 退出演示"</a>
+                    </div>
+                }
+                    .into_any()
+            } else {
+                view! { <KeyField /> <EndpointField /> }.into_any()
+            }}
+            <AsyncSwitch />
+        </section>
+    }
+}
+
+/// The API key field with show/hide and forget.
+#[component]
+fn KeyField() -> impl IntoView {
+    let state = use_app_state();
+    let (shown, set_shown) = signal(false);
+    let (note, set_note) = signal(None::<Bilingual>);
+    let warning = Memo::new(move |_| state.key.with(|k| key_shape_warning(k)));
+    view! {
+        <div class="field">
+            <label for="api-key">"API key"</label>
+            <div class="row">
+                <input
+                    id="api-key"
+                    name="api-key"
+                    type=move || if shown.get() { "text" } else { "password" }
+                    autocomplete="off"
+                    spellcheck="false"
+                    autocapitalize="off"
+                    placeholder="sk-…"
+                    aria-describedby="api-key-hint"
+                    prop:value=move || state.key.get()
+                    on:input=move |ev| {
+                        let n = normalise_key(&event_target_value(&ev));
+                        set_note.set(n.note);
+                        state.set_key.set(n.key);
+                    }
+                />
+                <button
+                    type="button"
+                    aria-pressed=move || shown.get().to_string()
+                    aria-controls="api-key"
+                    on:click=move |_| set_shown.update(|s| *s = !*s)
+                >
+                    {move || if shown.get() { "Hide key" } else { "Show key" }}
+                </button>
+                <button
+                    type="button"
+                    on:click=move |_| {
+                        state.forget_key.run(());
+                        set_note.set(None);
+                        set_shown.set(false);
+                    }
+                >
+                    "Forget key"
+                </button>
+            </div>
+            <p id="api-key-hint" class="hint">
+                {move || {
+                    let key = state.key.get();
+                    if key.is_empty() {
+                        view! {
+                            <Msg text=Bilingual::new(
+                                "Stored only in this browser's local storage; sent only to the endpoint below.",
+                                "仅保存在此浏览器的本地存储中，只发送到下方的接口地址。",
+                            ) />
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <Msg text=Bilingual::new(
+                                format!("Saved on this device: {}", fingerprint(&key)),
+                                format!("已保存在本设备：{}", fingerprint(&key)),
+                            ) />
+                        }
+                            .into_any()
+                    }
+                }}
+            </p>
+            {move || note.get().map(|n| view! { <p class="hint note" role="status"><Msg text=n /></p> })}
+            {move || warning.get().map(|w| view! { <p class="hint warn"><Msg text=w /></p> })}
+        </div>
+    }
+}
+
+/// Endpoint choice: the three DMXAPI sites or a custom URL.
+#[component]
+fn EndpointField() -> impl IntoView {
+    let state = use_app_state();
+    let choice = Memo::new(move |_| state.settings.with(|s| s.endpoint_choice.clone()));
+    let is_custom = move || choice.get() == CUSTOM;
+    let endpoint_error = Memo::new(move |_| state.settings.with(|s| s.endpoint().err()));
+    view! {
+        <div class="field">
+            <label for="endpoint">"API endpoint"</label>
+            <select
+                id="endpoint"
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    state.set_settings.update(|s| s.endpoint_choice = v);
+                }
+            >
+                {PRESETS
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <option value=p.url selected=move || choice.get() == p.url>
+                                {p.label}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+                <option value=CUSTOM selected=is_custom>
+                    "Custom URL"
+                </option>
+            </select>
+            <p class="hint">
+                <Msg text=Bilingual::new(
+                    "A key works only on the DMXAPI site that issued it.",
+                    "密钥只能在签发它的 DMXAPI 站点使用。",
+                ) />
+            </p>
+        </div>
+        <Show when=is_custom>
+            <div class="field">
+                <label for="custom-endpoint">"Custom endpoint URL"</label>
+                <input
+                    id="custom-endpoint"
+                    type="url"
+                    inputmode="url"
+                    spellcheck="false"
+                    placeholder="https://…/v1/responses"
+                    aria-invalid=move || endpoint_error.get().is_some().to_string()
+                    aria-describedby="custom-endpoint-error"
+                    prop:value=move || state.settings.with(|s| s.custom_endpoint.clone())
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        state.set_settings.update(|s| s.custom_endpoint = v);
+                    }
+                />
+                <div id="custom-endpoint-error">
+                    {move || {
+                        endpoint_error
+                            .get()
+                            .map(|e| view! { <p class="field-error" role="alert"><Msg text=e /></p> })
+                    }}
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+/// The `X-DashScope-Async` switch.
+#[component]
+fn AsyncSwitch() -> impl IntoView {
+    let state = use_app_state();
+    view! {
+        <div class="field check">
+            <input
+                id="async-header"
+                type="checkbox"
+                role="switch"
+                prop:checked=move || state.settings.with(|s| s.async_header)
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    state.set_settings.update(|s| s.async_header = on);
+                }
+            />
+            <label for="async-header">"Send X-DashScope-Async header"</label>
+            <p class="hint">
+                <Msg text=Bilingual::new(
+                    "The seed example sends X-DashScope-Async: enable; newer DMXAPI docs omit it. Turn off if your relay rejects it.",
+                    "官方示例会发送 X-DashScope-Async: enable，较新的 DMXAPI 文档已省略。如转发服务拒绝该请求头，请关闭。",
+                ) />
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,149 @@
+//! One task: id, status, elapsed time, queue and run times, and its result or problem.
+
+use leptos::prelude::*;
+
+use super::error_box::ErrorBox;
+use super::msg::Msg;
+use super::video_result::VideoResult;
+use crate::domain::message::Bilingual;
+use crate::domain::task::TaskStatus;
+use crate::domain::time::{clock, parse_china_time, span};
+use crate::state::browser::local_time;
+use crate::state::{poller, use_app_state};
+
+/// A task card, following the ledger entry with this id.
+#[component]
+pub fn TaskCard(
+    /// The task id.
+    id: String,
+) -> impl IntoView {
+    let state = use_app_state();
+    let record = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            state
+                .ledger
+                .tasks()
+                .with(|t| t.iter().find(|r| r.id == id).cloned())
+        })
+    };
+    let status = Memo::new(move |_| record.with(|r| r.as_ref().map(|r| r.snapshot.status.clone())));
+    let elapsed = move || {
+        record.with(|r| {
+            let r = r.as_ref()?;
+            let s = &r.snapshot;
+            let server = |t: &Option<String>| t.as_deref().and_then(parse_china_time);
+            let ms = if s.status.is_terminal() {
+                match (server(&s.submit_time), server(&s.end_time)) {
+                    (Some(a), Some(b)) => b - a,
+                    _ => return None,
+                }
+            } else {
+                state.now.get() - r.submitted_at_ms
+            };
+            Some(clock(ms))
+        })
+    };
+    let phases = move || {
+        record.with(|r| {
+            let s = &r.as_ref()?.snapshot;
+            let t = |x: &Option<String>| x.as_deref().and_then(parse_china_time);
+            let (submit, scheduled, end) = (t(&s.submit_time), t(&s.scheduled_time), t(&s.end_time));
+            let mut parts = Vec::new();
+            if let Some(a) = submit {
+                parts.push(Bilingual::new(format!("Accepted {}", local_time(a)), format!("受理于 {}", local_time(a))));
+            }
+            if let (Some(a), Some(b)) = (submit, scheduled) {
+                let q = span(b - a);
+                parts.push(Bilingual::new(format!("queued {}", q.en), format!("排队 {}", q.zh)));
+            }
+            if let (Some(b), Some(c)) = (scheduled, end) {
+                let run = span(c - b);
+                parts.push(Bilingual::new(format!("ran {}", run.en), format!("生成 {}", run.zh)));
+            }
+            (!parts.is_empty()).then(|| {
+                Bilingual::new(
+                    parts.iter().map(|p| p.en.as_str()).collect::<Vec<_>>().join(" · "),
+                    parts.iter().map(|p| p.zh.as_str()).collect::<Vec<_>>().join(" · "),
+                )
+            })
+        })
+    };
+    let check_again = {
+        let id = id.clone();
+        move |_| {
+            state.ledger.update(&id, |r| {
+                r.paused = false;
+                r.problem = None;
+            });
+            poller::start(state, id.clone());
+        }
+    };
+    let label = format!("Task {id}");
+    view! {
+        <article class="task" aria-label=label>
+            <dl class="facts">
+                <div>
+                    <dt>"Task ID"</dt>
+                    <dd><code>{id.clone()}</code></dd>
+                </div>
+                <div>
+                    <dt>"Status"</dt>
+                    <dd>
+                        <span
+                            role="status"
+                            class=move || format!("status status-{}", status.get().map(|s| status_class(&s)).unwrap_or("unknown"))
+                        >
+                            {move || status.get().map(|s| { let l = s.label(); format!("{} · {}", l.en, l.zh) })}
+                        </span>
+                    </dd>
+                </div>
+                <div>
+                    <dt>"Elapsed"</dt>
+                    <dd class="elapsed">{move || elapsed().unwrap_or_else(|| "—".into())}</dd>
+                </div>
+            </dl>
+            {move || phases().map(|p| view! { <p class="hint"><Msg text=p /></p> })}
+            {move || {
+                record
+                    .get()
+                    .map(|r| {
+                        let s = r.snapshot.clone();
+                        match &s.status {
+                            TaskStatus::Succeeded => match s.safe_video_url() {
+                                Some(url) => view! { <VideoResult url=url.to_string() task_id=r.id.clone() /> }.into_any(),
+                                None => view! {
+                                    <ErrorBox explanation=crate::domain::message::Explanation::plain(
+                                        "The task succeeded but the service sent no usable video link (only https links are shown). Query the task again later or generate again.",
+                                        "任务已完成，但服务未返回可用的视频链接（只显示 https 链接）。请稍后再查询或重新生成。",
+                                    ) />
+                                }.into_any(),
+                            },
+                            TaskStatus::Failed => view! { <ErrorBox explanation=s.failure() /> }.into_any(),
+                            other => other
+                                .explain()
+                                .map(|e| view! { <p class="explain"><Msg text=e /></p> })
+                                .into_any(),
+                        }
+                    })
+            }}
+            {move || record.get().and_then(|r| r.problem).map(|p| view! { <ErrorBox explanation=p /> })}
+            <Show when=move || record.with(|r| r.as_ref().is_some_and(|r| r.paused && !r.snapshot.status.is_terminal()))>
+                <button type="button" on:click=check_again.clone()>
+                    "Check again"
+                </button>
+            </Show>
+        </article>
+    }
+}
+
+fn status_class(s: &TaskStatus) -> &'static str {
+    match s {
+        TaskStatus::Pending => "pending",
+        TaskStatus::Running => "running",
+        TaskStatus::Succeeded => "succeeded",
+        TaskStatus::Failed => "failed",
+        TaskStatus::Canceled => "canceled",
+        TaskStatus::Unknown | TaskStatus::Other(_) => "unknown",
+    }
+}

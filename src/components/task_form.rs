@@ -1,0 +1,324 @@
+//! The wan2.6-t2v form: every field with a visible label, live character counters, errors next
+//! to their fields, and the Generate button.
+
+use leptos::prelude::*;
+
+use super::error_box::ErrorBox;
+use super::msg::Msg;
+use crate::domain::form::{
+    char_count, check_negative_prompt, check_prompt, Field, FieldErrors, FormState, ShotType, Size,
+    Tier, NEGATIVE_PROMPT_MAX, PROMPT_MAX, SEED_MAX,
+};
+use crate::domain::message::{Bilingual, Explanation};
+use crate::state::browser::random_seed;
+use crate::state::submit::submit_task;
+use crate::state::use_app_state;
+
+/// The form section.
+#[component]
+pub fn TaskForm() -> impl IntoView {
+    let state = use_app_state();
+    let form = state.form;
+    let set_form = state.set_form;
+    // Errors show after the first Generate, then follow every edit; over-long texts show live.
+    let (attempted, set_attempted) = signal(false);
+    let errors = Memo::new(move |_| {
+        if attempted.get() {
+            form.with(|f| f.validate().err().unwrap_or_default())
+        } else {
+            let mut live = Vec::new();
+            form.with(|f| {
+                if char_count(&f.prompt) > PROMPT_MAX {
+                    live.extend(check_prompt(&f.prompt).map(|e| (Field::Prompt, e)));
+                }
+                live.extend(check_negative_prompt(&f.negative_prompt).map(|e| (Field::NegativePrompt, e)));
+            });
+            FieldErrors(live)
+        }
+    });
+    let (connection_error, set_connection_error) = signal(None::<Explanation>);
+    let submit = Action::new_local(move |(conn, request): &(crate::api::Connection, crate::domain::form::VideoRequest)| {
+        submit_task(state, conn.clone(), request.clone())
+    });
+    let pending = submit.pending();
+    let submit_error = move || {
+        connection_error
+            .get()
+            .or_else(|| submit.value().get().and_then(Result::err))
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        set_attempted.set(true);
+        set_connection_error.set(None);
+        let Ok(request) = form.with_untracked(FormState::validate) else {
+            return;
+        };
+        match state.connection() {
+            Ok(conn) => {
+                submit.dispatch((conn, request));
+            }
+            Err(why) => set_connection_error.set(Some(Explanation::plain(why.en, why.zh))),
+        }
+    };
+
+    let update = move |f: fn(&mut FormState, String)| {
+        move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            set_form.update(|s| f(s, v));
+        }
+    };
+    let error_of = move |field: Field| move || errors.with(|e| e.get(field).cloned());
+    let invalid = move |field: Field| move || errors.with(|e| e.get(field).is_some()).to_string();
+
+    view! {
+        <section class="panel form" aria-labelledby="form-h">
+            <h2 id="form-h">"New video"</h2>
+            <form on:submit=on_submit novalidate>
+                <div class="field">
+                    <label for="prompt">"Prompt"</label>
+                    <textarea
+                        id="prompt"
+                        rows="6"
+                        aria-describedby="prompt-counter prompt-error"
+                        aria-invalid=invalid(Field::Prompt)
+                        prop:value=move || form.with(|f| f.prompt.clone())
+                        on:input=update(|s, v| s.prompt = v)
+                    ></textarea>
+                    <Counter id="prompt-counter" count=Signal::derive(move || form.with(|f| char_count(&f.prompt))) max=PROMPT_MAX />
+                    <FieldError id="prompt-error" error=Signal::derive(error_of(Field::Prompt)) />
+                </div>
+                <div class="field">
+                    <label for="negative-prompt">"Negative prompt"</label>
+                    <textarea
+                        id="negative-prompt"
+                        rows="2"
+                        placeholder="低分辨率、错误、最差质量… / low resolution, extra fingers…"
+                        aria-describedby="negative-counter negative-error"
+                        aria-invalid=invalid(Field::NegativePrompt)
+                        prop:value=move || form.with(|f| f.negative_prompt.clone())
+                        on:input=update(|s, v| s.negative_prompt = v)
+                    ></textarea>
+                    <Counter id="negative-counter" count=Signal::derive(move || form.with(|f| char_count(&f.negative_prompt))) max=NEGATIVE_PROMPT_MAX />
+                    <FieldError id="negative-error" error=Signal::derive(error_of(Field::NegativePrompt)) />
+                </div>
+                <div class="field">
+                    <label for="audio-url">"Audio URL"</label>
+                    <input
+                        id="audio-url"
+                        type="url"
+                        inputmode="url"
+                        spellcheck="false"
+                        placeholder="https://…/sound.mp3"
+                        aria-describedby="audio-hint audio-error"
+                        aria-invalid=invalid(Field::AudioUrl)
+                        prop:value=move || form.with(|f| f.audio_url.clone())
+                        on:input=update(|s, v| s.audio_url = v)
+                    />
+                    <p id="audio-hint" class="hint">
+                        <Msg text=Bilingual::new(
+                            "Optional. A public http(s) link to a wav or mp3, 3–30 s, at most 15 MB. Longer audio is cut; without audio the model makes its own sound.",
+                            "可选。公开的 http(s) 链接，wav 或 mp3，3–30 秒，不超过 15 MB。超出视频时长的部分会被截断；不填则由模型自动配音。",
+                        ) />
+                    </p>
+                    <FieldError id="audio-error" error=Signal::derive(error_of(Field::AudioUrl)) />
+                </div>
+                <div class="grid2">
+                    <div class="field">
+                        <label for="size">"Size"</label>
+                        <select
+                            id="size"
+                            on:change=move |ev| {
+                                if let Some(s) = Size::from_wire(&event_target_value(&ev)) {
+                                    set_form.update(|f| f.size = s);
+                                }
+                            }
+                        >
+                            {[Tier::P720, Tier::P1080]
+                                .into_iter()
+                                .map(|tier| {
+                                    view! {
+                                        <optgroup label=tier.label()>
+                                            {Size::ALL
+                                                .into_iter()
+                                                .filter(|s| s.tier() == tier)
+                                                .map(|s| {
+                                                    let (w, h) = s.dimensions();
+                                                    view! {
+                                                        <option
+                                                            value=s.wire()
+                                                            selected=move || form.with(|f| f.size == s)
+                                                        >
+                                                            {format!("{w}×{h} · {} {}", s.aspect(), s.orientation().en)}
+                                                        </option>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </optgroup>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="duration">"Duration"</label>
+                        <div class="row">
+                            <input
+                                id="duration"
+                                type="number"
+                                min="2"
+                                max="15"
+                                step="1"
+                                inputmode="numeric"
+                                aria-describedby="duration-hint duration-error"
+                                aria-invalid=invalid(Field::Duration)
+                                prop:value=move || form.with(|f| f.duration.clone())
+                                on:input=update(|s, v| s.duration = v)
+                            />
+                            <span id="duration-hint" class="unit">"seconds (2–15) / 秒"</span>
+                        </div>
+                        <FieldError id="duration-error" error=Signal::derive(error_of(Field::Duration)) />
+                    </div>
+                </div>
+                <div class="grid2">
+                    <div class="field">
+                        <label for="shot-type">"Shot type"</label>
+                        <select
+                            id="shot-type"
+                            aria-describedby="shot-hint shot-error"
+                            aria-invalid=invalid(Field::ShotType)
+                            on:change=move |ev| {
+                                if let Some(s) = ShotType::from_wire(&event_target_value(&ev)) {
+                                    set_form.update(|f| f.shot_type = s);
+                                }
+                            }
+                        >
+                            <option value="single" selected=move || form.with(|f| f.shot_type == ShotType::Single)>
+                                "Single shot"
+                            </option>
+                            <option value="multi" selected=move || form.with(|f| f.shot_type == ShotType::Multi)>
+                                "Multi-shot"
+                            </option>
+                        </select>
+                        <p id="shot-hint" class="hint">
+                            <Msg text=Bilingual::new(
+                                "Multi-shot takes effect only with Prompt extend on.",
+                                "多镜头仅在开启智能改写时生效。",
+                            ) />
+                        </p>
+                        <FieldError id="shot-error" error=Signal::derive(error_of(Field::ShotType)) />
+                    </div>
+                    <div class="field">
+                        <label for="seed">"Seed"</label>
+                        <div class="row">
+                            <input
+                                id="seed"
+                                type="text"
+                                inputmode="numeric"
+                                placeholder="random / 随机"
+                                aria-describedby="seed-hint seed-error"
+                                aria-invalid=invalid(Field::Seed)
+                                prop:value=move || form.with(|f| f.seed.clone())
+                                on:input=update(|s, v| s.seed = v)
+                            />
+                            <button
+                                type="button"
+                                on:click=move |_| set_form.update(|f| f.seed = random_seed(SEED_MAX).to_string())
+                            >
+                                "Random"
+                            </button>
+                        </div>
+                        <p id="seed-hint" class="hint">
+                            <Msg text=Bilingual::new(
+                                format!("Empty = random. 0–{SEED_MAX}; the same seed makes similar, not identical, videos."),
+                                format!("留空为随机。0–{SEED_MAX}；相同种子生成的视频相似但不保证完全一致。"),
+                            ) />
+                        </p>
+                        <FieldError id="seed-error" error=Signal::derive(error_of(Field::Seed)) />
+                    </div>
+                </div>
+                <div class="switches">
+                    <div class="field check">
+                        <input
+                            id="prompt-extend"
+                            type="checkbox"
+                            aria-describedby="extend-hint"
+                            prop:checked=move || form.with(|f| f.prompt_extend)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                set_form.update(|f| f.prompt_extend = on);
+                            }
+                        />
+                        <label for="prompt-extend">"Prompt extend"</label>
+                        <p id="extend-hint" class="hint">
+                            <Msg text=Bilingual::new(
+                                "An LLM rewrites the prompt for richer videos.",
+                                "智能改写：由大模型润色提示词。",
+                            ) />
+                        </p>
+                    </div>
+                    <div class="field check">
+                        <input
+                            id="watermark"
+                            type="checkbox"
+                            aria-describedby="watermark-hint"
+                            prop:checked=move || form.with(|f| f.watermark)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                set_form.update(|f| f.watermark = on);
+                            }
+                        />
+                        <label for="watermark">"Watermark"</label>
+                        <p id="watermark-hint" class="hint">
+                            <Msg text=Bilingual::new("Adds \"AI生成\" at the bottom right.", "在右下角添加“AI生成”水印。") />
+                        </p>
+                    </div>
+                </div>
+                <div class="submit-row">
+                    <button type="submit" class="primary" disabled=move || pending.get()>
+                        "Generate"
+                    </button>
+                    <span role="status" class="submit-status">
+                        {move || pending.get().then(|| view! { <Msg text=Bilingual::new("Submitting… (billed once; never re-sent)", "正在提交…（仅计费一次，不会自动重发）") /> })}
+                    </span>
+                </div>
+                {move || submit_error().map(|e| view! { <ErrorBox explanation=e /> })}
+            </form>
+        </section>
+    }
+}
+
+/// A live `n / max` character counter.
+#[component]
+fn Counter(
+    /// Element id (for aria-describedby).
+    id: &'static str,
+    /// Characters so far.
+    count: Signal<usize>,
+    /// The limit.
+    max: usize,
+) -> impl IntoView {
+    view! {
+        <p id=id data-testid=id class=move || { if count.get() > max { "counter over" } else { "counter" } }>
+            {move || format!("{} / {max}", count.get())}
+        </p>
+    }
+}
+
+/// A field's validation message, if any.
+#[component]
+fn FieldError(
+    /// Element id (for aria-describedby).
+    id: &'static str,
+    /// The message.
+    error: Signal<Option<Bilingual>>,
+) -> impl IntoView {
+    view! {
+        <div id=id>
+            {move || error.get().map(|e| view! { <p class="field-error" role="alert"><Msg text=e /></p> })}
+        </div>
+    }
+}

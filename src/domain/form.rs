@@ -1,0 +1,671 @@
+//! The wan2.6-t2v form: allowed values, the raw form state a user edits, and validation into a
+//! [`VideoRequest`] that is always safe to send (PROTOCOL.md §2).
+
+use serde::{Deserialize, Serialize};
+
+use super::message::Bilingual;
+
+/// Longest prompt, in Unicode scalar values.
+pub const PROMPT_MAX: usize = 1500;
+/// Longest negative prompt, in Unicode scalar values.
+pub const NEGATIVE_PROMPT_MAX: usize = 500;
+/// Shortest video, in seconds.
+pub const DURATION_MIN: u8 = 2;
+/// Longest video, in seconds.
+pub const DURATION_MAX: u8 = 15;
+/// Default video length, in seconds.
+pub const DURATION_DEFAULT: u8 = 5;
+/// Largest seed the service accepts (2³¹ − 1).
+pub const SEED_MAX: u32 = 2_147_483_647;
+
+/// Counts characters the way the service does: one per Unicode scalar value.
+pub fn char_count(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// Resolution tier of a size; it sets the list price per second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Tier {
+    /// 720P sizes.
+    P720,
+    /// 1080P sizes.
+    P1080,
+}
+
+impl Tier {
+    /// The tier's name as the vendor writes it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tier::P720 => "720P",
+            Tier::P1080 => "1080P",
+        }
+    }
+}
+
+/// One of the ten output sizes wan2.6-t2v accepts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Size {
+    /// 1280*720, 16:9.
+    #[serde(rename = "1280*720")]
+    S1280x720,
+    /// 720*1280, 9:16.
+    #[serde(rename = "720*1280")]
+    S720x1280,
+    /// 960*960, 1:1.
+    #[serde(rename = "960*960")]
+    S960x960,
+    /// 1088*832, 4:3.
+    #[serde(rename = "1088*832")]
+    S1088x832,
+    /// 832*1088, 3:4.
+    #[serde(rename = "832*1088")]
+    S832x1088,
+    /// 1920*1080, 16:9 (the default).
+    #[default]
+    #[serde(rename = "1920*1080")]
+    S1920x1080,
+    /// 1080*1920, 9:16.
+    #[serde(rename = "1080*1920")]
+    S1080x1920,
+    /// 1440*1440, 1:1.
+    #[serde(rename = "1440*1440")]
+    S1440x1440,
+    /// 1632*1248, 4:3.
+    #[serde(rename = "1632*1248")]
+    S1632x1248,
+    /// 1248*1632, 3:4.
+    #[serde(rename = "1248*1632")]
+    S1248x1632,
+}
+
+impl Size {
+    /// All sizes, 720P first, in the vendor's order.
+    pub const ALL: [Size; 10] = [
+        Size::S1280x720,
+        Size::S720x1280,
+        Size::S960x960,
+        Size::S1088x832,
+        Size::S832x1088,
+        Size::S1920x1080,
+        Size::S1080x1920,
+        Size::S1440x1440,
+        Size::S1632x1248,
+        Size::S1248x1632,
+    ];
+
+    /// Width and height in pixels.
+    pub fn dimensions(self) -> (u32, u32) {
+        match self {
+            Size::S1280x720 => (1280, 720),
+            Size::S720x1280 => (720, 1280),
+            Size::S960x960 => (960, 960),
+            Size::S1088x832 => (1088, 832),
+            Size::S832x1088 => (832, 1088),
+            Size::S1920x1080 => (1920, 1080),
+            Size::S1080x1920 => (1080, 1920),
+            Size::S1440x1440 => (1440, 1440),
+            Size::S1632x1248 => (1632, 1248),
+            Size::S1248x1632 => (1248, 1632),
+        }
+    }
+
+    /// The value sent on the wire, e.g. `1920*1080`.
+    pub fn wire(self) -> String {
+        let (w, h) = self.dimensions();
+        format!("{w}*{h}")
+    }
+
+    /// Parses a wire value such as `1920*1080`.
+    pub fn from_wire(value: &str) -> Option<Size> {
+        Size::ALL.into_iter().find(|s| s.wire() == value)
+    }
+
+    /// The resolution tier.
+    pub fn tier(self) -> Tier {
+        match self {
+            Size::S1280x720 | Size::S720x1280 | Size::S960x960 | Size::S1088x832 | Size::S832x1088 => {
+                Tier::P720
+            }
+            _ => Tier::P1080,
+        }
+    }
+
+    /// Aspect ratio as people say it, e.g. `16:9`.
+    pub fn aspect(self) -> &'static str {
+        // The vendor's names: 1088*832 is not exactly 4:3, but that is what it is called.
+        match self {
+            Size::S1280x720 | Size::S1920x1080 => "16:9",
+            Size::S720x1280 | Size::S1080x1920 => "9:16",
+            Size::S960x960 | Size::S1440x1440 => "1:1",
+            Size::S1088x832 | Size::S1632x1248 => "4:3",
+            Size::S832x1088 | Size::S1248x1632 => "3:4",
+        }
+    }
+
+    /// Orientation in words.
+    pub fn orientation(self) -> Bilingual {
+        let (w, h) = self.dimensions();
+        match w.cmp(&h) {
+            std::cmp::Ordering::Greater => Bilingual::new("landscape", "横屏"),
+            std::cmp::Ordering::Less => Bilingual::new("portrait", "竖屏"),
+            std::cmp::Ordering::Equal => Bilingual::new("square", "方形"),
+        }
+    }
+}
+
+/// Single- or multi-shot narrative.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShotType {
+    /// One continuous shot (the default).
+    #[default]
+    Single,
+    /// Several shots; only takes effect with prompt extend on.
+    Multi,
+}
+
+impl ShotType {
+    /// The value sent on the wire.
+    pub fn wire(self) -> &'static str {
+        match self {
+            ShotType::Single => "single",
+            ShotType::Multi => "multi",
+        }
+    }
+
+    /// Parses a wire value.
+    pub fn from_wire(value: &str) -> Option<ShotType> {
+        match value {
+            "single" => Some(ShotType::Single),
+            "multi" => Some(ShotType::Multi),
+            _ => None,
+        }
+    }
+}
+
+/// What the user typed, field by field, before validation. Saved as a draft, so every field is
+/// kept as entered (numbers as text) and nothing typed is lost to a failed parse.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FormState {
+    /// Prompt text.
+    pub prompt: String,
+    /// Negative prompt text.
+    pub negative_prompt: String,
+    /// Optional audio URL.
+    pub audio_url: String,
+    /// Output size.
+    pub size: Size,
+    /// Duration in seconds, as typed.
+    pub duration: String,
+    /// Shot type.
+    pub shot_type: ShotType,
+    /// Prompt extend switch.
+    pub prompt_extend: bool,
+    /// Watermark switch.
+    pub watermark: bool,
+    /// Seed as typed; empty means random.
+    pub seed: String,
+}
+
+impl Default for FormState {
+    fn default() -> Self {
+        Self {
+            prompt: String::new(),
+            negative_prompt: String::new(),
+            audio_url: String::new(),
+            size: Size::default(),
+            duration: DURATION_DEFAULT.to_string(),
+            shot_type: ShotType::Single,
+            prompt_extend: true,
+            watermark: false,
+            seed: String::new(),
+        }
+    }
+}
+
+/// A validated request: every value is within the service's limits and no combination is
+/// silently ineffective.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VideoRequest {
+    /// Prompt, non-blank, at most [`PROMPT_MAX`] characters.
+    pub prompt: String,
+    /// Negative prompt, omitted when empty.
+    pub negative_prompt: Option<String>,
+    /// Audio URL (http/https), omitted when empty.
+    pub audio_url: Option<String>,
+    /// Output size.
+    pub size: Size,
+    /// Seconds, 2–15.
+    pub duration: u8,
+    /// Shot type; `Multi` only with `prompt_extend`.
+    pub shot_type: ShotType,
+    /// Prompt extend.
+    pub prompt_extend: bool,
+    /// Watermark.
+    pub watermark: bool,
+    /// Seed, or `None` for random.
+    pub seed: Option<u32>,
+}
+
+impl VideoRequest {
+    /// Turns a request back into a form (for "re-run with these settings").
+    pub fn to_form(&self) -> FormState {
+        FormState {
+            prompt: self.prompt.clone(),
+            negative_prompt: self.negative_prompt.clone().unwrap_or_default(),
+            audio_url: self.audio_url.clone().unwrap_or_default(),
+            size: self.size,
+            duration: self.duration.to_string(),
+            shot_type: self.shot_type,
+            prompt_extend: self.prompt_extend,
+            watermark: self.watermark,
+            seed: self.seed.map(|s| s.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// The form's fields, for attaching errors to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// Prompt.
+    Prompt,
+    /// Negative prompt.
+    NegativePrompt,
+    /// Audio URL.
+    AudioUrl,
+    /// Duration.
+    Duration,
+    /// Shot type.
+    ShotType,
+    /// Seed.
+    Seed,
+}
+
+/// Validation problems, each attached to its field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<(Field, Bilingual)>);
+
+impl FieldErrors {
+    /// The message for one field, if it has a problem.
+    pub fn get(&self, field: Field) -> Option<&Bilingual> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m)
+    }
+
+    /// True when nothing is wrong.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Checks the prompt (also used live while typing).
+pub fn check_prompt(prompt: &str) -> Option<Bilingual> {
+    let n = char_count(prompt);
+    if prompt.trim().is_empty() {
+        Some(Bilingual::new(
+            "Enter a prompt: describe the video you want.",
+            "请输入提示词：描述你想要的视频。",
+        ))
+    } else if n > PROMPT_MAX {
+        Some(Bilingual::new(
+            format!(
+                "The prompt has {n} characters; the limit is {PROMPT_MAX} (the service would cut the rest). Shorten it by {}.",
+                n - PROMPT_MAX
+            ),
+            format!(
+                "提示词有 {n} 个字符，上限为 {PROMPT_MAX}（超出部分会被服务截断）。请删减 {} 个字符。",
+                n - PROMPT_MAX
+            ),
+        ))
+    } else {
+        None
+    }
+}
+
+/// Checks the negative prompt.
+pub fn check_negative_prompt(text: &str) -> Option<Bilingual> {
+    let n = char_count(text);
+    (n > NEGATIVE_PROMPT_MAX).then(|| {
+        Bilingual::new(
+            format!(
+                "The negative prompt has {n} characters; the limit is {NEGATIVE_PROMPT_MAX}. Shorten it by {}.",
+                n - NEGATIVE_PROMPT_MAX
+            ),
+            format!(
+                "反向提示词有 {n} 个字符，上限为 {NEGATIVE_PROMPT_MAX}。请删减 {} 个字符。",
+                n - NEGATIVE_PROMPT_MAX
+            ),
+        )
+    })
+}
+
+/// Checks an audio URL: empty is fine, otherwise an absolute `http`/`https` URL with a host and
+/// no spaces.
+pub fn check_audio_url(url: &str) -> Option<Bilingual> {
+    let url = url.trim();
+    if url.is_empty() {
+        return None;
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    let ok = match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty() && !url.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    (!ok).then(|| {
+        Bilingual::new(
+            "The audio URL must be a public http:// or https:// link to a wav or mp3 file. Fix the link or leave the field empty.",
+            "音频链接必须是公开的 http:// 或 https:// 地址（wav 或 mp3 文件）。请修正链接，或留空。",
+        )
+    })
+}
+
+/// Parses the duration field.
+pub fn parse_duration(text: &str) -> Result<u8, Bilingual> {
+    let bad = || {
+        Bilingual::new(
+            format!(
+                "Duration must be a whole number of seconds from {DURATION_MIN} to {DURATION_MAX}."
+            ),
+            format!("时长必须是 {DURATION_MIN} 到 {DURATION_MAX} 之间的整数秒。"),
+        )
+    };
+    match text.trim().parse::<u8>() {
+        Ok(d) if (DURATION_MIN..=DURATION_MAX).contains(&d) => Ok(d),
+        _ => Err(bad()),
+    }
+}
+
+/// Parses the seed field: empty means random.
+pub fn parse_seed(text: &str) -> Result<Option<u32>, Bilingual> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<u64>() {
+        Ok(s) if s <= u64::from(SEED_MAX) => Ok(Some(s as u32)),
+        _ => Err(Bilingual::new(
+            format!(
+                "The seed must be a whole number from 0 to {SEED_MAX}, or empty for a random one."
+            ),
+            format!("种子必须是 0 到 {SEED_MAX} 之间的整数，留空则随机。"),
+        )),
+    }
+}
+
+/// The message shown when multi-shot is chosen without prompt extend.
+pub fn multi_shot_needs_extend() -> Bilingual {
+    Bilingual::new(
+        "Multi-shot only works with Prompt extend on. Turn Prompt extend on, or choose Single shot.",
+        "多镜头仅在开启“智能改写”时生效。请开启智能改写，或选择单镜头。",
+    )
+}
+
+impl FormState {
+    /// Validates every field; on success returns the request to send.
+    pub fn validate(&self) -> Result<VideoRequest, FieldErrors> {
+        let mut errors = Vec::new();
+        if let Some(e) = check_prompt(&self.prompt) {
+            errors.push((Field::Prompt, e));
+        }
+        if let Some(e) = check_negative_prompt(&self.negative_prompt) {
+            errors.push((Field::NegativePrompt, e));
+        }
+        if let Some(e) = check_audio_url(&self.audio_url) {
+            errors.push((Field::AudioUrl, e));
+        }
+        let duration = parse_duration(&self.duration)
+            .map_err(|e| errors.push((Field::Duration, e)))
+            .ok();
+        if self.shot_type == ShotType::Multi && !self.prompt_extend {
+            errors.push((Field::ShotType, multi_shot_needs_extend()));
+        }
+        let seed = parse_seed(&self.seed)
+            .map_err(|e| errors.push((Field::Seed, e)))
+            .ok();
+        match (errors.is_empty(), duration, seed) {
+            (true, Some(duration), Some(seed)) => Ok(VideoRequest {
+                prompt: self.prompt.clone(),
+                negative_prompt: non_empty(&self.negative_prompt),
+                audio_url: non_empty(self.audio_url.trim()),
+                size: self.size,
+                duration,
+                shot_type: self.shot_type,
+                prompt_extend: self.prompt_extend,
+                watermark: self.watermark,
+                seed,
+            }),
+            _ => Err(FieldErrors(errors)),
+        }
+    }
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    (!text.trim().is_empty()).then(|| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> FormState {
+        FormState {
+            prompt: "a cat general on a cliff".into(),
+            ..FormState::default()
+        }
+    }
+
+    #[test]
+    fn defaults_match_the_protocol() {
+        let f = FormState::default();
+        assert_eq!(f.size.wire(), "1920*1080");
+        assert_eq!(f.duration, "5");
+        assert_eq!(f.shot_type, ShotType::Single);
+        assert!(f.prompt_extend);
+        assert!(!f.watermark);
+        assert_eq!(f.seed, "");
+    }
+
+    #[test]
+    fn sizes_round_trip_and_have_tiers_and_aspects() {
+        let table = [
+            ("1280*720", Tier::P720, "16:9"),
+            ("720*1280", Tier::P720, "9:16"),
+            ("960*960", Tier::P720, "1:1"),
+            ("1088*832", Tier::P720, "4:3"),
+            ("832*1088", Tier::P720, "3:4"),
+            ("1920*1080", Tier::P1080, "16:9"),
+            ("1080*1920", Tier::P1080, "9:16"),
+            ("1440*1440", Tier::P1080, "1:1"),
+            ("1632*1248", Tier::P1080, "4:3"),
+            ("1248*1632", Tier::P1080, "3:4"),
+        ];
+        for (wire, tier, aspect) in table {
+            let s = Size::from_wire(wire).expect(wire);
+            assert_eq!(s.wire(), wire);
+            assert_eq!(s.tier(), tier, "{wire}");
+            assert_eq!(s.aspect(), aspect, "{wire}");
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{wire}\""));
+        }
+        assert_eq!(Size::from_wire("832*480"), None);
+        assert_eq!(Size::ALL.len(), 10);
+    }
+
+    #[test]
+    fn prompt_limits_count_scalar_values() {
+        let cases: [(String, bool); 8] = [
+            ("a".repeat(1500), true),
+            ("a".repeat(1501), false),
+            ("猫".repeat(1500), true),
+            ("猫".repeat(1501), false),
+            ("😀".repeat(1500), true), // 2 UTF-16 units each, still 1 character
+            ("😀".repeat(1501), false),
+            (format!("{}{}", "e\u{301}".repeat(750), ""), true), // combining marks count
+            ("   \n\t".into(), false),
+        ];
+        for (prompt, ok) in cases {
+            let f = FormState {
+                prompt: prompt.clone(),
+                ..valid()
+            };
+            assert_eq!(f.validate().is_ok(), ok, "len {}", char_count(&prompt));
+        }
+        let err = check_prompt(&"猫".repeat(1501)).unwrap();
+        assert!(err.en.contains("1500") && err.en.contains("1501"));
+        assert!(err.zh.contains("1500"));
+    }
+
+    #[test]
+    fn negative_prompt_limit() {
+        for (n, ok) in [(0, true), (500, true), (501, false)] {
+            let f = FormState {
+                negative_prompt: "低".repeat(n),
+                ..valid()
+            };
+            assert_eq!(f.validate().is_ok(), ok, "{n}");
+        }
+    }
+
+    #[test]
+    fn audio_url_rules() {
+        let table = [
+            ("", true),
+            ("https://example.com/a.mp3", true),
+            ("http://example.com/a.wav", true),
+            ("  https://example.com/a.mp3  ", true),
+            ("HTTPS://EXAMPLE.COM/A.MP3", true),
+            ("ftp://example.com/a.mp3", false),
+            ("javascript:alert(1)", false),
+            ("data:audio/mp3;base64,AAAA", false),
+            ("https://", false),
+            ("https:///a.mp3", false),
+            ("https://exa mple.com/a.mp3", false),
+            ("example.com/a.mp3", false),
+        ];
+        for (url, ok) in table {
+            assert_eq!(check_audio_url(url).is_none(), ok, "{url:?}");
+        }
+        let f = FormState {
+            audio_url: "  https://example.com/a.mp3 ".into(),
+            ..valid()
+        };
+        assert_eq!(
+            f.validate().unwrap().audio_url.as_deref(),
+            Some("https://example.com/a.mp3")
+        );
+    }
+
+    #[test]
+    fn duration_rules() {
+        let table = [
+            ("2", Some(2)),
+            ("5", Some(5)),
+            ("15", Some(15)),
+            (" 10 ", Some(10)),
+            ("1", None),
+            ("16", None),
+            ("0", None),
+            ("-5", None),
+            ("5.5", None),
+            ("", None),
+            ("ten", None),
+        ];
+        for (text, want) in table {
+            assert_eq!(parse_duration(text).ok(), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn seed_rules() {
+        let table = [
+            ("", Some(None)),
+            ("  ", Some(None)),
+            ("0", Some(Some(0))),
+            ("666", Some(Some(666))),
+            ("2147483647", Some(Some(2_147_483_647))),
+            ("2147483648", None),
+            ("99999999999999999999999", None),
+            ("-1", None),
+            ("1.5", None),
+            ("abc", None),
+            ("1e3", None),
+        ];
+        for (text, want) in table {
+            assert_eq!(parse_seed(text).ok(), want, "{text:?}");
+        }
+        assert!(parse_seed("-1").unwrap_err().en.contains("2147483647"));
+    }
+
+    #[test]
+    fn multi_shot_needs_prompt_extend() {
+        let f = FormState {
+            shot_type: ShotType::Multi,
+            prompt_extend: false,
+            ..valid()
+        };
+        let errs = f.validate().unwrap_err();
+        assert!(errs.get(Field::ShotType).unwrap().en.contains("Prompt extend"));
+        let f = FormState {
+            shot_type: ShotType::Multi,
+            prompt_extend: true,
+            ..valid()
+        };
+        assert_eq!(f.validate().unwrap().shot_type, ShotType::Multi);
+    }
+
+    #[test]
+    fn every_error_is_attached_to_its_field() {
+        let f = FormState {
+            prompt: String::new(),
+            negative_prompt: "x".repeat(501),
+            audio_url: "ftp://x".into(),
+            duration: "99".into(),
+            shot_type: ShotType::Multi,
+            prompt_extend: false,
+            seed: "-3".into(),
+            ..FormState::default()
+        };
+        let errs = f.validate().unwrap_err();
+        for field in [
+            Field::Prompt,
+            Field::NegativePrompt,
+            Field::AudioUrl,
+            Field::Duration,
+            Field::ShotType,
+            Field::Seed,
+        ] {
+            let m = errs.get(field).unwrap_or_else(|| panic!("{field:?}"));
+            assert!(!m.en.is_empty() && !m.zh.is_empty());
+        }
+    }
+
+    #[test]
+    fn valid_form_becomes_a_request_and_back() {
+        let f = FormState {
+            prompt: "cat".into(),
+            negative_prompt: "".into(),
+            seed: "666".into(),
+            duration: "10".into(),
+            shot_type: ShotType::Multi,
+            ..FormState::default()
+        };
+        let r = f.validate().unwrap();
+        assert_eq!(r.negative_prompt, None);
+        assert_eq!(r.audio_url, None);
+        assert_eq!(r.seed, Some(666));
+        assert_eq!(r.duration, 10);
+        assert_eq!(r.to_form(), f);
+    }
+
+    #[test]
+    fn draft_with_missing_or_extra_fields_still_loads() {
+        let f: FormState = serde_json::from_str(r#"{"prompt":"hi","future":1}"#).unwrap();
+        assert_eq!(f.prompt, "hi");
+        assert_eq!(f.duration, "5");
+    }
+}

@@ -1,0 +1,13 @@
+//! Pure product logic: no Leptos, no web APIs, no HTTP. Everything here is tested natively.
+//!
+//! - [`form`]: the wan2.6-t2v form, its allowed values and validation.
+//! - [`task`]: task statuses, snapshots, the stored task record and the poll schedule.
+//! - [`settings`]: endpoint presets and checks, API-key normalisation and masking.
+//! - [`time`]: China-time timestamps, link expiry and human durations.
+//! - [`message`]: bilingual (English/Chinese) user-facing messages.
+
+pub mod form;
+pub mod message;
+pub mod settings;
+pub mod task;
+pub mod time;

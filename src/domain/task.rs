@@ -1,0 +1,367 @@
+//! Tasks: statuses, what a query tells us, the record kept in storage, and when to poll next.
+
+use serde::{Deserialize, Serialize};
+
+use super::form::VideoRequest;
+use super::message::{Bilingual, Explanation};
+
+/// A task's status as the service reports it (PROTOCOL.md §4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TaskStatus {
+    /// Queued.
+    Pending,
+    /// Generating.
+    Running,
+    /// Done; a video URL is available.
+    Succeeded,
+    /// Ended with an error code and message.
+    Failed,
+    /// Canceled on the service side.
+    Canceled,
+    /// The service does not know the id (wrong id, or older than 24 h).
+    Unknown,
+    /// A status string this app does not know; treated as still alive and shown verbatim.
+    Other(String),
+}
+
+impl TaskStatus {
+    /// Parses the service's `task_status` string.
+    pub fn parse(s: &str) -> TaskStatus {
+        match s {
+            "PENDING" => TaskStatus::Pending,
+            "RUNNING" => TaskStatus::Running,
+            "SUCCEEDED" => TaskStatus::Succeeded,
+            "FAILED" => TaskStatus::Failed,
+            "CANCELED" | "CANCELLED" => TaskStatus::Canceled,
+            "UNKNOWN" => TaskStatus::Unknown,
+            other => TaskStatus::Other(other.to_string()),
+        }
+    }
+
+    /// True when the task will not change any more, so polling stops.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            TaskStatus::Succeeded | TaskStatus::Failed | TaskStatus::Canceled | TaskStatus::Unknown
+        )
+    }
+
+    /// A short label.
+    pub fn label(&self) -> Bilingual {
+        match self {
+            TaskStatus::Pending => Bilingual::new("Queued", "排队中"),
+            TaskStatus::Running => Bilingual::new("Running", "生成中"),
+            TaskStatus::Succeeded => Bilingual::new("Succeeded", "已完成"),
+            TaskStatus::Failed => Bilingual::new("Failed", "失败"),
+            TaskStatus::Canceled => Bilingual::new("Canceled", "已取消"),
+            TaskStatus::Unknown => Bilingual::new("Unknown", "未知"),
+            TaskStatus::Other(s) => Bilingual::new(s.clone(), s.clone()),
+        }
+    }
+
+    /// What the status means for the user, where a label is not enough.
+    pub fn explain(&self) -> Option<Bilingual> {
+        match self {
+            TaskStatus::Pending => Some(Bilingual::new(
+                "Waiting in the queue. This page checks by itself; you can leave it open.",
+                "正在排队。本页会自动查询，可保持打开。",
+            )),
+            TaskStatus::Running => Some(Bilingual::new(
+                "Generating. This usually takes 1–5 minutes.",
+                "正在生成，通常需要 1–5 分钟。",
+            )),
+            TaskStatus::Canceled => Some(Bilingual::new(
+                "The service canceled this task. Nothing was generated and failed tasks are not charged; generate again if you still want it.",
+                "服务端取消了此任务，未生成视频（失败的任务不计费）。如仍需要，请重新生成。",
+            )),
+            TaskStatus::Unknown => Some(Bilingual::new(
+                "The service does not know this task id: it is wrong, or older than 24 hours (ids can be queried for 24 h). Generate again if you need the video.",
+                "服务端查不到此任务 ID：ID 有误，或已超过 24 小时（任务 ID 仅可查询 24 小时）。如需视频请重新生成。",
+            )),
+            TaskStatus::Other(s) => Some(Bilingual::new(
+                format!("The service reported a status this app does not know (\"{s}\"). It keeps checking; if it stays like this, look the task up later."),
+                format!("服务端返回了本应用未知的状态（“{s}”）。将继续查询；如长时间不变，请稍后再查询该任务。"),
+            )),
+            TaskStatus::Succeeded | TaskStatus::Failed => None,
+        }
+    }
+}
+
+/// What one query (or the submit reply) told us about a task.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskSnapshot {
+    /// Status.
+    pub status: TaskStatus,
+    /// When the service accepted the task (China time text, as sent).
+    pub submit_time: Option<String>,
+    /// When it started running (China time text).
+    pub scheduled_time: Option<String>,
+    /// When it ended (China time text).
+    pub end_time: Option<String>,
+    /// The signed video URL, on success.
+    pub video_url: Option<String>,
+    /// Error code, on failure.
+    pub code: Option<String>,
+    /// Error message, on failure.
+    pub message: Option<String>,
+}
+
+impl TaskSnapshot {
+    /// A snapshot with only a status.
+    pub fn with_status(status: TaskStatus) -> Self {
+        Self {
+            status,
+            submit_time: None,
+            scheduled_time: None,
+            end_time: None,
+            video_url: None,
+            code: None,
+            message: None,
+        }
+    }
+
+    /// The video URL if it is safe to put into `<video src>` and links: `https:` anywhere, or
+    /// `http:` on this machine only.
+    pub fn safe_video_url(&self) -> Option<&str> {
+        self.video_url.as_deref().filter(|u| is_safe_media_url(u))
+    }
+
+    /// Explains a FAILED task's code and message in plain words.
+    pub fn failure(&self) -> Explanation {
+        let code = self.code.clone().unwrap_or_default();
+        let message = self.message.clone().unwrap_or_default();
+        let text = match code.as_str() {
+            "DataInspectionFailed" => Bilingual::new(
+                "Content moderation rejected the prompt, the audio or the generated video. Rephrase the prompt (avoid sensitive people, violence or brands) and try again. Failed tasks are not charged.",
+                "内容审核未通过（提示词、音频或生成的视频）。请修改提示词（避免敏感人物、暴力或品牌等）后重试。失败的任务不计费。",
+            ),
+            "InvalidParameter.DataInspection" => Bilingual::new(
+                "The service could not download the audio file. Use a public http(s) link to a wav or mp3 file of 3–30 s and at most 15 MB, or leave Audio URL empty.",
+                "服务无法下载音频文件。请使用公开可访问的 http(s) 链接（wav 或 mp3，3–30 秒，不超过 15 MB），或不填音频链接。",
+            ),
+            "InvalidParameter" => Bilingual::new(
+                "The service rejected a parameter (see its message below). Change the named setting and generate again.",
+                "服务拒绝了某个参数（见下方原始信息）。请修改相应设置后重新生成。",
+            ),
+            "Arrearage" => Bilingual::new(
+                "The provider's account is overdue. Top up your DMXAPI balance, then generate again.",
+                "服务商账户欠费。请为 DMXAPI 账户充值后重新生成。",
+            ),
+            c if c.starts_with("Throttling") => Bilingual::new(
+                "The service is rate limiting or its quota is used up. Wait a few minutes, then generate again.",
+                "服务限流或额度已用完。请等待几分钟后重新生成。",
+            ),
+            "InternalError" | "ModelUnavailable" => Bilingual::new(
+                "The model failed on the service side. Try again in a few minutes; failed tasks are not charged.",
+                "模型服务端出错。请几分钟后重试；失败的任务不计费。",
+            ),
+            _ => Bilingual::new(
+                "The service could not generate this video (see its message below). Adjust the settings or the prompt and generate again; failed tasks are not charged.",
+                "服务未能生成此视频（见下方原始信息）。请调整设置或提示词后重新生成；失败的任务不计费。",
+            ),
+        };
+        let detail = match (code.is_empty(), message.is_empty()) {
+            (true, true) => None,
+            (false, true) => Some(code),
+            (true, false) => Some(message),
+            (false, false) => Some(format!("{code}: {message}")),
+        };
+        Explanation {
+            text,
+            request_id: None,
+            detail,
+            maybe_created: false,
+        }
+    }
+}
+
+/// True for URLs that may be used as media sources or link targets.
+pub fn is_safe_media_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    if lower.starts_with("https://") {
+        return lower.len() > "https://".len();
+    }
+    if let Some(rest) = lower.strip_prefix("http://") {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host = if let Some(v6) = authority.strip_prefix('[') {
+            v6.split(']').next().unwrap_or("")
+        } else {
+            authority.split(':').next().unwrap_or("")
+        };
+        return super::settings::is_loopback(host);
+    }
+    false
+}
+
+/// A task as kept in storage: its id, what was asked, where, when, and the latest news.
+/// The API key is never part of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskRecord {
+    /// The service's task id.
+    pub id: String,
+    /// The validated request that created it.
+    pub request: VideoRequest,
+    /// The endpoint it was submitted to.
+    pub endpoint: String,
+    /// Local clock at submit, ms since the epoch.
+    pub submitted_at_ms: i64,
+    /// The latest snapshot.
+    pub snapshot: TaskSnapshot,
+    /// The latest problem while checking it (cleared by the next good reply).
+    #[serde(default)]
+    pub problem: Option<Explanation>,
+    /// True when polling stopped for a reason other than a terminal status (the user can resume).
+    #[serde(default)]
+    pub paused: bool,
+}
+
+impl TaskRecord {
+    /// True while the app should keep polling it.
+    pub fn wants_polling(&self, now_ms: i64) -> bool {
+        !self.snapshot.status.is_terminal()
+            && !self.paused
+            && now_ms - self.submitted_at_ms < QUERYABLE_MS
+    }
+}
+
+/// How long a task id stays queryable.
+pub const QUERYABLE_MS: i64 = 24 * 3_600_000;
+
+/// Why the last poll did not give a status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PollFailure {
+    /// HTTP 429; the service may say how long to wait.
+    RateLimited {
+        /// `Retry-After`, in seconds, when present.
+        retry_after_s: Option<u64>,
+    },
+    /// A fault worth retrying (network, timeout, 5xx, undecodable reply); `streak` counts
+    /// consecutive failures, starting at 1.
+    Transient {
+        /// Consecutive failures so far.
+        streak: u32,
+    },
+    /// A fault that retrying will not fix (bad key, quota, wrong endpoint): stop and ask the user.
+    Permanent,
+}
+
+/// Poll every 5 s in the first minute.
+pub const FAST_POLL_MS: u64 = 5_000;
+/// Then every 15 s (Alibaba's advice).
+pub const SLOW_POLL_MS: u64 = 15_000;
+/// Longest wait between polls after failures.
+pub const MAX_BACKOFF_MS: u64 = 120_000;
+
+/// When to poll next, in ms from now, given the time since submit and the last failure;
+/// `None` means stop polling.
+pub fn next_poll_delay(since_submit_ms: i64, failure: Option<PollFailure>) -> Option<u64> {
+    if since_submit_ms >= QUERYABLE_MS {
+        return None;
+    }
+    let base = if since_submit_ms < 60_000 {
+        FAST_POLL_MS
+    } else {
+        SLOW_POLL_MS
+    };
+    match failure {
+        None => Some(base),
+        Some(PollFailure::Permanent) => None,
+        Some(PollFailure::RateLimited {
+            retry_after_s: Some(s),
+        }) => Some((s * 1_000).clamp(base, MAX_BACKOFF_MS * 5)),
+        Some(PollFailure::RateLimited { retry_after_s: None }) => Some(30_000),
+        Some(PollFailure::Transient { streak }) => {
+            let factor = 1u64 << streak.saturating_sub(1).min(5);
+            Some((base * factor).min(MAX_BACKOFF_MS))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_parse_and_terminate() {
+        let table = [
+            ("PENDING", TaskStatus::Pending, false),
+            ("RUNNING", TaskStatus::Running, false),
+            ("SUCCEEDED", TaskStatus::Succeeded, true),
+            ("FAILED", TaskStatus::Failed, true),
+            ("CANCELED", TaskStatus::Canceled, true),
+            ("UNKNOWN", TaskStatus::Unknown, true),
+            ("SUSPENDED", TaskStatus::Other("SUSPENDED".into()), false),
+        ];
+        for (s, status, terminal) in table {
+            let parsed = TaskStatus::parse(s);
+            assert_eq!(parsed, status);
+            assert_eq!(parsed.is_terminal(), terminal, "{s}");
+            assert!(!parsed.label().en.is_empty());
+        }
+        assert!(TaskStatus::Other("X".into()).explain().unwrap().en.contains("\"X\""));
+        assert!(TaskStatus::Unknown.explain().unwrap().en.contains("24 hours"));
+        assert!(TaskStatus::Canceled.explain().unwrap().zh.contains("取消"));
+    }
+
+    #[test]
+    fn schedule_is_5s_then_15s_and_stops_after_24h() {
+        let table = [
+            (0, None, Some(5_000)),
+            (59_999, None, Some(5_000)),
+            (60_000, None, Some(15_000)),
+            (3_600_000, None, Some(15_000)),
+            (QUERYABLE_MS, None, None),
+            (10_000, Some(PollFailure::Permanent), None),
+            (10_000, Some(PollFailure::RateLimited { retry_after_s: Some(2) }), Some(5_000)),
+            (10_000, Some(PollFailure::RateLimited { retry_after_s: Some(40) }), Some(40_000)),
+            (10_000, Some(PollFailure::RateLimited { retry_after_s: None }), Some(30_000)),
+            (10_000, Some(PollFailure::Transient { streak: 1 }), Some(5_000)),
+            (10_000, Some(PollFailure::Transient { streak: 2 }), Some(10_000)),
+            (90_000, Some(PollFailure::Transient { streak: 3 }), Some(60_000)),
+            (90_000, Some(PollFailure::Transient { streak: 30 }), Some(MAX_BACKOFF_MS)),
+        ];
+        for (since, failure, want) in table {
+            assert_eq!(next_poll_delay(since, failure), want, "{since} {failure:?}");
+        }
+    }
+
+    #[test]
+    fn failures_are_explained() {
+        let mk = |code: &str, msg: &str| TaskSnapshot {
+            code: Some(code.into()),
+            message: Some(msg.into()),
+            ..TaskSnapshot::with_status(TaskStatus::Failed)
+        };
+        let e = mk("DataInspectionFailed", "Input data may contain inappropriate content.").failure();
+        assert!(e.text.en.contains("moderation") && e.text.zh.contains("审核"));
+        assert_eq!(
+            e.detail.as_deref(),
+            Some("DataInspectionFailed: Input data may contain inappropriate content.")
+        );
+        assert!(mk("InvalidParameter.DataInspection", "").failure().text.en.contains("audio"));
+        assert!(mk("InvalidParameter", "The size is not match").failure().detail.unwrap().contains("size"));
+        assert!(mk("Throttling.RateQuota", "").failure().text.en.contains("rate"));
+        assert!(mk("Weird", "boom").failure().text.en.contains("message below"));
+    }
+
+    #[test]
+    fn only_safe_media_urls_are_used() {
+        let table = [
+            ("https://x.aliyuncs.com/a.mp4?Expires=1", true),
+            ("http://127.0.0.1:9090/video/a.mp4", true),
+            ("http://localhost/a.mp4", true),
+            ("http://example.com/a.mp4", false),
+            ("javascript:alert(1)", false),
+            ("data:video/mp4;base64,AAAA", false),
+            ("https://", false),
+        ];
+        for (url, ok) in table {
+            assert_eq!(is_safe_media_url(url), ok, "{url}");
+            let s = TaskSnapshot {
+                video_url: Some(url.into()),
+                ..TaskSnapshot::with_status(TaskStatus::Succeeded)
+            };
+            assert_eq!(s.safe_video_url().is_some(), ok);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Time: the service's China-time timestamps, signed-link expiry, and durations in words.
+
+use super::message::Bilingual;
+
+/// Offset of the service's timestamps (China Standard Time, UTC+8), in milliseconds.
+const CHINA_OFFSET_MS: i64 = 8 * 3_600_000;
+
+/// Parses a service timestamp such as `2026-02-11 13:42:25.332` (China time, no zone) into
+/// milliseconds since the Unix epoch.
+pub fn parse_china_time(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (date, time) = text.split_once([' ', 'T'])?;
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, mo, da) = (d.next()??, d.next()??, d.next()??);
+    let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
+    let mut t = hms.splitn(3, ':').map(|p| p.parse::<i64>().ok());
+    let (h, mi, s) = (t.next()??, t.next()??, t.next()??);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&da) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let ms = if frac.is_empty() {
+        0
+    } else {
+        let digits: String = frac.chars().take(3).collect();
+        if !digits.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        format!("{digits:0<3}").parse::<i64>().ok()?
+    };
+    let days = days_from_civil(y, mo, da);
+    Some(((days * 86_400 + h * 3_600 + mi * 60 + s) * 1_000 + ms) - CHINA_OFFSET_MS)
+}
+
+/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Reads the `Expires` query parameter (Unix seconds) of a signed video URL, in milliseconds.
+pub fn link_expiry_ms(url: &str) -> Option<i64> {
+    let query = url.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or(query);
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == "Expires")
+        .and_then(|(_, v)| v.parse::<i64>().ok())
+        .map(|secs| secs * 1_000)
+}
+
+/// A clock duration for elapsed time: `0:07`, `4:58`, `1:02:03`.
+pub fn clock(ms: i64) -> String {
+    let s = ms.max(0) / 1_000;
+    let (h, m, s) = (s / 3_600, (s / 60) % 60, s % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// A rounded duration in words, e.g. `4 min 58 s`, `23 h 59 min`.
+pub fn span(ms: i64) -> Bilingual {
+    let s = ms.max(0) / 1_000;
+    let (h, m, sec) = (s / 3_600, (s / 60) % 60, s % 60);
+    if h > 0 {
+        Bilingual::new(format!("{h} h {m} min"), format!("{h} 小时 {m} 分钟"))
+    } else if m > 0 {
+        Bilingual::new(format!("{m} min {sec} s"), format!("{m} 分 {sec} 秒"))
+    } else {
+        Bilingual::new(format!("{sec} s"), format!("{sec} 秒"))
+    }
+}
+
+/// How long until a signed link expires, or that it has expired.
+pub fn expiry_text(expires_ms: i64, now_ms: i64) -> Bilingual {
+    let left = expires_ms - now_ms;
+    if left <= 0 {
+        Bilingual::new(
+            "The video link has expired. Generate the video again to get a new link.",
+            "视频链接已过期。请重新生成以获得新链接。",
+        )
+    } else {
+        let s = span(left);
+        Bilingual::new(
+            format!("Link expires in {} (download it to keep it).", s.en),
+            format!("链接将在 {} 后过期（请下载保存）。", s.zh),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn china_time_is_utc_plus_8() {
+        // 2026-02-11 13:42:25.332 +08:00 == 2026-02-11T05:42:25.332Z == 1770788545332
+        assert_eq!(
+            parse_china_time("2026-02-11 13:42:25.332"),
+            Some(1_770_788_545_332)
+        );
+        assert_eq!(parse_china_time("1970-01-01 08:00:00"), Some(0));
+        assert_eq!(parse_china_time("2026-02-11 13:42:25.3"), Some(1_770_788_545_300));
+        assert_eq!(parse_china_time("2024-02-29 00:00:00.000").is_some(), true);
+        for bad in ["", "2026-02-11", "2026-13-01 00:00:00", "x-y-z 1:2:3", "2026-02-11 25:00:00", "2026-02-11 13:42:25.3a"] {
+            assert_eq!(parse_china_time(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn fixture_expires_is_end_time_plus_24h() {
+        let url = "https://x.aliyuncs.com/a.mp4?Expires=1770874935&OSSAccessKeyId=LTAI&Signature=e%2F";
+        let expires = link_expiry_ms(url).unwrap();
+        let end = parse_china_time("2026-02-11 13:42:25.332").unwrap();
+        let diff = expires - end;
+        // The fixture is 10 s short of exactly 24 h; within a minute proves the UTC+8 reading.
+        assert!((diff - 86_400_000).abs() < 60_000, "{diff}");
+        assert_eq!(link_expiry_ms("https://x/a.mp4"), None);
+        assert_eq!(link_expiry_ms("https://x/a.mp4?Expires=abc"), None);
+        assert_eq!(link_expiry_ms("https://x/a.mp4?a=1&Expires=5#f"), Some(5_000));
+    }
+
+    #[test]
+    fn durations_in_words() {
+        assert_eq!(clock(7_400), "0:07");
+        assert_eq!(clock(298_000), "4:58");
+        assert_eq!(clock(3_723_000), "1:02:03");
+        assert_eq!(clock(-5), "0:00");
+        assert_eq!(span(298_000).en, "4 min 58 s");
+        assert_eq!(span(86_340_000).en, "23 h 59 min");
+        assert_eq!(span(9_000).zh, "9 秒");
+    }
+
+    #[test]
+    fn expiry_messages() {
+        assert!(expiry_text(10_000, 0).en.starts_with("Link expires in 10 s"));
+        assert!(expiry_text(0, 10).en.contains("expired"));
+        assert!(expiry_text(0, 10).zh.contains("过期"));
+    }
+}

@@ -1,0 +1,50 @@
+//! wan-studio: generate videos with Alibaba's Wan 2.6 text-to-video model (`wan2.6-t2v`)
+//! through DMXAPI, straight from the browser.
+//!
+//! Layers: [`api`] (HTTP and JSON only), [`domain`] (pure logic), [`state`] (reactive glue),
+//! [`components`] (the page).
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod state;
+
+use leptos::prelude::*;
+
+use components::settings_panel::SettingsPanel;
+use components::task_form::TaskForm;
+use components::task_list::TaskList;
+use components::welcome::Welcome;
+use components::msg::Msg;
+
+/// The whole app: state in context, then the layout.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = state::provide_app_state();
+    state::poller::resume_all(state);
+    let storage_problem = state.ledger.problem();
+    view! {
+        <header class="top">
+            <h1>"wan-studio"</h1>
+            <p class="tagline">
+                "Wan 2.6 text-to-video through DMXAPI · 通过 DMXAPI 使用万相 2.6 文生视频"
+            </p>
+        </header>
+        {move || storage_problem.get().map(|p| view! { <div class="error banner" role="alert"><p><Msg text=p /></p></div> })}
+        <main class="layout">
+            <div class="col">
+                <Welcome />
+                <TaskForm />
+            </div>
+            <div class="col">
+                <TaskList />
+                <SettingsPanel />
+            </div>
+        </main>
+        <footer class="foot">
+            <p>
+                "Your key stays in this browser and goes only to the endpoint you choose. · 密钥仅保存在此浏览器，只发送到你选择的接口。"
+            </p>
+        </footer>
+    }
+}

@@ -1,0 +1,132 @@
+//! The app-wide state, provided once as context: stored settings, the form draft, the ledger,
+//! a ticking clock, and demo mode.
+
+use codee::string::{FromToStringCodec, JsonSerdeCodec};
+use leptos::prelude::*;
+use leptos_use_interval_fn::use_interval_fn;
+use leptos_use_storage::use_local_storage;
+
+use super::ledger::Ledger;
+use crate::api::Connection;
+use crate::domain::form::FormState;
+use crate::domain::message::Bilingual;
+use crate::domain::settings::{ConnectionSettings, DEMO_ENDPOINT, DEMO_KEY};
+
+/// Storage key of the API key.
+pub const KEY_KEY: &str = "wan-studio.key.v1";
+/// Storage key of the connection settings.
+pub const SETTINGS_KEY: &str = "wan-studio.settings.v1";
+/// Storage key of the form draft.
+pub const FORM_KEY: &str = "wan-studio.form.v1";
+
+/// Everything components share. `Copy`: pass it around freely.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The stored API key (bare).
+    pub key: Signal<String>,
+    /// Sets the stored API key.
+    pub set_key: WriteSignal<String>,
+    /// Removes the key from storage.
+    pub forget_key: Callback<()>,
+    /// Endpoint choice and switches.
+    pub settings: Signal<ConnectionSettings>,
+    /// Sets the connection settings.
+    pub set_settings: WriteSignal<ConnectionSettings>,
+    /// The form draft, kept across reloads.
+    pub form: Signal<FormState>,
+    /// Sets the form draft.
+    pub set_form: WriteSignal<FormState>,
+    /// The task ledger.
+    pub ledger: Ledger,
+    /// Wall clock in ms since the epoch, ticking every second.
+    pub now: Signal<i64>,
+    /// True when the page was opened with `?demo`: talk to the local simulator with a throwaway
+    /// key, leaving the stored settings alone.
+    pub demo: bool,
+}
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+impl AppState {
+    /// The connection in effect, or why there is none.
+    pub fn connection(&self) -> Result<Connection, Bilingual> {
+        if self.demo {
+            return Ok(Connection {
+                endpoint: DEMO_ENDPOINT.into(),
+                key: DEMO_KEY.into(),
+                async_header: true,
+            });
+        }
+        let settings = self.settings.get_untracked();
+        let endpoint = settings.endpoint()?;
+        let key = self.key.get_untracked();
+        if key.is_empty() {
+            return Err(Bilingual::new(
+                "Enter your DMXAPI API key in Settings first (DMXAPI console → personal centre → API keys).",
+                "请先在设置中填写 DMXAPI API 密钥（DMXAPI 控制台 → 个人中心 → API 密钥）。",
+            ));
+        }
+        Ok(Connection {
+            endpoint,
+            key,
+            async_header: settings.async_header,
+        })
+    }
+
+    /// The connection for an existing task: its own endpoint, with the current key.
+    pub fn connection_for(&self, endpoint: &str) -> Connection {
+        let key = if self.demo {
+            DEMO_KEY.into()
+        } else {
+            self.key.get_untracked()
+        };
+        Connection {
+            endpoint: endpoint.into(),
+            key,
+            async_header: false,
+        }
+    }
+
+    /// Current time in ms (untracked; for event handlers and the poller).
+    pub fn now_untracked(&self) -> i64 {
+        now_ms()
+    }
+}
+
+/// Creates the state and provides it as context. Call once, in `App`.
+pub fn provide_app_state() -> AppState {
+    let (key, set_key, remove_key) = use_local_storage::<String, FromToStringCodec>(KEY_KEY);
+    let (settings, set_settings, _) =
+        use_local_storage::<ConnectionSettings, JsonSerdeCodec>(SETTINGS_KEY);
+    let (form, set_form, _) = use_local_storage::<FormState, JsonSerdeCodec>(FORM_KEY);
+    let (now, set_now) = signal(now_ms());
+    let _ = use_interval_fn(move || set_now.set(now_ms()), 1_000);
+    let demo = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| {
+            q.trim_start_matches('?')
+                .split('&')
+                .any(|p| p == "demo" || p.starts_with("demo="))
+        });
+    let state = AppState {
+        key,
+        set_key,
+        forget_key: Callback::new(move |()| remove_key()),
+        settings,
+        set_settings,
+        form,
+        set_form,
+        ledger: Ledger::load(),
+        now: now.into(),
+        demo,
+    };
+    provide_context(state);
+    state
+}
+
+/// The app state from context.
+pub fn use_app_state() -> AppState {
+    expect_context::<AppState>()
+}

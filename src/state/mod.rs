@@ -1,0 +1,10 @@
+//! Reactive glue between the domain and the page: stored settings and drafts, the task ledger,
+//! the polling driver and the app-wide context.
+
+pub mod browser;
+pub mod context;
+pub mod ledger;
+pub mod poller;
+pub mod submit;
+
+pub use context::{provide_app_state, use_app_state, AppState};

@@ -1,0 +1,102 @@
+// Settings: the async header switch, persistence across reloads (settings and a running task), the
+// key-less first visit, and forgetting the key.
+import assert from 'node:assert/strict';
+import {
+  TEST_KEY,
+  e2e,
+  eventually,
+  fillForm,
+  holdsFor,
+  loadApp,
+  openApp,
+  shownTaskId,
+  ui,
+  waitForStatus,
+} from './harness.mjs';
+
+const PROMPT = 'Lanterns drifting over a quiet lake at night, slow dolly shot.';
+
+e2e('async header switched off: the submit carries no X-DashScope-Async', {}, async ({ app, sim, page }) => {
+  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+  await ui.asyncHeader(page).setChecked(false);
+  await fillForm(page, { prompt: PROMPT });
+  await ui.generate(page).click();
+  await shownTaskId(page);
+  const submits = await sim.submits();
+  assert.equal(submits.length, 1);
+  assert.equal(submits[0].headers['x-dashscope-async'], undefined, 'no X-DashScope-Async header');
+  assert.equal(submits[0].headers.authorization, TEST_KEY);
+});
+
+e2e('persistence: key and endpoint survive a reload, and a task in progress resumes', { pendingMs: 1_500, runningMs: 6_000 }, async ({ app, sim, page }) => {
+  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+  await fillForm(page, { prompt: PROMPT });
+
+  await page.reload();
+  await page.getByRole('heading', { name: 'New video', exact: true }).waitFor();
+  assert.equal(await ui.apiKey(page).inputValue(), TEST_KEY, 'key kept');
+  assert.equal(
+    await ui.endpoint(page).evaluate((s) => s.options[s.selectedIndex]?.text.trim()),
+    'Custom URL',
+    'endpoint choice kept',
+  );
+  assert.equal(await ui.customEndpoint(page).inputValue(), sim.endpoint, 'custom endpoint URL kept');
+
+  // Start a task, reload while it is queued/running: it picks up where it was.
+  await fillForm(page, { prompt: PROMPT });
+  await ui.generate(page).click();
+  const taskId = await shownTaskId(page);
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+  assert.ok(stored.includes(taskId), 'the task id is in localStorage');
+  const statusBefore = await ui.status(page).first().innerText();
+  assert.doesNotMatch(statusBefore, /Succeeded|Failed/, 'reloading while the task is still in progress');
+
+  await page.reload();
+  await page.getByRole('heading', { name: 'New video', exact: true }).waitFor();
+  assert.equal(await shownTaskId(page), taskId, 'the same task is shown after reload');
+  await waitForStatus(page, 'Succeeded', { timeout: 60_000 });
+  await ui.task(page).locator('video').first().waitFor();
+
+  assert.equal((await sim.submits()).length, 1, 'resuming does not re-submit');
+  const queries = await sim.queries();
+  assert.ok(queries.length >= 1);
+  for (const q of queries) assert.equal(q.json.input, taskId, 'polls are for the resumed task');
+});
+
+e2e('first visit without a key: guidance shown, Generate sends nothing and explains', {}, async ({ app, page, pageRequests }) => {
+  await loadApp(page, app.url);
+  assert.equal(await ui.apiKey(page).inputValue(), '', 'fresh profile has no key');
+  // Guidance: some text about the API key beyond the field's own label.
+  const guidance = page.getByText(/API key/).filter({ visible: true }).filter({ hasNotText: /^\s*API key\s*$/ });
+  await guidance.first().waitFor();
+
+  await fillForm(page, { prompt: PROMPT });
+  await ui.generate(page).click();
+  await page.getByRole('alert').filter({ hasText: /API key/ }).first().waitFor();
+  const foreign = () => pageRequests.filter((r) => !r.url.startsWith(app.url + '/') && !r.url.startsWith('data:'));
+  await holdsFor(() => foreign().length === 0, { during: 1_000, message: 'no request leaves the app' });
+  assert.deepEqual(foreign(), [], 'nothing sent anywhere without a key');
+  assert.equal(await ui.task(page).count(), 0, 'no task without a key');
+});
+
+e2e('Forget key clears the field and the stored key; Show key toggles visibility', {}, async ({ app, sim, page }) => {
+  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+  const key = ui.apiKey(page);
+  assert.equal(await key.getAttribute('type'), 'password', 'key hidden by default');
+  await page.getByRole('button', { name: 'Show key', exact: true }).click();
+  await eventually(() => key.getAttribute('type'), 'text', 'key shown as text');
+  await page.getByRole('button', { name: 'Hide key', exact: true }).click();
+  await eventually(() => key.getAttribute('type'), 'password', 'key hidden again');
+
+  await page.getByRole('button', { name: 'Forget key', exact: true }).click();
+  await eventually(() => key.inputValue(), '', 'field cleared');
+  await eventually(
+    () => page.evaluate((k) => JSON.stringify({ ...localStorage, ...sessionStorage }).includes(k), TEST_KEY),
+    false,
+    'key gone from storage',
+  );
+
+  await page.reload();
+  await page.getByRole('heading', { name: 'New video', exact: true }).waitFor();
+  assert.equal(await ui.apiKey(page).inputValue(), '', 'still empty after reload');
+});
