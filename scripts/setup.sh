@@ -96,12 +96,13 @@ fi
 say "wasm-opt: $(command -v wasm-opt) ($(wasm-opt --version))"
 
 # --- Chromium + chromedriver (Debian) ---------------------------------------------------------------
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-  say "chromium + chromedriver: present, skipped"
+# fonts-noto-cjk: Chinese text must render in the screenshots the e2e suite takes.
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
+  say "chromium + chromedriver + fonts-noto-cjk: present, skipped"
 else
-  say "chromium + chromedriver: installing with apt-get"
+  say "chromium + chromedriver + fonts-noto-cjk: installing with apt-get"
   as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk
 fi
 
 say "done"

@@ -60,6 +60,16 @@ wait_http() {
   return 1
 }
 
+# Fails early, with a clear message, when a port we need is taken.
+require_free_port() {
+  if ! node -e "const s=require('net').createServer();s.once('error',()=>process.exit(1));s.listen(+process.argv[1],'127.0.0.1',()=>s.close())" "$1"; then
+    echo "[start] 127.0.0.1:$1 is already in use ($2 needs it); stop whatever listens there first" >&2
+    exit 1
+  fi
+}
+require_free_port 8080 "trunk serve"
+if $demo; then require_free_port 9090 "the demo simulator"; fi
+
 if $demo; then
   echo "[start] building the DMXAPI simulator"
   cargo build --release -p dmxapi-sim

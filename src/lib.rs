@@ -11,11 +11,11 @@ pub mod state;
 
 use leptos::prelude::*;
 
+use components::msg::Msg;
 use components::settings_panel::SettingsPanel;
 use components::task_form::TaskForm;
 use components::task_list::TaskList;
 use components::welcome::Welcome;
-use components::msg::Msg;
 
 /// The whole app: state in context, then the layout.
 #[component]

@@ -43,19 +43,29 @@ pub type Submitted = Decoded;
 
 /// Creates a task. Billed: callers must never retry this automatically.
 pub async fn submit(conn: &Connection, request: &VideoRequest) -> Result<Submitted, ApiError> {
-    let body = serde_json::to_string(&SubmitRequest::from(request))
-        .map_err(|e| ApiError::BadEnvelope { detail: e.to_string() })?;
+    let body = serde_json::to_string(&SubmitRequest::from(request)).map_err(|e| {
+        ApiError::BadEnvelope {
+            detail: e.to_string(),
+        }
+    })?;
     post(conn, body, conn.async_header, SUBMIT_TIMEOUT_S).await
 }
 
 /// Asks for a task's status.
 pub async fn query(conn: &Connection, task_id: &str) -> Result<Decoded, ApiError> {
-    let body = serde_json::to_string(&QueryRequest::new(task_id))
-        .map_err(|e| ApiError::BadEnvelope { detail: e.to_string() })?;
+    let body =
+        serde_json::to_string(&QueryRequest::new(task_id)).map_err(|e| ApiError::BadEnvelope {
+            detail: e.to_string(),
+        })?;
     post(conn, body, false, QUERY_TIMEOUT_S).await
 }
 
-async fn post(conn: &Connection, body: String, async_header: bool, timeout_s: u32) -> Result<Decoded, ApiError> {
+async fn post(
+    conn: &Connection,
+    body: String,
+    async_header: bool,
+    timeout_s: u32,
+) -> Result<Decoded, ApiError> {
     let result = post_unredacted(conn, body, async_header, timeout_s).await;
     result.map_err(|e| e.redact(&conn.key))
 }
@@ -66,7 +76,8 @@ async fn post_unredacted(
     async_header: bool,
     timeout_s: u32,
 ) -> Result<Decoded, ApiError> {
-    let controller = AbortController::new().map_err(|_| ApiError::Network("AbortController unavailable".into()))?;
+    let controller = AbortController::new()
+        .map_err(|_| ApiError::Network("AbortController unavailable".into()))?;
     let timed_out = Rc::new(Cell::new(false));
     let _timer = {
         let controller = controller.clone();

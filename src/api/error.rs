@@ -330,7 +330,10 @@ mod tests {
 
     #[test]
     fn request_ids_are_found() {
-        assert_eq!(request_id_in("x (request id: 2026abc-1)").as_deref(), Some("2026abc-1"));
+        assert_eq!(
+            request_id_in("x (request id: 2026abc-1)").as_deref(),
+            Some("2026abc-1")
+        );
         assert_eq!(request_id_in("Request ID：XYZ").as_deref(), Some("XYZ"));
         assert_eq!(request_id_in("nothing here"), None);
     }
@@ -384,14 +387,21 @@ mod tests {
     fn network_and_decode_errors_are_explained() {
         let e = ApiError::Network("TypeError: Failed to fetch".into()).explain(Phase::Query);
         assert!(e.text.en.contains("CORS") && e.text.zh.contains("CORS"));
-        let e = ApiError::BadInner { text: "upstream said no".into(), request_id: Some("r".into()) }
-            .explain(Phase::Query);
+        let e = ApiError::BadInner {
+            text: "upstream said no".into(),
+            request_id: Some("r".into()),
+        }
+        .explain(Phase::Query);
         assert_eq!(e.detail.as_deref(), Some("upstream said no"));
         assert_eq!(e.request_id.as_deref(), Some("r"));
         let e = ApiError::BadEnvelope { detail: "x".into() }.explain(Phase::Query);
         assert!(e.text.en.contains("not a DMXAPI reply"));
-        let e = ApiError::Upstream { code: Some("InvalidApiKey".into()), message: None, request_id: None }
-            .explain(Phase::Query);
+        let e = ApiError::Upstream {
+            code: Some("InvalidApiKey".into()),
+            message: None,
+            request_id: None,
+        }
+        .explain(Phase::Query);
         assert!(e.text.en.contains("API key"));
     }
 
@@ -399,10 +409,27 @@ mod tests {
     fn polling_reacts_to_errors() {
         assert_eq!(http(401).poll_failure(1), PollFailure::Permanent);
         assert_eq!(http(403).poll_failure(1), PollFailure::Permanent);
-        assert_eq!(http(503).poll_failure(2), PollFailure::Transient { streak: 2 });
-        let e = ApiError::Http { status: 429, message: None, code: None, request_id: None, retry_after_s: Some(3) };
-        assert_eq!(e.poll_failure(1), PollFailure::RateLimited { retry_after_s: Some(3) });
-        assert_eq!(ApiError::Timeout(30).poll_failure(1), PollFailure::Transient { streak: 1 });
+        assert_eq!(
+            http(503).poll_failure(2),
+            PollFailure::Transient { streak: 2 }
+        );
+        let e = ApiError::Http {
+            status: 429,
+            message: None,
+            code: None,
+            request_id: None,
+            retry_after_s: Some(3),
+        };
+        assert_eq!(
+            e.poll_failure(1),
+            PollFailure::RateLimited {
+                retry_after_s: Some(3)
+            }
+        );
+        assert_eq!(
+            ApiError::Timeout(30).poll_failure(1),
+            PollFailure::Transient { streak: 1 }
+        );
     }
 
     #[test]

@@ -233,7 +233,11 @@ fn snippet(body: &str) -> String {
 }
 
 /// Decodes a reply from its HTTP status, body and `Retry-After` header.
-pub fn decode_reply(status: u16, body: &str, retry_after: Option<&str>) -> Result<Decoded, ApiError> {
+pub fn decode_reply(
+    status: u16,
+    body: &str,
+    retry_after: Option<&str>,
+) -> Result<Decoded, ApiError> {
     let retry_after_s = retry_after.and_then(|v| v.trim().parse::<u64>().ok());
     if !(200..300).contains(&status) {
         return Err(match serde_json::from_str::<RelayErrorBody>(body) {
@@ -302,7 +306,10 @@ mod tests {
     use crate::domain::form::{FormState, ShotType, Size};
 
     fn fixture(name: &str) -> String {
-        let path = format!("{}/../shared/api/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../shared/api/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
@@ -311,7 +318,10 @@ mod tests {
         let d = decode_reply(200, &fixture("submit-response.json"), None).unwrap();
         assert_eq!(d.task_id, "3a7d8355-ef78-48cd-863c-6cdb9707ba91");
         assert_eq!(d.snapshot.status, TaskStatus::Pending);
-        assert_eq!(d.request_id.as_deref(), Some("9af01318-023e-4205-9093-806f523fbe32"));
+        assert_eq!(
+            d.request_id.as_deref(),
+            Some("9af01318-023e-4205-9093-806f523fbe32")
+        );
     }
 
     #[test]
@@ -321,15 +331,25 @@ mod tests {
         let url = d.snapshot.video_url.as_deref().unwrap();
         assert!(url.contains("?Expires=1770874935&OSSAccessKeyId=LTAI5tPxpiCM2hjmWrFXrym1&Signature=eFkjP45eqYZDbRPLcwYQJNp%2FF8s%3D"), "{url}");
         assert!(!url.contains("\\u0026"));
-        assert_eq!(d.snapshot.end_time.as_deref(), Some("2026-02-11 13:42:25.332"));
-        assert_eq!(d.snapshot.scheduled_time.as_deref(), Some("2026-02-11 13:37:27.332"));
-        assert_eq!(d.snapshot.submit_time.as_deref(), Some("2026-02-11 13:37:18.020"));
+        assert_eq!(
+            d.snapshot.end_time.as_deref(),
+            Some("2026-02-11 13:42:25.332")
+        );
+        assert_eq!(
+            d.snapshot.scheduled_time.as_deref(),
+            Some("2026-02-11 13:37:27.332")
+        );
+        assert_eq!(
+            d.snapshot.submit_time.as_deref(),
+            Some("2026-02-11 13:37:18.020")
+        );
         assert!(d.snapshot.safe_video_url().is_some());
     }
 
     #[test]
     fn fixture_form_serialises_to_the_seed_request() {
-        let want: serde_json::Value = serde_json::from_str(&fixture("submit-request.json")).unwrap();
+        let want: serde_json::Value =
+            serde_json::from_str(&fixture("submit-request.json")).unwrap();
         let form = FormState {
             prompt: want["input"]["prompt"].as_str().unwrap().into(),
             audio_url: want["input"]["audio_url"].as_str().unwrap().into(),
@@ -343,7 +363,10 @@ mod tests {
         };
         let got = serde_json::to_value(SubmitRequest::from(&form.validate().unwrap())).unwrap();
         let mut want_without_empty = want.clone();
-        want_without_empty["input"].as_object_mut().unwrap().remove("negative_prompt");
+        want_without_empty["input"]
+            .as_object_mut()
+            .unwrap()
+            .remove("negative_prompt");
         assert_eq!(got, want_without_empty);
         // The fixture itself (with its empty negative prompt) is a valid SubmitRequest too.
         let parsed: SubmitRequest = serde_json::from_value(want).unwrap();
@@ -353,13 +376,19 @@ mod tests {
     #[test]
     fn query_request_matches_the_fixture() {
         let want: serde_json::Value = serde_json::from_str(&fixture("query-request.json")).unwrap();
-        let got = serde_json::to_value(QueryRequest::new("3a7d8355-ef78-48cd-863c-6cdb9707ba91")).unwrap();
+        let got = serde_json::to_value(QueryRequest::new("3a7d8355-ef78-48cd-863c-6cdb9707ba91"))
+            .unwrap();
         assert_eq!(got, want);
     }
 
     #[test]
     fn random_seed_is_omitted() {
-        let r = FormState { prompt: "x".into(), ..FormState::default() }.validate().unwrap();
+        let r = FormState {
+            prompt: "x".into(),
+            ..FormState::default()
+        }
+        .validate()
+        .unwrap();
         let v = serde_json::to_value(SubmitRequest::from(&r)).unwrap();
         assert!(v["parameters"].get("seed").is_none());
         assert!(v["input"].get("negative_prompt").is_none());
@@ -380,34 +409,71 @@ mod tests {
                 retry_after_s: None,
             }
         );
-        let e = decode_reply(429, r#"{"error":{"message":"slow down","type":"x","code":null}}"#, Some("7")).unwrap_err();
-        assert!(matches!(e, ApiError::Http { status: 429, retry_after_s: Some(7), code: None, .. }));
+        let e = decode_reply(
+            429,
+            r#"{"error":{"message":"slow down","type":"x","code":null}}"#,
+            Some("7"),
+        )
+        .unwrap_err();
+        assert!(matches!(
+            e,
+            ApiError::Http {
+                status: 429,
+                retry_after_s: Some(7),
+                code: None,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn html_error_pages_become_http_errors_without_message() {
         let e = decode_reply(502, "<html><body>Bad Gateway</body></html>", None).unwrap_err();
-        assert!(matches!(e, ApiError::Http { status: 502, message: None, .. }));
+        assert!(matches!(
+            e,
+            ApiError::Http {
+                status: 502,
+                message: None,
+                ..
+            }
+        ));
         let e = decode_reply(500, "upstream exploded", None).unwrap_err();
-        assert!(matches!(e, ApiError::Http { status: 500, message: Some(ref m), .. } if m == "upstream exploded"));
+        assert!(
+            matches!(e, ApiError::Http { status: 500, message: Some(ref m), .. } if m == "upstream exploded")
+        );
     }
 
     #[test]
     fn undecodable_envelopes_and_texts() {
-        assert!(matches!(decode_reply(200, "<html>", None), Err(ApiError::BadEnvelope { .. })));
-        assert!(matches!(decode_reply(200, r#"{"output":[]}"#, None), Err(ApiError::BadEnvelope { .. })));
+        assert!(matches!(
+            decode_reply(200, "<html>", None),
+            Err(ApiError::BadEnvelope { .. })
+        ));
+        assert!(matches!(
+            decode_reply(200, r#"{"output":[]}"#, None),
+            Err(ApiError::BadEnvelope { .. })
+        ));
         let plain = r#"{"request_id":"r1","output":[{"type":"message","content":[{"type":"output_text","text":"upstream said no"}]}]}"#;
         assert_eq!(
             decode_reply(200, plain, None).unwrap_err(),
-            ApiError::BadInner { text: "upstream said no".into(), request_id: Some("r1".into()) }
+            ApiError::BadInner {
+                text: "upstream said no".into(),
+                request_id: Some("r1".into())
+            }
         );
         let upstream = r#"{"output":[{"type":"message","content":[{"type":"output_text","text":"{\"code\":\"InvalidApiKey\",\"message\":\"bad key\"}"}]}]}"#;
         assert_eq!(
             decode_reply(200, upstream, None).unwrap_err(),
-            ApiError::Upstream { code: Some("InvalidApiKey".into()), message: Some("bad key".into()), request_id: None }
+            ApiError::Upstream {
+                code: Some("InvalidApiKey".into()),
+                message: Some("bad key".into()),
+                request_id: None
+            }
         );
         let in_200 = r#"{"error":{"message":"quota (request id: abc)","type":"x","code":403}}"#;
-        assert!(matches!(decode_reply(200, in_200, None), Err(ApiError::Http { code: Some(ref c), request_id: Some(ref r), .. }) if c == "403" && r == "abc"));
+        assert!(
+            matches!(decode_reply(200, in_200, None), Err(ApiError::Http { code: Some(ref c), request_id: Some(ref r), .. }) if c == "403" && r == "abc")
+        );
     }
 
     #[test]

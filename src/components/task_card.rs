@@ -48,23 +48,41 @@ pub fn TaskCard(
         record.with(|r| {
             let s = &r.as_ref()?.snapshot;
             let t = |x: &Option<String>| x.as_deref().and_then(parse_china_time);
-            let (submit, scheduled, end) = (t(&s.submit_time), t(&s.scheduled_time), t(&s.end_time));
+            let (submit, scheduled, end) =
+                (t(&s.submit_time), t(&s.scheduled_time), t(&s.end_time));
             let mut parts = Vec::new();
             if let Some(a) = submit {
-                parts.push(Bilingual::new(format!("Accepted {}", local_time(a)), format!("受理于 {}", local_time(a))));
+                parts.push(Bilingual::new(
+                    format!("Accepted {}", local_time(a)),
+                    format!("受理于 {}", local_time(a)),
+                ));
             }
             if let (Some(a), Some(b)) = (submit, scheduled) {
                 let q = span(b - a);
-                parts.push(Bilingual::new(format!("queued {}", q.en), format!("排队 {}", q.zh)));
+                parts.push(Bilingual::new(
+                    format!("queued {}", q.en),
+                    format!("排队 {}", q.zh),
+                ));
             }
             if let (Some(b), Some(c)) = (scheduled, end) {
                 let run = span(c - b);
-                parts.push(Bilingual::new(format!("ran {}", run.en), format!("生成 {}", run.zh)));
+                parts.push(Bilingual::new(
+                    format!("ran {}", run.en),
+                    format!("生成 {}", run.zh),
+                ));
             }
             (!parts.is_empty()).then(|| {
                 Bilingual::new(
-                    parts.iter().map(|p| p.en.as_str()).collect::<Vec<_>>().join(" · "),
-                    parts.iter().map(|p| p.zh.as_str()).collect::<Vec<_>>().join(" · "),
+                    parts
+                        .iter()
+                        .map(|p| p.en.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" · "),
+                    parts
+                        .iter()
+                        .map(|p| p.zh.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" · "),
                 )
             })
         })

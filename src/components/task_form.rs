@@ -31,15 +31,19 @@ pub fn TaskForm() -> impl IntoView {
                 if char_count(&f.prompt) > PROMPT_MAX {
                     live.extend(check_prompt(&f.prompt).map(|e| (Field::Prompt, e)));
                 }
-                live.extend(check_negative_prompt(&f.negative_prompt).map(|e| (Field::NegativePrompt, e)));
+                live.extend(
+                    check_negative_prompt(&f.negative_prompt).map(|e| (Field::NegativePrompt, e)),
+                );
             });
             FieldErrors(live)
         }
     });
     let (connection_error, set_connection_error) = signal(None::<Explanation>);
-    let submit = Action::new_local(move |(conn, request): &(crate::api::Connection, crate::domain::form::VideoRequest)| {
-        submit_task(state, conn.clone(), request.clone())
-    });
+    let submit = Action::new_local(
+        move |(conn, request): &(crate::api::Connection, crate::domain::form::VideoRequest)| {
+            submit_task(state, conn.clone(), request.clone())
+        },
+    );
     let pending = submit.pending();
     let submit_error = move || {
         connection_error

@@ -123,9 +123,11 @@ impl Size {
     /// The resolution tier.
     pub fn tier(self) -> Tier {
         match self {
-            Size::S1280x720 | Size::S720x1280 | Size::S960x960 | Size::S1088x832 | Size::S832x1088 => {
-                Tier::P720
-            }
+            Size::S1280x720
+            | Size::S720x1280
+            | Size::S960x960
+            | Size::S1088x832
+            | Size::S832x1088 => Tier::P720,
             _ => Tier::P1080,
         }
     }
@@ -609,7 +611,11 @@ mod tests {
             ..valid()
         };
         let errs = f.validate().unwrap_err();
-        assert!(errs.get(Field::ShotType).unwrap().en.contains("Prompt extend"));
+        assert!(errs
+            .get(Field::ShotType)
+            .unwrap()
+            .en
+            .contains("Prompt extend"));
         let f = FormState {
             shot_type: ShotType::Multi,
             prompt_extend: true,

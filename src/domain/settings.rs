@@ -235,7 +235,10 @@ mod tests {
         assert!(s.async_header);
         assert_eq!(s.endpoint().unwrap(), DEFAULT_ENDPOINT);
         s.endpoint_choice = PRESETS[2].url.into();
-        assert_eq!(s.endpoint().unwrap(), "https://ssvip.dmxapi.com/v1/responses");
+        assert_eq!(
+            s.endpoint().unwrap(),
+            "https://ssvip.dmxapi.com/v1/responses"
+        );
         s.endpoint_choice = CUSTOM.into();
         assert!(s.endpoint().is_err());
         s.custom_endpoint = " http://127.0.0.1:9090/v1/responses ".into();
@@ -249,7 +252,13 @@ mod tests {
     #[test]
     fn keys_are_normalised_and_masked() {
         let k = "sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL";
-        assert_eq!(normalise_key(k), NormalisedKey { key: k.into(), note: None });
+        assert_eq!(
+            normalise_key(k),
+            NormalisedKey {
+                key: k.into(),
+                note: None
+            }
+        );
         let n = normalise_key(&format!("  Bearer {k}\n"));
         assert_eq!(n.key, k);
         assert!(n.note.unwrap().en.contains("Bearer"));

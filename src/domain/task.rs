@@ -269,7 +269,9 @@ pub fn next_poll_delay(since_submit_ms: i64, failure: Option<PollFailure>) -> Op
         Some(PollFailure::RateLimited {
             retry_after_s: Some(s),
         }) => Some((s * 1_000).clamp(base, MAX_BACKOFF_MS * 5)),
-        Some(PollFailure::RateLimited { retry_after_s: None }) => Some(30_000),
+        Some(PollFailure::RateLimited {
+            retry_after_s: None,
+        }) => Some(30_000),
         Some(PollFailure::Transient { streak }) => {
             let factor = 1u64 << streak.saturating_sub(1).min(5);
             Some((base * factor).min(MAX_BACKOFF_MS))
@@ -298,8 +300,16 @@ mod tests {
             assert_eq!(parsed.is_terminal(), terminal, "{s}");
             assert!(!parsed.label().en.is_empty());
         }
-        assert!(TaskStatus::Other("X".into()).explain().unwrap().en.contains("\"X\""));
-        assert!(TaskStatus::Unknown.explain().unwrap().en.contains("24 hours"));
+        assert!(TaskStatus::Other("X".into())
+            .explain()
+            .unwrap()
+            .en
+            .contains("\"X\""));
+        assert!(TaskStatus::Unknown
+            .explain()
+            .unwrap()
+            .en
+            .contains("24 hours"));
         assert!(TaskStatus::Canceled.explain().unwrap().zh.contains("取消"));
     }
 
@@ -312,13 +322,47 @@ mod tests {
             (3_600_000, None, Some(15_000)),
             (QUERYABLE_MS, None, None),
             (10_000, Some(PollFailure::Permanent), None),
-            (10_000, Some(PollFailure::RateLimited { retry_after_s: Some(2) }), Some(5_000)),
-            (10_000, Some(PollFailure::RateLimited { retry_after_s: Some(40) }), Some(40_000)),
-            (10_000, Some(PollFailure::RateLimited { retry_after_s: None }), Some(30_000)),
-            (10_000, Some(PollFailure::Transient { streak: 1 }), Some(5_000)),
-            (10_000, Some(PollFailure::Transient { streak: 2 }), Some(10_000)),
-            (90_000, Some(PollFailure::Transient { streak: 3 }), Some(60_000)),
-            (90_000, Some(PollFailure::Transient { streak: 30 }), Some(MAX_BACKOFF_MS)),
+            (
+                10_000,
+                Some(PollFailure::RateLimited {
+                    retry_after_s: Some(2),
+                }),
+                Some(5_000),
+            ),
+            (
+                10_000,
+                Some(PollFailure::RateLimited {
+                    retry_after_s: Some(40),
+                }),
+                Some(40_000),
+            ),
+            (
+                10_000,
+                Some(PollFailure::RateLimited {
+                    retry_after_s: None,
+                }),
+                Some(30_000),
+            ),
+            (
+                10_000,
+                Some(PollFailure::Transient { streak: 1 }),
+                Some(5_000),
+            ),
+            (
+                10_000,
+                Some(PollFailure::Transient { streak: 2 }),
+                Some(10_000),
+            ),
+            (
+                90_000,
+                Some(PollFailure::Transient { streak: 3 }),
+                Some(60_000),
+            ),
+            (
+                90_000,
+                Some(PollFailure::Transient { streak: 30 }),
+                Some(MAX_BACKOFF_MS),
+            ),
         ];
         for (since, failure, want) in table {
             assert_eq!(next_poll_delay(since, failure), want, "{since} {failure:?}");
@@ -332,16 +376,36 @@ mod tests {
             message: Some(msg.into()),
             ..TaskSnapshot::with_status(TaskStatus::Failed)
         };
-        let e = mk("DataInspectionFailed", "Input data may contain inappropriate content.").failure();
+        let e = mk(
+            "DataInspectionFailed",
+            "Input data may contain inappropriate content.",
+        )
+        .failure();
         assert!(e.text.en.contains("moderation") && e.text.zh.contains("审核"));
         assert_eq!(
             e.detail.as_deref(),
             Some("DataInspectionFailed: Input data may contain inappropriate content.")
         );
-        assert!(mk("InvalidParameter.DataInspection", "").failure().text.en.contains("audio"));
-        assert!(mk("InvalidParameter", "The size is not match").failure().detail.unwrap().contains("size"));
-        assert!(mk("Throttling.RateQuota", "").failure().text.en.contains("rate"));
-        assert!(mk("Weird", "boom").failure().text.en.contains("message below"));
+        assert!(mk("InvalidParameter.DataInspection", "")
+            .failure()
+            .text
+            .en
+            .contains("audio"));
+        assert!(mk("InvalidParameter", "The size is not match")
+            .failure()
+            .detail
+            .unwrap()
+            .contains("size"));
+        assert!(mk("Throttling.RateQuota", "")
+            .failure()
+            .text
+            .en
+            .contains("rate"));
+        assert!(mk("Weird", "boom")
+            .failure()
+            .text
+            .en
+            .contains("message below"));
     }
 
     #[test]

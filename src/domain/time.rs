@@ -107,16 +107,27 @@ mod tests {
             Some(1_770_788_545_332)
         );
         assert_eq!(parse_china_time("1970-01-01 08:00:00"), Some(0));
-        assert_eq!(parse_china_time("2026-02-11 13:42:25.3"), Some(1_770_788_545_300));
-        assert_eq!(parse_china_time("2024-02-29 00:00:00.000").is_some(), true);
-        for bad in ["", "2026-02-11", "2026-13-01 00:00:00", "x-y-z 1:2:3", "2026-02-11 25:00:00", "2026-02-11 13:42:25.3a"] {
+        assert_eq!(
+            parse_china_time("2026-02-11 13:42:25.3"),
+            Some(1_770_788_545_300)
+        );
+        assert!(parse_china_time("2024-02-29 00:00:00.000").is_some());
+        for bad in [
+            "",
+            "2026-02-11",
+            "2026-13-01 00:00:00",
+            "x-y-z 1:2:3",
+            "2026-02-11 25:00:00",
+            "2026-02-11 13:42:25.3a",
+        ] {
             assert_eq!(parse_china_time(bad), None, "{bad:?}");
         }
     }
 
     #[test]
     fn fixture_expires_is_end_time_plus_24h() {
-        let url = "https://x.aliyuncs.com/a.mp4?Expires=1770874935&OSSAccessKeyId=LTAI&Signature=e%2F";
+        let url =
+            "https://x.aliyuncs.com/a.mp4?Expires=1770874935&OSSAccessKeyId=LTAI&Signature=e%2F";
         let expires = link_expiry_ms(url).unwrap();
         let end = parse_china_time("2026-02-11 13:42:25.332").unwrap();
         let diff = expires - end;
@@ -124,7 +135,10 @@ mod tests {
         assert!((diff - 86_400_000).abs() < 60_000, "{diff}");
         assert_eq!(link_expiry_ms("https://x/a.mp4"), None);
         assert_eq!(link_expiry_ms("https://x/a.mp4?Expires=abc"), None);
-        assert_eq!(link_expiry_ms("https://x/a.mp4?a=1&Expires=5#f"), Some(5_000));
+        assert_eq!(
+            link_expiry_ms("https://x/a.mp4?a=1&Expires=5#f"),
+            Some(5_000)
+        );
     }
 
     #[test]
@@ -140,7 +154,9 @@ mod tests {
 
     #[test]
     fn expiry_messages() {
-        assert!(expiry_text(10_000, 0).en.starts_with("Link expires in 10 s"));
+        assert!(expiry_text(10_000, 0)
+            .en
+            .starts_with("Link expires in 10 s"));
         assert!(expiry_text(0, 10).en.contains("expired"));
         assert!(expiry_text(0, 10).zh.contains("过期"));
     }

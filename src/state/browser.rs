@@ -15,7 +15,10 @@ pub fn copy_text(text: &str) {
 /// Opens a URL in a new tab without giving it access to this page. False if blocked.
 pub fn open_in_new_tab(url: &str) -> bool {
     web_sys::window()
-        .and_then(|w| w.open_with_url_and_target_and_features(url, "_blank", "noopener,noreferrer").ok())
+        .and_then(|w| {
+            w.open_with_url_and_target_and_features(url, "_blank", "noopener,noreferrer")
+                .ok()
+        })
         .is_some()
 }
 

@@ -70,7 +70,8 @@ impl Ledger {
 
     /// One task by id (untracked).
     pub fn get_untracked(&self, id: &str) -> Option<TaskRecord> {
-        self.tasks.with_untracked(|t| t.iter().find(|r| r.id == id).cloned())
+        self.tasks
+            .with_untracked(|t| t.iter().find(|r| r.id == id).cloned())
     }
 
     /// Adds a task or replaces the one with the same id, writing storage first.

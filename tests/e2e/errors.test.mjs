@@ -44,8 +44,11 @@ e2e('FAILED task: status Failed with the upstream code and an explanation', { pe
   assert.equal(await task.locator('video').count(), 0, 'no video for a failed task');
 });
 
+// Retry-After is longer than the app's normal polling interval (5 s), so honouring it shows.
+const RETRY_AFTER_S = 7;
+
 e2e('429 while polling: the app honours Retry-After and the task still succeeds', { pendingMs: 500, runningMs: 2_000 }, async ({ app, sim, page }) => {
-  await sim.fault({ on: 'query', http: 429, retry_after: 2 });
+  await sim.fault({ on: 'query', http: 429, retry_after: RETRY_AFTER_S });
   await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
   await fillForm(page, { prompt: PROMPT });
   await ui.generate(page).click();
@@ -55,7 +58,7 @@ e2e('429 while polling: the app honours Retry-After and the task still succeeds'
   const queries = await sim.queries();
   assert.ok(queries.length >= 2, `polled again after the 429 (${queries.length} queries)`);
   const gap = queries[1].at_ms - queries[0].at_ms;
-  assert.ok(gap >= 1_900, `waited Retry-After (2 s) before polling again; waited ${gap} ms`);
+  assert.ok(gap >= RETRY_AFTER_S * 1_000 - 100, `waited Retry-After (${RETRY_AFTER_S} s) before polling again; waited ${gap} ms`);
   for (const q of queries) assert.equal(q.json.input, taskId);
   assert.equal((await sim.submits()).length, 1, 'a 429 while polling never re-submits');
 });

@@ -13,7 +13,7 @@ import {
   waitForVideo,
 } from './harness.mjs';
 
-e2e('happy path: the fixture request is sent as-is, the task runs and the video plays', { pendingMs: 1_500, runningMs: 6_000 }, async ({ app, sim, page, screenshot }) => {
+e2e('happy path: the fixture request is sent as-is, the task runs and the video plays', { pendingMs: 1_500, runningMs: 8_000 }, async ({ app, sim, page, screenshot }) => {
   const submitFixture = fixture('submit-request.json');
   await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
 
@@ -40,7 +40,6 @@ e2e('happy path: the fixture request is sent as-is, the task runs and the video 
 
   const taskId = await shownTaskId(page);
   await waitForStatus(page, 'Running', { timeout: 30_000 });
-  await ui.task(page).first().scrollIntoViewIfNeeded();
   await screenshot('running.png');
   await ui.task(page).first().getByText('Elapsed').first().waitFor();
 
@@ -56,7 +55,6 @@ e2e('happy path: the fixture request is sent as-is, the task runs and the video 
   await ui.task(page).getByRole('button', { name: 'Copy link', exact: true }).waitFor();
   await ui.task(page).getByRole('button', { name: 'Download', exact: true }).waitFor();
   await ui.task(page).getByText(/Link expires in/).first().waitFor();
-  await ui.task(page).first().scrollIntoViewIfNeeded();
   await screenshot('finished.png');
 
   // --- What the simulator saw ---

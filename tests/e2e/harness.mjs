@@ -362,6 +362,7 @@ export function e2e(name, { pendingMs, runningMs, timeout = 120_000 } = {}, fn) 
       pageRequests,
       async screenshot(file) {
         mkdirSync(SCREENSHOTS, { recursive: true });
+        await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({ path: join(SCREENSHOTS, file) });
       },
     };
@@ -397,7 +398,11 @@ export const ui = {
   apiKey: (page) => page.getByRole('textbox', { name: 'API key', exact: true }),
   endpoint: (page) => page.getByRole('combobox', { name: 'API endpoint', exact: true }),
   customEndpoint: (page) => page.getByRole('textbox', { name: 'Custom endpoint URL', exact: true }),
-  asyncHeader: (page) => page.getByRole('checkbox', { name: 'Send X-DashScope-Async header', exact: true }),
+  // A checkbox; role="switch" (a checkbox subclass in ARIA) is accepted too.
+  asyncHeader: (page) => {
+    const name = { name: 'Send X-DashScope-Async header', exact: true };
+    return page.getByRole('checkbox', name).or(page.getByRole('switch', name));
+  },
   prompt: (page) => page.getByRole('textbox', { name: 'Prompt', exact: true }),
   promptCounter: (page) => page.getByTestId('prompt-counter'),
   negativePrompt: (page) => page.getByRole('textbox', { name: 'Negative prompt', exact: true }),

@@ -16,19 +16,22 @@ import {
 
 const PROMPT = 'Lanterns drifting over a quiet lake at night, slow dolly shot.';
 
-e2e('async header switched off: the submit carries no X-DashScope-Async', {}, async ({ app, sim, page }) => {
+e2e('async header switched off: no X-DashScope-Async; Generate is disabled while the submit is in flight', {}, async ({ app, sim, page }) => {
+  await sim.fault({ on: 'submit', delay_ms: 2_000 }); // a slow submit
   await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
   await ui.asyncHeader(page).setChecked(false);
   await fillForm(page, { prompt: PROMPT });
   await ui.generate(page).click();
+  await eventually(() => ui.generate(page).isDisabled(), true, 'Generate disabled while submitting');
   await shownTaskId(page);
+  await eventually(() => ui.generate(page).isDisabled(), false, 'Generate enabled again after the submit');
   const submits = await sim.submits();
   assert.equal(submits.length, 1);
   assert.equal(submits[0].headers['x-dashscope-async'], undefined, 'no X-DashScope-Async header');
   assert.equal(submits[0].headers.authorization, TEST_KEY);
 });
 
-e2e('persistence: key and endpoint survive a reload, and a task in progress resumes', { pendingMs: 1_500, runningMs: 6_000 }, async ({ app, sim, page }) => {
+e2e('persistence: key and endpoint survive a reload, and a task in progress resumes', { pendingMs: 1_500, runningMs: 8_000 }, async ({ app, sim, page }) => {
   await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
   await fillForm(page, { prompt: PROMPT });
 

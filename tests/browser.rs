@@ -1,0 +1,290 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): storage hooks, the ledger, and
+//! components mounted into a fresh element. Run with
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p wan-studio`.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+
+use wan_studio::domain::form::{FormState, VideoRequest};
+use wan_studio::domain::task::{TaskRecord, TaskSnapshot, TaskStatus};
+use wan_studio::state::context::{FORM_KEY, KEY_KEY, SETTINGS_KEY};
+use wan_studio::state::ledger::{Ledger, LEDGER_CORRUPT_KEY, LEDGER_KEY};
+use wan_studio::App;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+/// A fresh element to mount into, and clean storage.
+fn fresh_root() -> HtmlElement {
+    storage().clear().unwrap();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+/// Waits until `f` holds, checking every 20 ms, for at most 2 s.
+async fn wait_for(what: &str, f: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if f() {
+            return;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn by_id<T: JsCast>(root: &HtmlElement, id: &str) -> T {
+    root.query_selector(&format!("#{id}"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no #{id}"))
+        .unchecked_into()
+}
+
+fn type_into(el: &HtmlElement, value: &str) {
+    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+        input.set_value(value);
+    } else if let Some(area) = el.dyn_ref::<HtmlTextAreaElement>() {
+        area.set_value(value);
+    }
+    let ev = web_sys::Event::new_with_event_init_dict("input", &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    el.dispatch_event(&ev).unwrap();
+}
+
+fn record(id: &str) -> TaskRecord {
+    let request: VideoRequest = FormState {
+        prompt: "a cat".into(),
+        ..FormState::default()
+    }
+    .validate()
+    .unwrap();
+    TaskRecord {
+        id: id.into(),
+        request,
+        endpoint: "http://127.0.0.1:1/v1/responses".into(),
+        submitted_at_ms: 1,
+        snapshot: TaskSnapshot::with_status(TaskStatus::Succeeded),
+        problem: None,
+        paused: false,
+    }
+}
+
+#[wasm_bindgen_test]
+fn ledger_round_trips_through_local_storage() {
+    let _root = fresh_root();
+    let owner = Owner::new();
+    owner.with(|| {
+        let ledger = Ledger::load();
+        assert!(ledger.tasks().get_untracked().is_empty());
+        ledger.upsert(record("t-1"));
+        // Written synchronously: on disk before anything else happens.
+        let raw = storage().get_item(LEDGER_KEY).unwrap().unwrap();
+        assert!(raw.contains("\"t-1\""));
+        ledger.update("t-1", |r| r.paused = true);
+        let again = Ledger::load();
+        let tasks = again.tasks().get_untracked();
+        assert_eq!(tasks.len(), 1);
+        assert!(tasks[0].paused);
+        assert!(again.problem().get_untracked().is_none());
+        assert!(!raw.contains("sk-"));
+    });
+}
+
+#[wasm_bindgen_test]
+fn corrupt_ledger_is_kept_aside_and_reported() {
+    let _root = fresh_root();
+    storage().set_item(LEDGER_KEY, "{\"truncated\": [").unwrap();
+    let owner = Owner::new();
+    owner.with(|| {
+        let ledger = Ledger::load();
+        assert!(ledger.tasks().get_untracked().is_empty());
+        let problem = ledger
+            .problem()
+            .get_untracked()
+            .expect("a problem is reported");
+        assert!(problem.en.contains(LEDGER_CORRUPT_KEY));
+        assert!(!problem.zh.is_empty());
+        assert_eq!(
+            storage().get_item(LEDGER_CORRUPT_KEY).unwrap().as_deref(),
+            Some("{\"truncated\": [")
+        );
+    });
+}
+
+#[wasm_bindgen_test]
+async fn key_field_normalises_and_stores_the_key() {
+    let root = fresh_root();
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    TimeoutFuture::new(0).await;
+    let key = "sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL";
+    let input: HtmlElement = by_id(&root, "api-key");
+    assert_eq!(input.get_attribute("type").as_deref(), Some("password"));
+    type_into(&input, &format!("  Bearer {key} "));
+    wait_for("the key in storage", || {
+        storage().get_item(KEY_KEY).unwrap().as_deref() == Some(key)
+    })
+    .await;
+    wait_for("the Bearer note", || {
+        root.text_content()
+            .unwrap_or_default()
+            .contains("Removed the \"Bearer \" prefix")
+    })
+    .await;
+    // The page shows only a fingerprint, never the key itself.
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("sk-…IJKL"));
+    assert!(!text.contains(key));
+}
+
+#[wasm_bindgen_test]
+async fn stored_settings_and_draft_are_restored() {
+    let root = fresh_root();
+    storage()
+        .set_item(KEY_KEY, "sk-restoredrestoredrestored1234")
+        .unwrap();
+    storage()
+        .set_item(
+            SETTINGS_KEY,
+            r#"{"endpoint_choice":"custom","custom_endpoint":"http://127.0.0.1:9/v1/responses","async_header":false}"#,
+        )
+        .unwrap();
+    storage()
+        .set_item(FORM_KEY, r#"{"prompt":"saved draft","seed":"42"}"#)
+        .unwrap();
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    let key: HtmlInputElement = by_id(&root, "api-key");
+    wait_for("restored key", || {
+        key.value() == "sk-restoredrestoredrestored1234"
+    })
+    .await;
+    let custom: HtmlInputElement = by_id(&root, "custom-endpoint");
+    assert_eq!(custom.value(), "http://127.0.0.1:9/v1/responses");
+    let switch: HtmlInputElement = by_id(&root, "async-header");
+    assert!(!switch.checked());
+    let prompt: HtmlTextAreaElement = by_id(&root, "prompt");
+    assert_eq!(prompt.value(), "saved draft");
+    let seed: HtmlInputElement = by_id(&root, "seed");
+    assert_eq!(seed.value(), "42");
+    let counter: HtmlElement = by_id(&root, "prompt-counter");
+    assert_eq!(counter.text_content().as_deref(), Some("11 / 1500"));
+}
+
+#[wasm_bindgen_test]
+async fn corrupt_settings_do_not_brick_the_page() {
+    let root = fresh_root();
+    storage().set_item(SETTINGS_KEY, "not json at all").unwrap();
+    storage().set_item(FORM_KEY, "[1,2,").unwrap();
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    TimeoutFuture::new(0).await;
+    let prompt: HtmlTextAreaElement = by_id(&root, "prompt");
+    assert_eq!(prompt.value(), "");
+    let duration: HtmlInputElement = by_id(&root, "duration");
+    assert_eq!(duration.value(), "5");
+    let switch: HtmlInputElement = by_id(&root, "async-header");
+    assert!(switch.checked());
+}
+
+#[wasm_bindgen_test]
+async fn over_long_prompt_is_flagged_live_and_blocks_generate() {
+    let root = fresh_root();
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    TimeoutFuture::new(0).await;
+    let prompt: HtmlElement = by_id(&root, "prompt");
+    type_into(&prompt, &"猫".repeat(1501));
+    let counter: HtmlElement = by_id(&root, "prompt-counter");
+    wait_for("counter 1501", || {
+        counter.text_content().as_deref() == Some("1501 / 1500")
+    })
+    .await;
+    assert!(counter.class_name().contains("over"));
+    wait_for("the prompt error", || {
+        root.query_selector("#prompt-error [role=alert]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    assert_eq!(
+        prompt.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    let alert = root
+        .query_selector("#prompt-error")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(alert.contains("1500") && alert.contains("1501"));
+}
+
+#[wasm_bindgen_test]
+async fn generate_without_a_key_explains_what_to_do() {
+    let root = fresh_root();
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    TimeoutFuture::new(0).await;
+    assert!(root.text_content().unwrap().contains("Start here"));
+    let prompt: HtmlElement = by_id(&root, "prompt");
+    type_into(&prompt, "a cat");
+    TimeoutFuture::new(0).await;
+    let form: web_sys::HtmlFormElement = root
+        .query_selector("form")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    form.request_submit().unwrap();
+    wait_for("the key message", || {
+        root.text_content()
+            .unwrap_or_default()
+            .contains("Enter your DMXAPI API key in Settings first")
+    })
+    .await;
+    assert!(root.text_content().unwrap().contains("请先在设置中填写"));
+    assert!(storage().get_item(LEDGER_KEY).unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn multi_shot_without_prompt_extend_is_explained_at_the_field() {
+    let root = fresh_root();
+    storage()
+        .set_item(
+            FORM_KEY,
+            r#"{"prompt":"a cat","shot_type":"multi","prompt_extend":false}"#,
+        )
+        .unwrap();
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    TimeoutFuture::new(0).await;
+    let form: web_sys::HtmlFormElement = root
+        .query_selector("form")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    form.request_submit().unwrap();
+    wait_for("the shot type error", || {
+        root.query_selector("#shot-error [role=alert]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    let shot: HtmlElement = by_id(&root, "shot-type");
+    assert_eq!(shot.get_attribute("aria-invalid").as_deref(), Some("true"));
+    // Turning prompt extend on clears it.
+    let extend: HtmlInputElement = by_id(&root, "prompt-extend");
+    extend.click();
+    wait_for("the error to clear", || {
+        root.query_selector("#shot-error [role=alert]")
+            .unwrap()
+            .is_none()
+    })
+    .await;
+}
