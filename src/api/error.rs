@@ -189,8 +189,8 @@ impl ApiError {
         };
         if maybe_created {
             text = Bilingual::new(
-                format!("{} The task may have been created (and billed) even so: look it up by its id before generating again. Nothing is re-sent automatically.", text.en),
-                format!("{}但任务仍可能已创建（并计费）：请先用任务 ID 查询，再决定是否重新生成。本应用不会自动重新提交。", text.zh),
+                format!("{} The task may have been created (and billed) even so: check the usage log in your DMXAPI console before generating again. Nothing is re-sent automatically.", text.en),
+                format!("{}但任务仍可能已创建（并计费）：重新生成前请先查看 DMXAPI 控制台的使用记录。本应用不会自动重新提交。", text.zh),
             );
         }
         Explanation {

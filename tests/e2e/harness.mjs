@@ -308,7 +308,7 @@ export async function launchBrowser() {
     viewport: VIEWPORT,
     locale: 'en-US',
     timezoneId: 'Asia/Shanghai',
-    acceptDownloads: false,
+    acceptDownloads: true,
   });
   const close = async () => {
     try {
