@@ -63,6 +63,16 @@ fn type_into(el: &HtmlElement, value: &str) {
     el.dispatch_event(&ev).unwrap();
 }
 
+/// Submits the page's form as pressing Generate does.
+fn submit_form(root: &HtmlElement) {
+    let form: web_sys::HtmlFormElement = root
+        .query_selector("form")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    form.request_submit().unwrap();
+}
+
 fn record(id: &str) -> TaskRecord {
     let request: VideoRequest = FormState {
         prompt: "a cat".into(),
@@ -237,12 +247,7 @@ async fn generate_without_a_key_explains_what_to_do() {
     let prompt: HtmlElement = by_id(&root, "prompt");
     type_into(&prompt, "a cat");
     TimeoutFuture::new(0).await;
-    let form: web_sys::HtmlFormElement = root
-        .query_selector("form")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    form.request_submit().unwrap();
+    submit_form(&root);
     wait_for("the key message", || {
         root.text_content()
             .unwrap_or_default()
@@ -264,12 +269,7 @@ async fn multi_shot_without_prompt_extend_is_explained_at_the_field() {
         .unwrap();
     let _handle = leptos::mount::mount_to(root.clone(), App);
     TimeoutFuture::new(0).await;
-    let form: web_sys::HtmlFormElement = root
-        .query_selector("form")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    form.request_submit().unwrap();
+    submit_form(&root);
     wait_for("the shot type error", || {
         root.query_selector("#shot-error [role=alert]")
             .unwrap()

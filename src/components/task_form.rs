@@ -82,33 +82,26 @@ pub fn TaskForm() -> impl IntoView {
         <section class="panel form" aria-labelledby="form-h">
             <h2 id="form-h">"New video"</h2>
             <form on:submit=on_submit novalidate>
-                <div class="field">
-                    <label for="prompt">"Prompt"</label>
-                    <textarea
-                        id="prompt"
-                        rows="6"
-                        aria-describedby="prompt-counter prompt-error"
-                        aria-invalid=invalid(Field::Prompt)
-                        prop:value=move || form.with(|f| f.prompt.clone())
-                        on:input=update(|s, v| s.prompt = v)
-                    ></textarea>
-                    <Counter id="prompt-counter" count=Signal::derive(move || form.with(|f| char_count(&f.prompt))) max=PROMPT_MAX />
-                    <FieldError id="prompt-error" error=Signal::derive(error_of(Field::Prompt)) />
-                </div>
-                <div class="field">
-                    <label for="negative-prompt">"Negative prompt"</label>
-                    <textarea
-                        id="negative-prompt"
-                        rows="2"
-                        placeholder="低分辨率、错误、最差质量… / low resolution, extra fingers…"
-                        aria-describedby="negative-counter negative-error"
-                        aria-invalid=invalid(Field::NegativePrompt)
-                        prop:value=move || form.with(|f| f.negative_prompt.clone())
-                        on:input=update(|s, v| s.negative_prompt = v)
-                    ></textarea>
-                    <Counter id="negative-counter" count=Signal::derive(move || form.with(|f| char_count(&f.negative_prompt))) max=NEGATIVE_PROMPT_MAX />
-                    <FieldError id="negative-error" error=Signal::derive(error_of(Field::NegativePrompt)) />
-                </div>
+                <LimitedText
+                    id="prompt"
+                    label="Prompt"
+                    rows=6
+                    placeholder=""
+                    max=PROMPT_MAX
+                    value=Signal::derive(move || form.with(|f| f.prompt.clone()))
+                    on_input=Callback::new(move |v| set_form.update(|f| f.prompt = v))
+                    error=Signal::derive(error_of(Field::Prompt))
+                />
+                <LimitedText
+                    id="negative-prompt"
+                    label="Negative prompt"
+                    rows=2
+                    placeholder="低分辨率、错误、最差质量… / low resolution, extra fingers…"
+                    max=NEGATIVE_PROMPT_MAX
+                    value=Signal::derive(move || form.with(|f| f.negative_prompt.clone()))
+                    on_input=Callback::new(move |v| set_form.update(|f| f.negative_prompt = v))
+                    error=Signal::derive(error_of(Field::NegativePrompt))
+                />
                 <div class="field">
                     <label for="audio-url">"Audio URL"</label>
                     <input
@@ -295,20 +288,51 @@ pub fn TaskForm() -> impl IntoView {
     }
 }
 
-/// A live `n / max` character counter.
+/// A text area with a live `n / max` character counter (in Unicode scalar values) and its
+/// validation message.
 #[component]
-fn Counter(
-    /// Element id (for aria-describedby).
+fn LimitedText(
+    /// Element id; the counter is `{id}-counter`, the error `{id}-error`.
     id: &'static str,
-    /// Characters so far.
-    count: Signal<usize>,
-    /// The limit.
+    /// Visible label (also the accessible name).
+    label: &'static str,
+    /// Visible rows.
+    rows: u32,
+    /// Placeholder text.
+    placeholder: &'static str,
+    /// The character limit.
     max: usize,
+    /// Current text.
+    value: Signal<String>,
+    /// Called with the new text on every edit.
+    on_input: Callback<String>,
+    /// The field's validation message.
+    error: Signal<Option<Bilingual>>,
 ) -> impl IntoView {
+    let counter_id = format!("{id}-counter");
+    let error_id = format!("{id}-error");
+    let count = Memo::new(move |_| value.with(|v| char_count(v)));
     view! {
-        <p id=id data-testid=id class=move || { if count.get() > max { "counter over" } else { "counter" } }>
-            {move || format!("{} / {max}", count.get())}
-        </p>
+        <div class="field">
+            <label for=id>{label}</label>
+            <textarea
+                id=id
+                rows=rows
+                placeholder=placeholder
+                aria-describedby=format!("{counter_id} {error_id}")
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))
+            ></textarea>
+            <p
+                id=counter_id.clone()
+                data-testid=counter_id
+                class=move || { if count.get() > max { "counter over" } else { "counter" } }
+            >
+                {move || format!("{} / {max}", count.get())}
+            </p>
+            <FieldError id=error_id error=error />
+        </div>
     }
 }
 
@@ -316,7 +340,8 @@ fn Counter(
 #[component]
 fn FieldError(
     /// Element id (for aria-describedby).
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     /// The message.
     error: Signal<Option<Bilingual>>,
 ) -> impl IntoView {
