@@ -11,7 +11,7 @@ pub mod state;
 
 use leptos::prelude::*;
 
-use components::msg::Msg;
+use components::problems_banner::ProblemsBanner;
 use components::settings_panel::SettingsPanel;
 use components::task_form::TaskForm;
 use components::task_list::TaskList;
@@ -21,8 +21,8 @@ use components::welcome::Welcome;
 #[component]
 pub fn App() -> impl IntoView {
     let state = state::provide_app_state();
-    state::poller::resume_all(state);
-    let storage_problem = state.ledger.problem();
+    state::poller::follow(state);
+    state::notify::watch_endings(state);
     view! {
         <header class="top">
             <h1>"wan-studio"</h1>
@@ -30,7 +30,7 @@ pub fn App() -> impl IntoView {
                 "Wan 2.6 text-to-video through DMXAPI · 通过 DMXAPI 使用万相 2.6 文生视频"
             </p>
         </header>
-        {move || storage_problem.get().map(|p| view! { <div class="error banner" role="alert"><p><Msg text=p /></p></div> })}
+        <ProblemsBanner />
         <main class="layout">
             <div class="col">
                 <Welcome />

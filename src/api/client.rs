@@ -111,10 +111,9 @@ async fn post_unredacted(
     decode_reply(status, &text, retry_after.as_deref())
 }
 
-/// Saves a video as a file: fetches it (works only if the storage server allows cross-origin
-/// reads), then clicks a temporary `download` link. Returns an error when the browser cannot
-/// fetch it, so the caller can fall back to opening the link.
-pub async fn download_video(url: &str, file_name: &str) -> Result<(), ApiError> {
+/// Fetches a video as a blob (works only if the storage server allows cross-origin reads), so
+/// the caller can save it as a file; on an error the caller falls back to opening the link.
+pub async fn fetch_video(url: &str) -> Result<web_sys::Blob, ApiError> {
     use wasm_bindgen::JsCast;
     let response = Request::get(url)
         .send()
@@ -130,30 +129,10 @@ pub async fn download_video(url: &str, file_name: &str) -> Result<(), ApiError> 
         });
     }
     let raw: web_sys::Response = response.into();
-    let promise = raw
-        .blob()
-        .map_err(|_| ApiError::Network("could not read the video".into()))?;
-    let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(promise)
+    let unreadable = || ApiError::Network("could not read the video".into());
+    let promise = raw.blob().map_err(|_| unreadable())?;
+    Ok(wasm_bindgen_futures::JsFuture::from(promise)
         .await
-        .map_err(|_| ApiError::Network("could not read the video".into()))?
-        .unchecked_into();
-    let object_url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| ApiError::Network("could not save the video".into()))?;
-    let saved = (|| {
-        let document = web_sys::window()?.document()?;
-        let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
-        a.set_href(&object_url);
-        a.set_download(file_name);
-        document.body()?.append_child(&a).ok()?;
-        a.click();
-        a.remove();
-        Some(())
-    })();
-    // Give the download a moment to start before releasing the blob.
-    let to_revoke = object_url.clone();
-    Timeout::new(60_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&to_revoke);
-    })
-    .forget();
-    saved.ok_or_else(|| ApiError::Network("could not save the video".into()))
+        .map_err(|_| unreadable())?
+        .unchecked_into())
 }

@@ -217,6 +217,7 @@ impl From<TaskInner> for TaskSnapshot {
             video_url: t.video_url,
             code: t.code,
             message: t.message,
+            orig_prompt: t.orig_prompt,
         }
     }
 }

@@ -2,7 +2,9 @@
 //! render them; the logic lives in `domain/`.
 
 pub mod error_box;
+pub mod lookup_box;
 pub mod msg;
+pub mod problems_banner;
 pub mod settings_panel;
 pub mod task_card;
 pub mod task_form;

@@ -34,6 +34,8 @@ pub fn SettingsPanel() -> impl IntoView {
                 view! { <KeyField /> <EndpointField /> }.into_any()
             }}
             <AsyncSwitch />
+            <PricingFields />
+            <NotifyField />
         </section>
     }
 }
@@ -202,6 +204,84 @@ fn AsyncSwitch() -> impl IntoView {
                     "官方示例会发送 X-DashScope-Async: enable，较新的 DMXAPI 文档已省略。如转发服务拒绝该请求头，请关闭。",
                 ) />
             </p>
+        </div>
+    }
+}
+
+/// The price per second used for estimates.
+#[component]
+fn PricingFields() -> impl IntoView {
+    let state = use_app_state();
+    let rate = move |f: fn(&crate::domain::history::Pricing) -> f64| {
+        move || state.settings.with(|s| format!("{}", f(&s.pricing)))
+    };
+    let set_rate = move |f: fn(&mut crate::domain::history::Pricing, f64)| {
+        move |ev: leptos::ev::Event| {
+            if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
+                if v.is_finite() && v >= 0.0 {
+                    state.set_settings.update(|s| f(&mut s.pricing, v));
+                }
+            }
+        }
+    };
+    view! {
+        <fieldset class="pricing">
+            <legend>"Price per second of video (for estimates)"</legend>
+            <div class="grid3">
+                <div class="field">
+                    <label for="rate-720">"720P rate"</label>
+                    <input id="rate-720" type="number" min="0" step="0.01" inputmode="decimal"
+                        prop:value=rate(|p| p.per_second_720p)
+                        on:change=set_rate(|p, v| p.per_second_720p = v) />
+                </div>
+                <div class="field">
+                    <label for="rate-1080">"1080P rate"</label>
+                    <input id="rate-1080" type="number" min="0" step="0.01" inputmode="decimal"
+                        prop:value=rate(|p| p.per_second_1080p)
+                        on:change=set_rate(|p, v| p.per_second_1080p = v) />
+                </div>
+                <div class="field">
+                    <label for="currency">"Currency"</label>
+                    <input id="currency" type="text" maxlength="8"
+                        prop:value=move || state.settings.with(|s| s.pricing.currency.clone())
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev).trim().to_string();
+                            state.set_settings.update(|s| s.pricing.currency = v);
+                        } />
+                </div>
+            </div>
+            <p class="hint">
+                <Msg text=Bilingual::new(
+                    "Defaults are Alibaba's list price (0.6 CNY/s at 720P, 1.0 CNY/s at 1080P); your provider's price may differ. Failed tasks are not charged.",
+                    "默认值为阿里云标价（720P 0.6 元/秒，1080P 1.0 元/秒），服务商实际价格可能不同。失败的任务不计费。",
+                ) />
+            </p>
+        </fieldset>
+    }
+}
+
+/// Permission for a notification when a task ends in a background tab.
+#[component]
+fn NotifyField() -> impl IntoView {
+    use crate::state::notify::{ask_permission, notifications_allowed};
+    let (allowed, set_allowed) = signal(notifications_allowed());
+    view! {
+        <div class="field">
+            <Show
+                when=move || allowed.get()
+                fallback=move || view! {
+                    <button type="button" on:click=move |_| ask_permission(move |ok| set_allowed.set(ok))>
+                        "Notify me when a task ends"
+                    </button>
+                }
+            >
+                <p class="hint">
+                    <Msg text=Bilingual::new(
+                        "Notifications are on: you will be told when a task ends while this tab is in the background.",
+                        "通知已开启：此标签页在后台时，任务结束会通知你。",
+                    ) />
+                </p>
+            </Show>
         </div>
     }
 }

@@ -5,10 +5,12 @@ use leptos::prelude::*;
 use super::error_box::ErrorBox;
 use super::msg::Msg;
 use super::video_result::VideoResult;
+use super::task_list::Undo;
+use crate::domain::history::eta_ms;
 use crate::domain::message::Bilingual;
-use crate::domain::task::TaskStatus;
+use crate::domain::task::{Origin, TaskStatus};
 use crate::domain::time::{clock, parse_china_time, span};
-use crate::state::browser::local_time;
+use crate::state::browser::{copy_text, focus, local_time};
 use crate::state::{poller, use_app_state};
 
 /// A task card, following the ledger entry with this id.
@@ -97,6 +99,73 @@ pub fn TaskCard(
             poller::start(state, id.clone());
         }
     };
+    let set_undo = use_context::<WriteSignal<Option<Undo>>>();
+    let summary = move || {
+        record.with(|r| {
+            let r = r.as_ref()?;
+            let prompt: String = r.prompt().unwrap_or("").chars().take(140).collect();
+            let more = r.prompt().is_some_and(|p| p.chars().count() > 140);
+            let settings = r.request.as_ref().map(|q| {
+                let (w, h) = q.size.dimensions();
+                let shot = match q.shot_type {
+                    crate::domain::form::ShotType::Single => "single shot",
+                    crate::domain::form::ShotType::Multi => "multi-shot",
+                };
+                let seed = q.seed.map(|s| format!(" · seed {s}")).unwrap_or_default();
+                format!("{w}×{h} · {} s · {shot}{seed}", q.duration)
+            });
+            Some((format!("{prompt}{}", if more { "…" } else { "" }), settings, local_time(r.created_ms())))
+        })
+    };
+    let timing = move || {
+        record.with(|r| {
+            let r = r.as_ref()?;
+            let now = state.now.get();
+            if r.is_finished(now) {
+                return None;
+            }
+            let left = span(r.queryable_for_ms(now)?);
+            let eta = r.request.as_ref().and_then(|q| state.ledger.tasks().with(|t| eta_ms(t, q)));
+            let (eta_en, eta_zh) = match eta {
+                Some(ms) => {
+                    let m = ((ms as f64) / 60_000.0).round().max(1.0) as i64;
+                    (format!(" Usually ready in ~{m} min."), format!("通常约 {m} 分钟完成。"))
+                }
+                None => (String::new(), String::new()),
+            };
+            Some(Bilingual::new(
+                format!("Queryable for another {}.{eta_en}", left.en),
+                format!("任务 ID 还可查询 {}。{eta_zh}", left.zh),
+            ))
+        })
+    };
+    let rerun = move |_| {
+        if let Some(q) = record.with_untracked(|r| r.as_ref().and_then(|r| r.request.clone())) {
+            state.set_form.set(q.to_form());
+            focus("prompt");
+        }
+    };
+    let copy_settings = move |_| {
+        if let Some(q) = record.with_untracked(|r| r.as_ref().and_then(|r| r.request.clone())) {
+            if let Ok(text) = serde_json::to_string_pretty(&q) {
+                copy_text(&text);
+            }
+        }
+    };
+    let delete = {
+        let id = id.clone();
+        move |_| {
+            let removed = state.ledger.remove(&id);
+            if let (Some(set_undo), false) = (set_undo, removed.is_empty()) {
+                set_undo.set(Some(Undo {
+                    removed,
+                    text: Bilingual::new(format!("Deleted task {id}."), format!("已删除任务 {id}。")),
+                }));
+            }
+        }
+    };
+    let has_request = move || record.with(|r| r.as_ref().is_some_and(|r| r.request.is_some()));
+    let unconfirmed = move || record.with(|r| r.as_ref().is_some_and(|r| r.origin == Origin::Unconfirmed));
     let label = format!("Task {id}");
     view! {
         <article class="task" aria-label=label>
@@ -112,7 +181,13 @@ pub fn TaskCard(
                             role="status"
                             class=move || format!("status status-{}", status.get().map(|s| status_class(&s)).unwrap_or("unknown"))
                         >
-                            {move || status.get().map(|s| { let l = s.label(); format!("{} · {}", l.en, l.zh) })}
+                            {move || {
+                                if unconfirmed() {
+                                    Some("May have been created · 可能已创建".to_string())
+                                } else {
+                                    status.get().map(|s| { let l = s.label(); format!("{} · {}", l.en, l.zh) })
+                                }
+                            }}
                         </span>
                     </dd>
                 </div>
@@ -121,10 +196,16 @@ pub fn TaskCard(
                     <dd class="elapsed">{move || elapsed().unwrap_or_else(|| "—".into())}</dd>
                 </div>
             </dl>
+            {move || summary().map(|(prompt, settings, created)| view! {
+                <p class="prompt-excerpt">{prompt}</p>
+                <p class="hint">{settings.unwrap_or_else(|| "settings unknown (looked up) / 参数未知（查询所得）".into())} " · " {created}</p>
+            })}
             {move || phases().map(|p| view! { <p class="hint"><Msg text=p /></p> })}
+            {move || timing().map(|t| view! { <p class="hint"><Msg text=t /></p> })}
             {move || {
                 record
                     .get()
+                    .filter(|r| r.origin != Origin::Unconfirmed)
                     .map(|r| {
                         let s = r.snapshot.clone();
                         match &s.status {
@@ -151,6 +232,13 @@ pub fn TaskCard(
                     "Check again"
                 </button>
             </Show>
+            <div class="actions card-actions">
+                <Show when=has_request>
+                    <button type="button" on:click=rerun>"Re-run with these settings"</button>
+                    <button type="button" on:click=copy_settings>"Copy settings"</button>
+                </Show>
+                <button type="button" on:click=delete.clone()>"Delete"</button>
+            </div>
         </article>
     }
 }

@@ -9,6 +9,7 @@ use crate::domain::form::{
     char_count, check_negative_prompt, check_prompt, Field, FieldErrors, FormState, ShotType, Size,
     Tier, NEGATIVE_PROMPT_MAX, PROMPT_MAX, SEED_MAX,
 };
+use crate::domain::history::{eta_ms, eta_text, running_count, RUNNING_LIMIT};
 use crate::domain::message::{Bilingual, Explanation};
 use crate::state::browser::random_seed;
 use crate::state::submit::submit_task;
@@ -45,6 +46,21 @@ pub fn TaskForm() -> impl IntoView {
         },
     );
     let pending = submit.pending();
+    let running = Memo::new(move |_| {
+        let now = state.now.get();
+        state.ledger.tasks().with(|t| running_count(t, now))
+    });
+    let at_limit = move || running.get() >= RUNNING_LIMIT;
+    let estimate = move || {
+        let request = form.with(|f| f.validate().ok())?;
+        let pricing = state.settings.with(|s| s.pricing.clone());
+        let cost = pricing.format(pricing.cost(&request));
+        let eta = eta_text(state.ledger.tasks().with(|t| eta_ms(t, &request)));
+        Some(Bilingual::new(
+            format!("Estimated cost: {cost} (list price; your provider's price may differ). {}", eta.en),
+            format!("预估费用：{cost}（按标价估算，实际价格以服务商为准）。{}", eta.zh),
+        ))
+    };
     let submit_error = move || {
         connection_error
             .get()
@@ -53,7 +69,7 @@ pub fn TaskForm() -> impl IntoView {
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
+        if pending.get_untracked() || at_limit() {
             return;
         }
         set_attempted.set(true);
@@ -274,8 +290,17 @@ pub fn TaskForm() -> impl IntoView {
                         </p>
                     </div>
                 </div>
+                {move || estimate().map(|e| view! { <p class="hint estimate"><Msg text=e /></p> })}
+                <Show when=at_limit>
+                    <p class="hint warn" role="status">
+                        <Msg text=Bilingual::new(
+                            format!("{RUNNING_LIMIT} tasks are already queued or running: that is the account-wide limit, so another one would fail. Wait for one to finish."),
+                            format!("已有 {RUNNING_LIMIT} 个任务在排队或生成中，已达账户并发上限，再提交会失败。请等待其中一个完成。"),
+                        ) />
+                    </p>
+                </Show>
                 <div class="submit-row">
-                    <button type="submit" class="primary" disabled=move || pending.get()>
+                    <button type="submit" class="primary" disabled=move || pending.get() || at_limit()>
                         "Generate"
                     </button>
                     <span role="status" class="submit-status">

@@ -4,10 +4,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::msg::Msg;
-use crate::api::client::download_video;
+use crate::api::client::fetch_video;
 use crate::domain::message::Bilingual;
 use crate::domain::time::{expiry_text, link_expiry_ms};
-use crate::state::browser::{copy_text, open_in_new_tab};
+use crate::state::browser::{copy_text, open_in_new_tab, save_blob};
 use crate::state::use_app_state;
 
 /// The video player and its actions. `url` must already be checked as safe.
@@ -36,12 +36,12 @@ pub fn VideoResult(
             let name = format!("wan-{task_id}.mp4");
             set_note.set(Some(Bilingual::new("Downloading…", "正在下载…")));
             spawn_local(async move {
-                match download_video(&url, &name).await {
-                    Ok(()) => set_note.set(Some(Bilingual::new(
+                match fetch_video(&url).await.map(|blob| save_blob(&blob, &name)) {
+                    Ok(true) => set_note.set(Some(Bilingual::new(
                         format!("Saved as {name}."),
                         format!("已保存为 {name}。"),
                     ))),
-                    Err(_) => {
+                    Ok(false) | Err(_) => {
                         let opened = open_in_new_tab(&url);
                         set_note.set(Some(if opened {
                             Bilingual::new(

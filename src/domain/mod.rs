@@ -1,12 +1,14 @@
 //! Pure product logic: no Leptos, no web APIs, no HTTP. Everything here is tested natively.
 //!
 //! - [`form`]: the wan2.6-t2v form, its allowed values and validation.
+//! - [`history`]: the stored ledger format, filters, ETA, cost, export/import.
 //! - [`task`]: task statuses, snapshots, the stored task record and the poll schedule.
 //! - [`settings`]: endpoint presets and checks, API-key normalisation and masking.
 //! - [`time`]: China-time timestamps, link expiry and human durations.
 //! - [`message`]: bilingual (English/Chinese) user-facing messages.
 
 pub mod form;
+pub mod history;
 pub mod message;
 pub mod settings;
 pub mod task;

@@ -159,7 +159,7 @@ pub fn key_shape_warning(key: &str) -> Option<Bilingual> {
 pub const CUSTOM: &str = "custom";
 
 /// Stored connection settings (everything but the key, which is stored on its own).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ConnectionSettings {
     /// A preset's URL, or [`CUSTOM`].
@@ -168,6 +168,8 @@ pub struct ConnectionSettings {
     pub custom_endpoint: String,
     /// Send `X-DashScope-Async: enable` on submit (the seed does).
     pub async_header: bool,
+    /// Price per second used for cost estimates.
+    pub pricing: super::history::Pricing,
 }
 
 impl Default for ConnectionSettings {
@@ -176,6 +178,7 @@ impl Default for ConnectionSettings {
             endpoint_choice: DEFAULT_ENDPOINT.into(),
             custom_endpoint: String::new(),
             async_header: true,
+            pricing: super::history::Pricing::default(),
         }
     }
 }

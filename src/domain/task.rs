@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::form::VideoRequest;
 use super::message::{Bilingual, Explanation};
+use super::time::{link_expiry_ms, parse_china_time};
 
 /// A task's status as the service reports it (PROTOCOL.md §4).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +105,9 @@ pub struct TaskSnapshot {
     pub code: Option<String>,
     /// Error message, on failure.
     pub message: Option<String>,
+    /// The prompt as the service received it (known for looked-up tasks).
+    #[serde(default)]
+    pub orig_prompt: Option<String>,
 }
 
 impl TaskSnapshot {
@@ -117,6 +121,7 @@ impl TaskSnapshot {
             video_url: None,
             code: None,
             message: None,
+            orig_prompt: None,
         }
     }
 
@@ -193,17 +198,30 @@ pub fn is_safe_media_url(url: &str) -> bool {
     false
 }
 
+/// How a task came into the ledger.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Origin {
+    /// Created by this app's Generate.
+    #[default]
+    Submitted,
+    /// Added by looking up a task id.
+    LookedUp,
+    /// A submit whose reply never arrived: the task may exist (and be billed) but its id is unknown.
+    Unconfirmed,
+}
+
 /// A task as kept in storage: its id, what was asked, where, when, and the latest news.
 /// The API key is never part of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskRecord {
-    /// The service's task id.
+    /// The service's task id (for [`Origin::Unconfirmed`], a local placeholder).
     pub id: String,
-    /// The validated request that created it.
-    pub request: VideoRequest,
+    /// The validated request that created it; unknown for looked-up tasks.
+    #[serde(default)]
+    pub request: Option<VideoRequest>,
     /// The endpoint it was submitted to.
     pub endpoint: String,
-    /// Local clock at submit, ms since the epoch.
+    /// Local clock at submit (or lookup), ms since the epoch.
     pub submitted_at_ms: i64,
     /// The latest snapshot.
     pub snapshot: TaskSnapshot,
@@ -213,14 +231,59 @@ pub struct TaskRecord {
     /// True when polling stopped for a reason other than a terminal status (the user can resume).
     #[serde(default)]
     pub paused: bool,
+    /// How it got here.
+    #[serde(default)]
+    pub origin: Origin,
 }
 
 impl TaskRecord {
     /// True while the app should keep polling it.
     pub fn wants_polling(&self, now_ms: i64) -> bool {
-        !self.snapshot.status.is_terminal()
+        self.origin != Origin::Unconfirmed
+            && !self.snapshot.status.is_terminal()
             && !self.paused
             && now_ms - self.submitted_at_ms < QUERYABLE_MS
+    }
+
+    /// True once nothing about it will change (terminal, unconfirmed, or past the 24 h window).
+    pub fn is_finished(&self, now_ms: i64) -> bool {
+        self.origin == Origin::Unconfirmed
+            || self.snapshot.status.is_terminal()
+            || now_ms - self.submitted_at_ms >= QUERYABLE_MS
+    }
+
+    /// When the service created it (server clock), else when this browser submitted it.
+    pub fn created_ms(&self) -> i64 {
+        self.snapshot
+            .submit_time
+            .as_deref()
+            .and_then(parse_china_time)
+            .unwrap_or(self.submitted_at_ms)
+    }
+
+    /// Queue plus run time from the service's timestamps, once ended.
+    pub fn total_ms(&self) -> Option<i64> {
+        let t = |x: &Option<String>| x.as_deref().and_then(parse_china_time);
+        Some(t(&self.snapshot.end_time)? - t(&self.snapshot.submit_time)?)
+    }
+
+    /// When the video link expires, if there is one.
+    pub fn link_expiry_ms(&self) -> Option<i64> {
+        self.snapshot.video_url.as_deref().and_then(link_expiry_ms)
+    }
+
+    /// How long the id stays queryable (24 h from submit), or `None` once past.
+    pub fn queryable_for_ms(&self, now_ms: i64) -> Option<i64> {
+        let left = self.submitted_at_ms + QUERYABLE_MS - now_ms;
+        (left > 0).then_some(left)
+    }
+
+    /// The prompt to show: the one submitted, else the one the service reported.
+    pub fn prompt(&self) -> Option<&str> {
+        self.request
+            .as_ref()
+            .map(|r| r.prompt.as_str())
+            .or(self.snapshot.orig_prompt.as_deref())
     }
 }
 

@@ -34,3 +34,63 @@ pub fn local_time(ms: i64) -> String {
 pub fn random_seed(max: u32) -> u32 {
     (js_sys::Math::random() * (f64::from(max) + 1.0)).floor() as u32
 }
+
+/// Saves a blob as a file by clicking a temporary `download` link. False if the page could not.
+pub fn save_blob(blob: &web_sys::Blob, file_name: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Ok(object_url) = web_sys::Url::create_object_url_with_blob(blob) else {
+        return false;
+    };
+    let saved = (|| {
+        let document = web_sys::window()?.document()?;
+        let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+        a.set_href(&object_url);
+        a.set_download(file_name);
+        document.body()?.append_child(&a).ok()?;
+        a.click();
+        a.remove();
+        Some(())
+    })();
+    // Release the blob once the download has surely started.
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&object_url);
+    })
+    .forget();
+    saved.is_some()
+}
+
+/// Saves text as a file.
+pub fn save_text(text: &str, file_name: &str, mime: &str) -> bool {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map(|b| save_blob(&b, file_name))
+        .unwrap_or(false)
+}
+
+/// Reads the first file chosen in a file input as text.
+pub async fn read_chosen_file(input: &web_sys::HtmlInputElement) -> Option<String> {
+    let file = input.files()?.get(0)?;
+    let text = JsFuture::from(file.text()).await.ok()?;
+    text.as_string()
+}
+
+/// Today's local date as `YYYY-MM-DD`, for file names.
+pub fn local_date(ms: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
+}
+
+/// Moves keyboard focus to the element with this id and scrolls it into view.
+pub fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        el.scroll_into_view();
+        let _ = el.focus();
+    }
+}

@@ -2,11 +2,16 @@
 //! a ticking clock, and demo mode.
 
 use codee::string::{FromToStringCodec, JsonSerdeCodec};
+use codee::CodecError;
 use leptos::prelude::*;
 use leptos_use_interval_fn::use_interval_fn;
-use leptos_use_storage::use_local_storage;
+use leptos_use_storage::{
+    use_local_storage, use_local_storage_with_options, UseStorageError, UseStorageOptions,
+};
+use serde::{de::DeserializeOwned, Serialize};
 
 use super::ledger::Ledger;
+use super::problems::{storage, Problems};
 use crate::api::Connection;
 use crate::domain::form::FormState;
 use crate::domain::message::Bilingual;
@@ -38,6 +43,8 @@ pub struct AppState {
     pub set_form: WriteSignal<FormState>,
     /// The task ledger.
     pub ledger: Ledger,
+    /// Storage problems to show.
+    pub problems: Problems,
     /// Wall clock in ms since the epoch, ticking every second.
     pub now: Signal<i64>,
     /// True when the page was opened with `?demo`: talk to the local simulator with a throwaway
@@ -95,12 +102,40 @@ impl AppState {
     }
 }
 
+/// A JSON value in local storage through leptos-use. Unreadable stored text is kept aside and
+/// reported (then the default is used); failed writes are reported as a full quota.
+fn stored_json<T>(key: &'static str, problems: Problems) -> (Signal<T>, WriteSignal<T>)
+where
+    T: Clone + Default + PartialEq + Send + Sync + Serialize + DeserializeOwned + 'static,
+{
+    let options = UseStorageOptions::<T, serde_json::Error, serde_json::Error>::default().on_error(
+        move |e| match e {
+            UseStorageError::ItemCodecError(CodecError::Decode(_)) => {
+                if let Some(raw) = storage().and_then(|s| s.get_item(key).ok().flatten()) {
+                    problems.keep_aside(
+                        key,
+                        &raw,
+                        Bilingual::new(
+                            format!("Saved data \"{key}\" could not be read, so defaults are used. The original text is kept aside and can be downloaded."),
+                            format!("无法读取已保存的数据“{key}”，已改用默认值。原始文本已另存，可下载。"),
+                        ),
+                    );
+                }
+            }
+            UseStorageError::SetItemFailed(_) => problems.report_quota(),
+            _ => {}
+        },
+    );
+    let (value, set_value, _) = use_local_storage_with_options::<T, JsonSerdeCodec>(key, options);
+    (value, set_value)
+}
+
 /// Creates the state and provides it as context. Call once, in `App`.
 pub fn provide_app_state() -> AppState {
+    let problems = Problems::new();
     let (key, set_key, remove_key) = use_local_storage::<String, FromToStringCodec>(KEY_KEY);
-    let (settings, set_settings, _) =
-        use_local_storage::<ConnectionSettings, JsonSerdeCodec>(SETTINGS_KEY);
-    let (form, set_form, _) = use_local_storage::<FormState, JsonSerdeCodec>(FORM_KEY);
+    let (settings, set_settings) = stored_json::<ConnectionSettings>(SETTINGS_KEY, problems);
+    let (form, set_form) = stored_json::<FormState>(FORM_KEY, problems);
     let (now, set_now) = signal(now_ms());
     let _ = use_interval_fn(move || set_now.set(now_ms()), 1_000);
     let demo = web_sys::window()
@@ -118,7 +153,8 @@ pub fn provide_app_state() -> AppState {
         set_settings,
         form,
         set_form,
-        ledger: Ledger::load(),
+        ledger: Ledger::load(problems),
+        problems,
         now: now.into(),
         demo,
     };

@@ -1,60 +1,84 @@
-//! The task ledger: every task this browser created, kept in local storage under
-//! [`LEDGER_KEY`]. Writes are synchronous and checked, so a task id is on disk before the page
-//! says "submitted", and a full quota is reported instead of silently dropped. (The reactive
-//! storage hooks write in a later effect and swallow failures, which is fine for settings but not
-//! for billed tasks.)
+//! The task ledger: every task this browser knows, kept in local storage under [`LEDGER_KEY`].
+//!
+//! Writes are synchronous and checked, so a task id is on disk before the page says "submitted",
+//! and a full quota is reported instead of silently dropped. (The reactive storage hooks write in
+//! a later effect and swallow failures: fine for settings, not for billed tasks.) Every change is
+//! a read-modify-write against what is in storage at that moment, and other tabs' writes arrive
+//! through `storage` events, so several open tabs never overwrite each other's tasks.
 
 use leptos::prelude::*;
 
+use super::problems::{storage, Problems};
+use crate::domain::history::{decode_ledger, encode_ledger};
 use crate::domain::message::Bilingual;
 use crate::domain::task::TaskRecord;
 
-/// Storage key of the ledger (version 1).
+/// Storage key of the ledger (format version 1, see [`crate::domain::history`]).
 pub const LEDGER_KEY: &str = "wan-studio.tasks.v1";
-/// Where unreadable ledger text is kept aside.
-pub const LEDGER_CORRUPT_KEY: &str = "wan-studio.tasks.v1.unreadable";
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
 
 /// The reactive ledger.
 #[derive(Clone, Copy)]
 pub struct Ledger {
     tasks: RwSignal<Vec<TaskRecord>>,
-    problem: RwSignal<Option<Bilingual>>,
+    problems: Problems,
 }
 
 impl Ledger {
-    /// Loads the ledger; unreadable data is kept aside and reported, never fatal.
-    pub fn load() -> Self {
-        let mut problem = None;
+    /// Loads the ledger; unreadable data is kept aside and reported, never fatal. Also follows
+    /// other tabs' changes.
+    pub fn load(problems: Problems) -> Self {
         let tasks = match storage() {
             None => {
-                problem = Some(Bilingual::new(
-                    "This browser does not let the page use local storage (private mode or blocked), so tasks are not saved across reloads. Keep this tab open until your videos are done, or allow site data.",
-                    "此浏览器不允许本页使用本地存储（隐私模式或被禁止），任务在刷新后不会保留。请在视频完成前保持此标签页打开，或允许本站存储数据。",
-                ));
+                problems.report(
+                    LEDGER_KEY,
+                    Bilingual::new(
+                        "This browser does not let the page use local storage (private mode or blocked), so tasks are not saved across reloads. Keep this tab open until your videos are done, or allow site data.",
+                        "此浏览器不允许本页使用本地存储（隐私模式或被禁止），任务在刷新后不会保留。请在视频完成前保持此标签页打开，或允许本站存储数据。",
+                    ),
+                    None,
+                );
                 Vec::new()
             }
             Some(s) => match s.get_item(LEDGER_KEY).ok().flatten() {
                 None => Vec::new(),
-                Some(raw) => match serde_json::from_str::<Vec<TaskRecord>>(&raw) {
-                    Ok(tasks) => tasks,
-                    Err(_) => {
-                        let _ = s.set_item(LEDGER_CORRUPT_KEY, &raw);
-                        problem = Some(Bilingual::new(
-                            format!("The saved task list could not be read, so the page started with an empty one. The unreadable text is kept in local storage under \"{LEDGER_CORRUPT_KEY}\"."),
-                            format!("无法读取已保存的任务列表，页面已使用空列表启动。无法读取的原文保存在本地存储的“{LEDGER_CORRUPT_KEY}”中。"),
-                        ));
-                        Vec::new()
+                Some(raw) => {
+                    let decoded = decode_ledger(&raw);
+                    if decoded.lossy {
+                        problems.keep_aside(
+                            LEDGER_KEY,
+                            &raw,
+                            Bilingual::new(
+                                format!("Part or all of the saved task list could not be read. {} task(s) were recovered; the original text is kept aside and can be downloaded.", decoded.tasks.len()),
+                                format!("已保存的任务列表部分或全部无法读取，已恢复 {} 个任务；原始文本已另存，可下载。", decoded.tasks.len()),
+                            ),
+                        );
                     }
-                },
+                    if decoded.lossy || decoded.migrated {
+                        let _ = s.set_item(LEDGER_KEY, &encode_ledger(&decoded.tasks));
+                    }
+                    decoded.tasks
+                }
             },
         };
-        Self {
+        let ledger = Self {
             tasks: RwSignal::new(tasks),
-            problem: RwSignal::new(problem),
+            problems,
+        };
+        let _ = window_event_listener(leptos::ev::storage, move |ev| {
+            if ev.key().as_deref() == Some(LEDGER_KEY) {
+                ledger.reload();
+            }
+        });
+        ledger
+    }
+
+    /// Re-reads storage (after another tab wrote it).
+    pub fn reload(&self) {
+        if let Some(raw) = storage().and_then(|s| s.get_item(LEDGER_KEY).ok().flatten()) {
+            let decoded = decode_ledger(&raw);
+            if !decoded.lossy && decoded.tasks != self.tasks.get_untracked() {
+                self.tasks.set(decoded.tasks);
+            }
         }
     }
 
@@ -63,53 +87,63 @@ impl Ledger {
         self.tasks.into()
     }
 
-    /// A storage problem to show, if any.
-    pub fn problem(&self) -> Signal<Option<Bilingual>> {
-        self.problem.into()
-    }
-
     /// One task by id (untracked).
     pub fn get_untracked(&self, id: &str) -> Option<TaskRecord> {
         self.tasks
             .with_untracked(|t| t.iter().find(|r| r.id == id).cloned())
     }
 
-    /// Adds a task or replaces the one with the same id, writing storage first.
-    pub fn upsert(&self, record: TaskRecord) {
-        let mut next = self.tasks.get_untracked();
-        match next.iter_mut().find(|r| r.id == record.id) {
-            Some(slot) => *slot = record,
-            None => next.push(record),
-        }
-        self.persist(&next);
-        self.tasks.set(next);
-    }
-
-    /// Changes one task, writing storage first.
-    pub fn update(&self, id: &str, f: impl FnOnce(&mut TaskRecord)) {
-        let mut next = self.tasks.get_untracked();
-        if let Some(r) = next.iter_mut().find(|r| r.id == id) {
-            f(r);
+    /// Applies `f` to the freshest list (storage, else memory), writes storage first, then
+    /// updates the page. Returns what `f` returned.
+    pub fn modify<R>(&self, f: impl FnOnce(&mut Vec<TaskRecord>) -> R) -> R {
+        let mut next = storage()
+            .and_then(|s| s.get_item(LEDGER_KEY).ok().flatten())
+            .map(|raw| decode_ledger(&raw))
+            .filter(|d| !d.lossy)
+            .map(|d| d.tasks)
+            .unwrap_or_else(|| self.tasks.get_untracked());
+        let before = next.clone();
+        let out = f(&mut next);
+        if next != before {
             self.persist(&next);
+        }
+        if next != self.tasks.get_untracked() {
             self.tasks.set(next);
         }
+        out
+    }
+
+    /// Adds a task or replaces the one with the same id.
+    pub fn upsert(&self, record: TaskRecord) {
+        self.modify(|tasks| match tasks.iter_mut().find(|r| r.id == record.id) {
+            Some(slot) => *slot = record,
+            None => tasks.push(record),
+        });
+    }
+
+    /// Changes one task, if it is there.
+    pub fn update(&self, id: &str, f: impl FnOnce(&mut TaskRecord)) {
+        self.modify(|tasks| {
+            if let Some(r) = tasks.iter_mut().find(|r| r.id == id) {
+                f(r);
+            }
+        });
+    }
+
+    /// Removes one task; returns it (for undo).
+    pub fn remove(&self, id: &str) -> Vec<TaskRecord> {
+        self.modify(|tasks| {
+            let (gone, keep): (Vec<_>, Vec<_>) = tasks.drain(..).partition(|r| r.id == id);
+            *tasks = keep;
+            gone
+        })
     }
 
     fn persist(&self, tasks: &[TaskRecord]) {
         let Some(s) = storage() else { return };
-        let Ok(text) = serde_json::to_string(tasks) else {
-            return;
-        };
-        match s.set_item(LEDGER_KEY, &text) {
-            Ok(()) => {
-                if self.problem.with_untracked(|p| p.as_ref().is_some_and(|p| p.en.starts_with("Saving"))) {
-                    self.problem.set(None);
-                }
-            }
-            Err(_) => self.problem.set(Some(Bilingual::new(
-                "Saving the task list failed: browser storage is full or blocked. Your tasks stay on this page until it closes; free some site data, and copy the task ids you need.",
-                "保存任务列表失败：浏览器存储已满或被禁止。任务在关闭页面前仍会显示；请清理部分网站数据，并复制需要的任务 ID。",
-            ))),
+        match s.set_item(LEDGER_KEY, &encode_ledger(tasks)) {
+            Ok(()) => self.problems.clear_quota(),
+            Err(_) => self.problems.report_quota(),
         }
     }
 }

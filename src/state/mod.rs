@@ -4,7 +4,10 @@
 pub mod browser;
 pub mod context;
 pub mod ledger;
+pub mod lookup;
+pub mod notify;
 pub mod poller;
+pub mod problems;
 pub mod submit;
 
 pub use context::{provide_app_state, use_app_state, AppState};

@@ -1,5 +1,10 @@
 //! The polling driver: one loop per unfinished task, following the domain's schedule, writing
 //! every answer to the ledger. It only ever queries; it never submits.
+//!
+//! Across tabs, each task is polled by exactly one: every tab asks for the Web Lock named after
+//! the task, the first one polls, the others wait. If the polling tab closes, the lock passes to
+//! a waiting tab, which carries on (or lets go at once if the task has ended meanwhile). Results
+//! reach every tab through the ledger's storage events.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -17,7 +22,16 @@ thread_local! {
     static ACTIVE: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
 }
 
-/// Starts polling every task in the ledger that still wants it (after a reload, say).
+/// Keeps every task that wants polling polled: now (after a reload, say) and whenever the
+/// ledger changes (a task submitted or looked up in another tab).
+pub fn follow(state: AppState) {
+    Effect::new(move |_| {
+        state.ledger.tasks().track();
+        resume_all(state);
+    });
+}
+
+/// Starts polling every task in the ledger that still wants it.
 pub fn resume_all(state: AppState) {
     let now = state.now_untracked();
     let ids: Vec<String> = state
@@ -40,9 +54,50 @@ pub fn start(state: AppState, id: String) {
         return;
     }
     spawn_local(async move {
-        run(state, &id).await;
+        let lock = format!("wan-studio.poll.{id}");
+        let task_id = id.clone();
+        with_lock(&lock, async move { run(state, &task_id).await }).await;
         ACTIVE.with(|a| a.borrow_mut().remove(&id));
     });
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    // navigator.locks is not in web-sys's stable API yet.
+    type LockManager;
+    #[wasm_bindgen::prelude::wasm_bindgen(method)]
+    fn request(
+        this: &LockManager,
+        name: &str,
+        callback: &wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue) -> js_sys::Promise>,
+    ) -> js_sys::Promise;
+}
+
+fn lock_manager() -> Option<LockManager> {
+    use wasm_bindgen::JsCast;
+    let navigator = web_sys::window()?.navigator();
+    let locks = js_sys::Reflect::get(&navigator, &"locks".into()).ok()?;
+    (!locks.is_undefined() && !locks.is_null()).then(|| locks.unchecked_into())
+}
+
+/// Runs `work` while holding the Web Lock `name` (waiting for it first); without Web Locks
+/// (old browsers, insecure contexts) it just runs.
+async fn with_lock(name: &str, work: impl std::future::Future<Output = ()> + 'static) {
+    let Some(locks) = lock_manager() else {
+        work.await;
+        return;
+    };
+    let mut work = Some(work);
+    let callback = wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue) -> js_sys::Promise>::new(
+        move |_lock| match work.take() {
+            Some(w) => wasm_bindgen_futures::future_to_promise(async move {
+                w.await;
+                Ok(wasm_bindgen::JsValue::UNDEFINED)
+            }),
+            None => js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED),
+        },
+    );
+    let _ = wasm_bindgen_futures::JsFuture::from(locks.request(name, &callback)).await;
 }
 
 async fn run(state: AppState, id: &str) {

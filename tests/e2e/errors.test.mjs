@@ -13,14 +13,14 @@ e2e('401 on submit: bilingual key error, no task, never re-sent', {}, async ({ a
 
   const alert = page.getByRole('alert').filter({ hasText: 'API key' }).filter({ hasText: '密钥' }).first();
   await alert.waitFor();
-  assert.equal(await ui.task(page).count(), 0, 'no Task section after a rejected submit');
+  assert.equal(await ui.cards(page).count(), 0, 'no task card after a rejected submit');
   assert.equal((await sim.submits()).length, 1, 'exactly one submit');
   await holdsFor(async () => (await sim.submits()).length === 1, {
     during: 2_000,
     message: 'the submit is not re-sent automatically',
   });
   assert.equal((await sim.queries()).length, 0, 'nothing polled');
-  assert.equal(await ui.task(page).count(), 0, 'still no Task section');
+  assert.equal(await ui.cards(page).count(), 0, 'still no task card');
 });
 
 e2e('FAILED task: status Failed with the upstream code and an explanation', { pendingMs: 500, runningMs: 1_500 }, async ({ app, sim, page }) => {

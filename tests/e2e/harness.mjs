@@ -414,7 +414,8 @@ export const ui = {
   watermark: (page) => page.getByRole('checkbox', { name: 'Watermark', exact: true }),
   seed: (page) => page.getByRole('textbox', { name: 'Seed', exact: true }),
   generate: (page) => page.getByRole('button', { name: 'Generate', exact: true }),
-  task: (page) => ui.section(page, 'Task'),
+  task: (page) => ui.section(page, 'Tasks'),
+  cards: (page) => ui.task(page).locator('article'),
   status: (page) => ui.task(page).getByRole('status'),
   alerts: (page) => page.getByRole('alert'),
 };

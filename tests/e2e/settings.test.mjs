@@ -79,7 +79,7 @@ e2e('first visit without a key: guidance shown, Generate sends nothing and expla
   const foreign = () => pageRequests.filter((r) => !r.url.startsWith(app.url + '/') && !r.url.startsWith('data:'));
   await holdsFor(() => foreign().length === 0, { during: 1_000, message: 'no request leaves the app' });
   assert.deepEqual(foreign(), [], 'nothing sent anywhere without a key');
-  assert.equal(await ui.task(page).count(), 0, 'no task without a key');
+  assert.equal(await ui.cards(page).count(), 0, 'no task without a key');
 });
 
 e2e('Forget key clears the field and the stored key; Show key toggles visibility', {}, async ({ app, sim, page }) => {

@@ -1,0 +1,684 @@
+#!/usr/bin/env node
+// wan-studio's benchmark (issue 7). Measures, side by side in one run on this machine:
+//
+//   1. bytes to first load: every file the page loads (raw, gzip -9, brotli -q 11), for the app's
+//      release build and for the Leptos 0.8 CSR hello-world of benches/hello, and their ratio;
+//   2. time to interactive in headless Chromium on loopback (navigation start → the Generate button
+//      is in the page and enabled; for the hello-world, its button), over cold loads;
+//   3. history at scale: render time, JS heap, wasm memory, DOM nodes, idle cost and keystroke
+//      latency with 100, 1 000 and 5 000 tasks in the stored ledger;
+//   4. polling cost: requests per task against the simulator with a 60 s run time, 1 tab vs 3 tabs,
+//      against the floor (1 submit + ⌈60 s / poll interval⌉ queries);
+//   5. CPU while idle-polling: main-thread busy time per minute with 5 running tasks;
+//
+// then a table of the budgets, met or not. Timings are printed, never asserted.
+//
+// Run everything (setup, builds, then this script) with `scripts/bench.sh` (= `npm run bench`).
+// This script alone expects the builds to exist:
+//   node scripts/bench.mjs [--app dist] [--hello target/bench/hello-dist] [--runs 9]
+//                          [--history-runs 3] [--cpu-window-s 60] [--only sizes,tti,history,polling,cpu]
+//                          [--markdown target/bench/report.md] [--update-readme]
+// --update-readme replaces the text between <!-- bench:start --> and <!-- bench:end --> in
+// README.md's Performance section with this run's tables (markdown), nothing else.
+//
+// Everything runs on 127.0.0.1; Chromium resolves every other host to NOTFOUND.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, ROOT, TEST_KEY, VIEWPORT, startSim, startStaticServer } from '../tests/e2e/harness.mjs';
+
+const { values: opt } = parseArgs({
+  options: {
+    app: { type: 'string', default: join(ROOT, 'dist') },
+    hello: { type: 'string', default: join(ROOT, 'target/bench/hello-dist') },
+    runs: { type: 'string', default: '9' },
+    'history-runs': { type: 'string', default: '3' },
+    'history-sizes': { type: 'string', default: '100,1000,5000' },
+    'cpu-window-s': { type: 'string', default: '60' },
+    'run-time-s': { type: 'string', default: '60' },
+    only: { type: 'string', default: 'sizes,tti,history,polling,cpu' },
+    markdown: { type: 'string', default: join(ROOT, 'target/bench/report.md') },
+    'update-readme': { type: 'boolean', default: false },
+  },
+});
+const RUNS = Math.max(1, Number(opt.runs));
+const HISTORY_RUNS = Math.max(1, Number(opt['history-runs']));
+const HISTORY_SIZES = opt['history-sizes'].split(',').map(Number);
+const CPU_WINDOW_MS = Number(opt['cpu-window-s']) * 1000;
+const RUN_TIME_MS = Number(opt['run-time-s']) * 1000;
+const ONLY = new Set(opt.only.split(','));
+
+// ---------------------------------------------------------------------------------------------
+// What the app stores and shows. Kept together so that a change of the app means one edit here.
+// ---------------------------------------------------------------------------------------------
+const LEDGER_KEY = 'wan-studio.tasks.v1';
+const KEY_KEY = 'wan-studio.key.v1';
+const SETTINGS_KEY = 'wan-studio.settings.v1';
+/** One element per task in the task list / history. */
+const TASK_ITEM = 'article.task';
+/** The Generate button's accessible name (the harness's `ui.generate`). */
+const GENERATE = 'Generate';
+const DAY = 86_400_000;
+
+/** Reads a Rust constant (`pub const NAME: T = 1_000;`) from the app's source, or the fallback. */
+function rustConst(file, name, fallback) {
+  try {
+    const m = readFileSync(join(ROOT, file), 'utf8').match(new RegExp(`const ${name}: *\\w+ *= *([0-9_]+)`));
+    return m ? Number(m[1].replaceAll('_', '')) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+const FAST_POLL_MS = rustConst('src/domain/task.rs', 'FAST_POLL_MS', 5_000);
+/** Ledger envelope version (src/domain/history.rs); null = the bare array of early builds. */
+const LEDGER_VERSION = rustConst('src/domain/history.rs', 'LEDGER_VERSION', null);
+
+/** China time text (`YYYY-MM-DD HH:MM:SS.mmm`, UTC+8), as the service sends its timestamps. */
+const chinaTime = (ms) => new Date(ms + 8 * 3_600_000).toISOString().replace('T', ' ').replace('Z', '');
+
+/**
+ * One finished task as the ledger stores it: TaskRecord (src/domain/task.rs) with its VideoRequest
+ * (src/domain/form.rs) and TaskSnapshot, in serde's JSON shape (TaskStatus is an externally tagged
+ * enum: "Succeeded", or {"Other":"X"}). THE place to update when the record's shape changes.
+ * Task i was submitted 2 days + i × 7 min ago, so every link has expired and nothing is polled;
+ * 80 % succeeded, 15 % failed, 5 % canceled.
+ */
+function taskRecord(i, now) {
+  const hex = (n, w) => (n >>> 0).toString(16).padStart(w, '0').slice(-w);
+  const id = `${hex(i * 2654435761, 8)}-${hex(i, 4)}-4${hex(i * 7, 3)}-a${hex(i * 13, 3)}-${hex(i * 40503, 12)}`;
+  const submitted = now - 2 * DAY - i * 7 * 60_000;
+  const scheduled = submitted + 15_000;
+  const end = scheduled + 95_000;
+  const status = i % 20 < 16 ? 'Succeeded' : i % 20 < 19 ? 'Failed' : 'Canceled';
+  return {
+    id,
+    request: {
+      prompt: `Bench task ${i}: a paper boat drifts down a rain-soaked street at dusk, neon signs reflected in the puddles, slow dolly shot, shallow depth of field, cinematic colour grading.`,
+      negative_prompt: i % 3 === 0 ? 'blurry, low quality' : null,
+      audio_url: null,
+      size: i % 2 ? '1920*1080' : '1280*720',
+      duration: 5 + (i % 11),
+      shot_type: 'single',
+      prompt_extend: true,
+      watermark: false,
+      seed: i % 4 === 0 ? i : null,
+    },
+    endpoint: 'https://www.dmxapi.cn/v1/responses',
+    submitted_at_ms: submitted,
+    snapshot: {
+      status,
+      submit_time: chinaTime(submitted),
+      scheduled_time: chinaTime(scheduled),
+      end_time: chinaTime(end),
+      video_url:
+        status === 'Succeeded'
+          ? `http://127.0.0.1:9/video/${id}.mp4?Expires=${Math.floor(end / 1000) + 86_400}&OSSAccessKeyId=LTAIsimulator0000&Signature=bench%3D`
+          : null,
+      code: status === 'Failed' ? 'DataInspectionFailed' : null,
+      message: status === 'Failed' ? 'Output data may contain inappropriate content.' : null,
+      orig_prompt: null,
+    },
+    problem: null,
+    paused: false,
+    origin: 'Submitted',
+  };
+}
+
+/** The ledger's stored text for `n` tasks, oldest first, in the envelope the app writes. */
+function ledgerText(n, format = LEDGER_VERSION === null ? 'array' : 'envelope') {
+  const now = Date.now();
+  const tasks = Array.from({ length: n }, (_, k) => taskRecord(n - 1 - k, now));
+  return JSON.stringify(format === 'array' ? tasks : { version: LEDGER_VERSION, tasks });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output: plain tables on stdout, the same as markdown for the README.
+// ---------------------------------------------------------------------------------------------
+const md = [];
+const int = (n) => Math.round(n).toLocaleString('en-US');
+const bytes = (n) => `${int(n)} B`;
+const ms = (n) => (n === undefined || Number.isNaN(n) ? 'n/a' : `${n < 10 ? n.toFixed(1) : int(n)} ms`);
+const mib = (n) => `${(n / 1_048_576).toFixed(1)} MiB`;
+
+function table(title, header, rows, note) {
+  const cells = [header, ...rows].map((r) => r.map(String));
+  const width = header.map((_, c) => Math.max(...cells.map((r) => r[c].length)));
+  const right = header.map((_, c) => c > 0);
+  const line = (r) => r.map((v, c) => (right[c] ? v.padStart(width[c]) : v.padEnd(width[c]))).join('  ');
+  console.log(`\n${title}`);
+  console.log(line(cells[0]));
+  console.log(width.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of cells.slice(1)) console.log(line(r));
+  if (note) console.log(note);
+  md.push(`**${title}**`, '', `| ${header.join(' | ')} |`, `|${header.map((_, c) => (c ? '---:' : '---')).join('|')}|`);
+  for (const r of cells.slice(1)) md.push(`| ${r.join(' | ')} |`);
+  md.push('');
+  if (note) md.push(note, '');
+}
+
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => {
+    const i = (s.length - 1) * p;
+    const lo = Math.floor(i);
+    return s[lo] + (s[Math.ceil(i)] - s[lo]) * (i - lo);
+  };
+  return { n: s.length, min: s[0], p25: q(0.25), median: q(0.5), p75: q(0.75), max: s[s.length - 1] };
+}
+
+const sleep = (t) => new Promise((r) => setTimeout(r, t));
+const budgets = [];
+const budget = (name, target, actual, met) => budgets.push([name, target, actual, met === null ? 'n/a' : met ? 'met' : 'NOT met']);
+
+// ---------------------------------------------------------------------------------------------
+// Machine and browser
+// ---------------------------------------------------------------------------------------------
+function sh(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '?';
+  }
+}
+const cpuModel = (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m) ?? [])[1] ?? os.cpus()[0]?.model ?? '?';
+const commit = `${sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])}${sh('git', ['-C', ROOT, 'status', '--porcelain']) ? ' + uncommitted changes' : ''}`;
+const loadStart = os.loadavg()[0];
+
+for (const [name, dir] of [['app', opt.app], ['hello-world', opt.hello]]) {
+  if (!existsSync(join(dir, 'index.html'))) {
+    console.error(`bench: ${name} build missing (${dir}/index.html); run scripts/bench.sh, which builds everything`);
+    process.exit(1);
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
+});
+const appServer = await startStaticServer(opt.app);
+const helloServer = await startStaticServer(opt.hello);
+const started = Date.now();
+
+const machine = {
+  date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+  cpus: os.availableParallelism?.() ?? os.cpus().length,
+  cpuModel,
+  memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+  chromium: `Chromium ${browser.version()} (headless)`,
+  node: process.version,
+  commit,
+};
+console.log(`wan-studio benchmark — ${machine.date}`);
+console.log(`machine: ${machine.cpus} CPUs (nproc), ${machine.cpuModel}, ${machine.memory} RAM; ${machine.chromium}; node ${machine.node}`);
+console.log(`source: ${machine.commit}; load average at start ${loadStart.toFixed(2)}`);
+
+/** A fresh incognito-like context: empty storage, empty HTTP cache. */
+async function freshPage({ storage } = {}) {
+  const context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US', timezoneId: 'Asia/Shanghai' });
+  if (storage) {
+    await context.addInitScript((entries) => {
+      for (const [k, v] of entries) if (localStorage.getItem(k) === null) localStorage.setItem(k, v);
+    }, Object.entries(storage));
+  }
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  return { context, page, errors };
+}
+
+/**
+ * Injected before any page script: records `performance.now()` (ms since navigation start) when a
+ * button named `name` (any button when null) is in the document and enabled, as window.__tti;
+ * and keeps the wasm instance's memory for later reading.
+ */
+function ttiProbe(name) {
+  addEventListener('TrunkApplicationStarted', (e) => (window.__wasmMemory = e.detail?.wasm?.memory));
+  const check = () => {
+    if (window.__tti !== undefined) return;
+    for (const b of document.querySelectorAll('button')) {
+      if ((name === null || b.textContent.trim() === name) && !b.disabled) {
+        window.__tti = performance.now();
+        observer.disconnect();
+        return;
+      }
+    }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled'] });
+}
+
+async function loadUntilInteractive(page, url, name) {
+  await page.addInitScript(ttiProbe, name);
+  await page.goto(url + '/', { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.__tti !== undefined, undefined, { timeout: 60_000, polling: 50 });
+  return page.evaluate(() => window.__tti);
+}
+
+const targets = [
+  { label: 'app (wan-studio)', server: appServer, button: GENERATE },
+  { label: 'hello-world (benches/hello)', server: helloServer, button: null },
+];
+
+// ---------------------------------------------------------------------------------------------
+// 1. Bytes to first load
+// ---------------------------------------------------------------------------------------------
+function compressed(buf) {
+  return {
+    raw: buf.length,
+    gzip: gzipSync(buf, { level: 9 }).length,
+    brotli: brotliCompressSync(buf, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
+    }).length,
+  };
+}
+
+const totals = {};
+if (ONLY.has('sizes')) {
+  const rows = [];
+  for (const t of targets) {
+    const { context, page } = await freshPage();
+    const loaded = [];
+    page.on('response', (r) => {
+      if (r.url().startsWith(t.server.url) && r.status() === 200) loaded.push(r);
+    });
+    await loadUntilInteractive(page, t.server.url, t.button);
+    await sleep(1_000); // anything fetched right after start (e.g. a config file)
+    const total = { raw: 0, gzip: 0, brotli: 0 };
+    for (const r of loaded) {
+      const s = compressed(await r.body());
+      const path = new URL(r.url()).pathname;
+      rows.push([`${t.label.split(' ')[0]}: ${path === '/' ? 'index.html' : path.slice(1).replace(/-[0-9a-f]{16}/, '')}`, bytes(s.raw), bytes(s.gzip), bytes(s.brotli)]);
+      for (const k of Object.keys(total)) total[k] += s[k];
+    }
+    rows.push([`${t.label.split(' ')[0]} total (${loaded.length} files)`, bytes(total.raw), bytes(total.gzip), bytes(total.brotli)]);
+    totals[t.label] = total;
+    await context.close();
+  }
+  const [a, h] = targets.map((t) => totals[t.label]);
+  rows.push(['ratio app / hello-world', ...['raw', 'gzip', 'brotli'].map((k) => `${(a[k] / h[k]).toFixed(2)}×`)]);
+  table('1. Bytes to first load (every file the page loads)', ['file', 'raw', 'gzip -9', 'brotli -q 11'], rows);
+  budget('whole first load, brotli', '≤ 120,000 B', bytes(a.brotli), a.brotli <= 120_000);
+  budget('first load vs hello-world, brotli', '≤ 2×', `${(a.brotli / h.brotli).toFixed(2)}×`, a.brotli <= 2 * h.brotli);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Time to interactive, cold loads (fresh context: empty storage and HTTP cache)
+// ---------------------------------------------------------------------------------------------
+if (ONLY.has('tti')) {
+  const times = new Map(targets.map((t) => [t.label, []]));
+  for (let run = 0; run <= RUNS; run++) {
+    // Alternate the order so neither side always goes first; run 0 is a discarded warm-up.
+    for (const t of run % 2 ? [...targets].reverse() : targets) {
+      const { context, page, errors } = await freshPage();
+      const tti = await loadUntilInteractive(page, t.server.url, t.button);
+      if (errors.length) throw new Error(`${t.label}: page error during load: ${errors[0]}`);
+      if (run > 0) times.get(t.label).push(tti);
+      await context.close();
+    }
+  }
+  const s = targets.map((t) => stats(times.get(t.label)));
+  table(
+    `2. Time to interactive (navigation start → ${GENERATE} / the button enabled), ${RUNS} cold loads each`,
+    ['page', 'median', 'p25–p75', 'min–max'],
+    [
+      ...targets.map((t, i) => [t.label, ms(s[i].median), `${ms(s[i].p25)} – ${ms(s[i].p75)}`, `${ms(s[i].min)} – ${ms(s[i].max)}`]),
+      ['difference (app − hello-world)', ms(s[0].median - s[1].median), '', ''],
+    ],
+  );
+  budget('TTI vs hello-world (medians)', '≤ +100 ms', `+${ms(s[0].median - s[1].median)}`, s[0].median - s[1].median <= 100);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. History at scale
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Injected before page scripts: follows how many task items are in the page. window.__items is the
+ * count, __itemsAt when it last changed (ms since navigation start), __framedAt the end of the
+ * next frame after that (style, layout and paint included).
+ */
+function itemsProbe(selector) {
+  addEventListener('TrunkApplicationStarted', (e) => (window.__wasmMemory = e.detail?.wasm?.memory));
+  window.__items = 0;
+  const observer = new MutationObserver(() => {
+    const n = document.querySelectorAll(selector).length;
+    if (n === window.__items) return;
+    window.__items = n;
+    const at = (window.__itemsAt = performance.now());
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (window.__itemsAt === at) window.__framedAt = performance.now();
+      }),
+    );
+  });
+  observer.observe(document, { subtree: true, childList: true });
+  window.__stopItemsProbe = () => observer.disconnect();
+}
+
+async function metrics(cdp) {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(list.map((m) => [m.name, m.value]));
+}
+
+/** Loads the app with `text` as the stored ledger; resolves once the item count stops changing. */
+async function loadHistory(text, n) {
+  const { context, page, errors } = await freshPage({ storage: { [LEDGER_KEY]: text } });
+  await page.addInitScript(itemsProbe, TASK_ITEM);
+  await page.addInitScript(ttiProbe, GENERATE);
+  await page.goto(appServer.url + '/', { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.__tti !== undefined, undefined, { timeout: 120_000, polling: 100 });
+  // Done when all n items are there and framed, or (a paged list, or none readable) the count has
+  // held still for 2 s since the page became interactive.
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const s = await page.evaluate(() => ({ items: window.__items, at: window.__itemsAt, framed: window.__framedAt, tti: window.__tti, now: performance.now() }));
+    if (s.items >= n && s.framed !== undefined) break;
+    if (s.now - Math.max(s.at ?? 0, s.tti) > 2_000 && (s.items === 0 || s.framed !== undefined)) break;
+    if (errors.length) throw new Error(`page error with ${n} tasks: ${errors[0]}`);
+    if (Date.now() > deadline) throw new Error(`with ${n} tasks the list never settled (${s.items} items)`);
+    await sleep(100);
+  }
+  const r = await page.evaluate(() => ({ items: window.__items, at: window.__itemsAt, framed: window.__framedAt, tti: window.__tti }));
+  return { context, page, errors, ...r };
+}
+
+let ledgerFormat;
+/** Checks that seeded records are readable by this build, picking the envelope it accepts. */
+async function probeLedgerFormat() {
+  const formats = LEDGER_VERSION === null ? ['array', 'envelope'] : ['envelope', 'array'];
+  for (const f of formats) {
+    const { context, items } = await loadHistory(ledgerText(3, f), 3).catch((e) => ({ context: null, items: 0, e }));
+    await context?.close();
+    if (items === 3) return f;
+  }
+  throw new Error(
+    `the app did not show 3 seeded tasks in either ledger format: update taskRecord() / ledgerText() / TASK_ITEM ` +
+      `in scripts/bench.mjs to the current shape (src/domain/task.rs, src/domain/history.rs, the task list markup)`,
+  );
+}
+
+if (ONLY.has('history')) {
+  ledgerFormat = await probeLedgerFormat();
+  const rows = [];
+  const results = {};
+  // 0 tasks first: the baseline the others are compared with.
+  for (const n of [0, ...HISTORY_SIZES.filter((x) => x > 0)]) {
+    const text = ledgerText(n, ledgerFormat);
+    const ttis = [];
+    const renders = [];
+    const framed = [];
+    let last;
+    for (let run = 0; run < HISTORY_RUNS; run++) {
+      const r = await loadHistory(text, n);
+      ttis.push(r.tti);
+      // With no tasks there is no list: "shown" is when the page is interactive.
+      renders.push(n === 0 ? r.tti : r.at);
+      framed.push(n === 0 ? r.tti : r.framed);
+      if (run < HISTORY_RUNS - 1) {
+        await r.context.close();
+        continue;
+      }
+      // Last run: memory, idle cost and responsiveness with the list on screen.
+      await r.page.evaluate(() => window.__stopItemsProbe());
+      const cdp = await r.context.newCDPSession(r.page);
+      await cdp.send('Performance.enable');
+      await cdp.send('HeapProfiler.collectGarbage');
+      const mem = await r.page.evaluate(() => ({
+        heap: performance.memory.usedJSHeapSize,
+        wasm: window.__wasmMemory?.buffer.byteLength,
+      }));
+      const m0 = await metrics(cdp);
+      await sleep(5_000);
+      const m1 = await metrics(cdp);
+      let keystroke;
+      const prompt = r.page.getByRole('textbox', { name: 'Prompt', exact: true });
+      if (await prompt.count()) {
+        await prompt.focus();
+        await r.page.evaluate(() => {
+          window.__lat = [];
+          document.addEventListener(
+            'keydown',
+            (e) => {
+              const t0 = e.timeStamp;
+              requestAnimationFrame(() => setTimeout(() => window.__lat.push(performance.now() - t0)));
+            },
+            { capture: true },
+          );
+        });
+        for (let k = 1; k <= 7; k++) {
+          await r.page.keyboard.press('a');
+          await r.page.waitForFunction((k) => window.__lat.length >= k, k, { timeout: 30_000 });
+          await sleep(200);
+        }
+        keystroke = stats(await r.page.evaluate(() => window.__lat)).median;
+      }
+      last = { mem, nodes: m1.Nodes, idleBusy: ((m1.TaskDuration - m0.TaskDuration) * 1000) / 5, keystroke, items: r.items };
+      await r.context.close();
+    }
+    const res = (results[n] = {
+      tti: stats(ttis).median,
+      render: stats(renders).median,
+      framed: stats(framed).median,
+      ...last,
+    });
+    res.extra = res.render - results[0].render;
+    res.extraFramed = res.framed - results[0].framed;
+    rows.push([
+      int(n),
+      int(last.items),
+      ms(res.tti),
+      ms(res.render),
+      ms(res.framed),
+      n === 0 ? '(baseline)' : `+${ms(res.extra)} / +${ms(res.extraFramed)}`,
+      mib(last.mem.heap),
+      last.mem.wasm ? mib(last.mem.wasm) : 'n/a',
+      int(last.nodes),
+      `${ms(last.idleBusy)}/s`,
+      ms(last.keystroke),
+    ]);
+  }
+  table(
+    `3. History at scale (${HISTORY_RUNS} cold loads each, medians; memory and the rest from the last load)`,
+    ['tasks stored', 'items shown', 'Generate enabled', 'list in DOM', '+ next frame', 'over 0 tasks (DOM / frame)', 'JS heap after GC', 'wasm memory', 'DOM nodes', 'idle main thread', 'keystroke → frame'],
+    rows,
+    `Times from navigation start. "list in DOM": the last \`${TASK_ITEM}\` is inserted; "+ next frame": the frame after it has run (style, layout, paint); ` +
+      `"over 0 tasks": minus the same time with an empty history. "idle main thread": busy time per second over 5 s with the list shown. ` +
+      `Seeded ledger (${ledgerFormat === 'array' ? 'bare array' : `envelope v${LEDGER_VERSION}`}): finished tasks, 80 % succeeded (expired links), 15 % failed, 5 % canceled.`,
+  );
+  const k = results[1000];
+  if (k) budget('1 000-task history renders', '< 50 ms over 0 tasks', `+${ms(k.extra)} (DOM) / +${ms(k.extraFramed)} (frame)`, k.extra < 50);
+  const big = results[5000];
+  if (big) {
+    budget(
+      '5 000-task history usable',
+      'keystroke → frame < 100 ms, idle < 10 % busy',
+      `${ms(big.keystroke)}, idle ${((big.idleBusy / 1000) * 100).toFixed(1)} % (Generate after ${ms(big.tti)})`,
+      big.keystroke < 100 && big.idleBusy < 100,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared by 4 and 5: a configured app page, and submitting through the form.
+// ---------------------------------------------------------------------------------------------
+function connectionStorage(sim) {
+  return {
+    [KEY_KEY]: TEST_KEY,
+    [SETTINGS_KEY]: JSON.stringify({ endpoint_choice: 'custom', custom_endpoint: sim.endpoint, async_header: true }),
+  };
+}
+
+async function openTab(context, { wait = true } = {}) {
+  const page = await context.newPage();
+  await page.addInitScript(ttiProbe, GENERATE);
+  await page.goto(appServer.url + '/', { waitUntil: 'commit' });
+  if (wait) await page.waitForFunction(() => window.__tti !== undefined, undefined, { timeout: 60_000, polling: 100 });
+  return page;
+}
+
+async function submitOne(page, sim, prompt) {
+  const before = (await sim.submits()).length;
+  await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill(prompt);
+  const generate = page.getByRole('button', { name: GENERATE, exact: true });
+  await generate.click();
+  const deadline = Date.now() + 30_000;
+  while ((await sim.submits()).length === before || (await generate.isDisabled())) {
+    if (Date.now() > deadline) throw new Error('the submit did not reach the simulator within 30 s');
+    await sleep(100);
+  }
+}
+
+const succeeded = (page) => page.getByRole('status').filter({ hasText: 'Succeeded' });
+
+// ---------------------------------------------------------------------------------------------
+// 4. Polling cost
+// ---------------------------------------------------------------------------------------------
+if (ONLY.has('polling')) {
+  const floorQueries = Math.ceil(RUN_TIME_MS / FAST_POLL_MS);
+  const floor = 1 + floorQueries;
+  const scenarios = [
+    { name: '1 tab', tabs: 1, openOthers: null },
+    { name: '3 tabs, opened before the submit', tabs: 3, openOthers: 'before' },
+    { name: '3 tabs, 2 opened after the submit', tabs: 3, openOthers: 'after' },
+  ];
+  const run = async (sc) => {
+    const sim = await startSim({ pendingMs: 0, runningMs: RUN_TIME_MS });
+    const { context, page } = await freshPage({ storage: connectionStorage(sim) });
+    try {
+      await page.addInitScript(ttiProbe, GENERATE);
+      await page.goto(appServer.url + '/', { waitUntil: 'commit' });
+      await page.waitForFunction(() => window.__tti !== undefined, undefined, { timeout: 60_000, polling: 100 });
+      const tabs = [page];
+      if (sc.openOthers === 'before') for (let k = 1; k < sc.tabs; k++) tabs.push(await openTab(context));
+      await submitOne(page, sim, `Polling benchmark (${sc.name})`);
+      if (sc.openOthers === 'after') for (let k = 1; k < sc.tabs; k++) tabs.push(await openTab(context));
+      await succeeded(page).first().waitFor({ timeout: RUN_TIME_MS + 90_000 });
+      // Give the other tabs one slow-poll interval to catch up, and any stray poll time to show.
+      const graceUntil = Date.now() + 16_000;
+      while (Date.now() < graceUntil) {
+        const shown = await Promise.all(tabs.map((t) => succeeded(t).count()));
+        if (shown.every((c) => c > 0) && Date.now() > graceUntil - 10_000) break;
+        await sleep(500);
+      }
+      const shown = (await Promise.all(tabs.map((t) => succeeded(t).count()))).filter((c) => c > 0).length;
+      const requests = await sim.requests();
+      const submits = (await sim.submits()).length;
+      const queries = (await sim.queries()).length;
+      const preflights = requests.filter((r) => r.method === 'OPTIONS').length;
+      return { ...sc, submits, queries, preflights, shown };
+    } finally {
+      await context.close();
+      await sim.stop();
+    }
+  };
+  const res = await Promise.all(scenarios.map(run));
+  table(
+    `4. Polling cost: one task, simulator run time ${RUN_TIME_MS / 1000} s, poll interval ${FAST_POLL_MS / 1000} s`,
+    ['scenario', 'submits', 'queries', 'requests / task', 'floor', 'CORS preflights', 'tabs showing the result'],
+    res.map((r) => [r.name, r.submits, r.queries, r.submits + r.queries, `${floor} (1 + ${floorQueries})`, r.preflights, `${r.shown} of ${r.tabs}`]),
+    `floor = 1 submit + ⌈${RUN_TIME_MS / 1000} s / ${FAST_POLL_MS / 1000} s⌉ queries; preflights are not counted as requests.`,
+  );
+  const one = res[0];
+  const threes = res.slice(1);
+  const worst = threes.reduce((w, r) => (r.queries > w.queries ? r : w));
+  budget(
+    '3 tabs make as many queries as 1 tab',
+    `= ${one.queries} queries`,
+    threes.map((r) => `${r.queries} (${r.name.replace('3 tabs, ', '')}, ${r.shown}/3 tabs show it)`).join('; '),
+    threes.every((r) => r.queries === one.queries),
+  );
+  const worstRequests = Math.max(...res.map((r) => r.submits + r.queries));
+  budget('requests per task', `≤ floor + 1 = ${floor + 1}`, `1 tab: ${one.submits + one.queries}; worst: ${worstRequests} (${worst.name})`, worstRequests <= floor + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. CPU while idle-polling
+// ---------------------------------------------------------------------------------------------
+if (ONLY.has('cpu')) {
+  const sim = await startSim({ pendingMs: 0, runningMs: 3_600_000 });
+  const { context, page, errors } = await freshPage({ storage: connectionStorage(sim) });
+  try {
+    await page.addInitScript(ttiProbe, GENERATE);
+    await page.goto(appServer.url + '/', { waitUntil: 'commit' });
+    await page.waitForFunction(() => window.__tti !== undefined, undefined, { timeout: 60_000, polling: 100 });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const measure = async (windowMs) => {
+      const q0 = (await sim.queries()).length;
+      const m0 = await metrics(cdp);
+      await sleep(windowMs);
+      const m1 = await metrics(cdp);
+      const q1 = (await sim.queries()).length;
+      const perMin = (k) => ((m1[k] - m0[k]) * 1000 * 60_000) / windowMs;
+      return {
+        task: perMin('TaskDuration'),
+        script: perMin('ScriptDuration'),
+        layout: perMin('LayoutDuration') + perMin('RecalcStyleDuration'),
+        queries: ((q1 - q0) * 60_000) / windowMs,
+      };
+    };
+    await sleep(2_000);
+    const idle = await measure(Math.min(20_000, CPU_WINDOW_MS));
+    for (let k = 1; k <= 5; k++) await submitOne(page, sim, `Idle-polling benchmark, task ${k}`);
+    await sleep(2_000);
+    const running = await measure(CPU_WINDOW_MS);
+    if (errors.length) throw new Error(`page error while idle-polling: ${errors[0]}`);
+    const row = (name, r, windowMs) => [
+      name,
+      `${int(windowMs / 1000)} s`,
+      `${ms(r.task)}`,
+      `${((r.task / 60_000) * 100).toFixed(2)} %`,
+      ms(r.script),
+      ms(r.layout),
+      r.queries.toFixed(0),
+    ];
+    table(
+      '5. CPU while idle-polling (main thread, per minute; CDP Performance.getMetrics deltas)',
+      ['state', 'window', 'busy (TaskDuration)', 'busy share', 'script', 'style + layout', 'queries / min'],
+      [row('loaded, no tasks', idle, Math.min(20_000, CPU_WINDOW_MS)), row('5 running tasks (first minute, 5 s polling)', running, CPU_WINDOW_MS)],
+    );
+    md.push(`(5 running tasks: ${ms(running.task)} of main-thread work per minute.)`, '');
+  } finally {
+    await context.close();
+    await sim.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Budgets and the record of the run
+// ---------------------------------------------------------------------------------------------
+table('Budgets', ['budget', 'target', 'measured', 'status'], budgets);
+const elapsed = (Date.now() - started) / 1000;
+const loadEnd = os.loadavg()[0];
+const footer = `Measured ${machine.date} on ${machine.cpus} CPUs (nproc) ${machine.cpuModel}, ${machine.memory} RAM, ${machine.chromium}, node ${machine.node}; source ${machine.commit}; load average ${loadStart.toFixed(2)} → ${loadEnd.toFixed(2)}; ${elapsed.toFixed(0)} s.`;
+console.log(`\n${footer}`);
+
+await browser.close();
+await appServer.close();
+await helloServer.close();
+
+const report = [footer, '', ...md].join('\n');
+mkdirSync(dirname(resolve(opt.markdown)), { recursive: true });
+writeFileSync(opt.markdown, report);
+console.log(`markdown: ${relative(process.cwd(), resolve(opt.markdown))}`);
+
+if (opt['update-readme']) {
+  const readmePath = join(ROOT, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const i = readme.indexOf(start);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < i) {
+    console.error(`bench: README.md has no ${start} … ${end} block; not updated`);
+    process.exit(1);
+  }
+  writeFileSync(readmePath, `${readme.slice(0, i + start.length)}\n${report}\n${readme.slice(j)}`);
+  console.log('README.md: Performance tables updated');
+}
+process.exit(0);

@@ -1,0 +1,65 @@
+//! Look up any task id: the app queries it and adds it to the history.
+
+use leptos::prelude::*;
+
+use super::error_box::ErrorBox;
+use super::msg::Msg;
+use crate::domain::message::Bilingual;
+use crate::state::lookup::lookup_task;
+use crate::state::use_app_state;
+
+/// The lookup field and button.
+#[component]
+pub fn LookupBox() -> impl IntoView {
+    let state = use_app_state();
+    let (id, set_id) = signal(String::new());
+    let lookup = Action::new_local(move |id: &String| lookup_task(state, id.clone()));
+    let pending = lookup.pending();
+    view! {
+        <form
+            class="lookup"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                lookup.dispatch(id.get_untracked());
+            }
+        >
+            <div class="field">
+                <label for="lookup-id">"Look up a task ID"</label>
+                <div class="row">
+                    <input
+                        id="lookup-id"
+                        type="text"
+                        spellcheck="false"
+                        autocomplete="off"
+                        placeholder="3a7d8355-ef78-48cd-863c-6cdb9707ba91"
+                        prop:value=move || id.get()
+                        on:input=move |ev| set_id.set(event_target_value(&ev))
+                    />
+                    <button type="submit" disabled=move || pending.get()>
+                        "Look up"
+                    </button>
+                </div>
+            </div>
+            {move || {
+                lookup
+                    .value()
+                    .get()
+                    .map(|r| match r {
+                        Ok(status) => {
+                            let l = status.label();
+                            view! {
+                                <p class="hint" role="status">
+                                    <Msg text=Bilingual::new(
+                                        format!("Found: {}. Added to the task list.", l.en),
+                                        format!("已找到：{}。已加入任务列表。", l.zh),
+                                    ) />
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <ErrorBox explanation=e /> }.into_any(),
+                    })
+            }}
+        </form>
+    }
+}

@@ -1,0 +1,41 @@
+//! Storage problems: what happened, a download of any unreadable data kept aside, dismiss.
+
+use leptos::prelude::*;
+
+use super::msg::Msg;
+use crate::state::browser::save_text;
+use crate::state::problems::storage;
+use crate::state::use_app_state;
+
+/// The banner; empty when all is well.
+#[component]
+pub fn ProblemsBanner() -> impl IntoView {
+    let state = use_app_state();
+    view! {
+        <For each=move || state.problems.list().get() key=|p| (p.key.clone(), p.text.en.clone()) let(p)>
+            <div class="error banner" role="alert">
+                <p><Msg text=p.text.clone() /></p>
+                <div class="actions">
+                    {p.aside_key.clone().map(|aside| {
+                        let file = format!("{aside}.txt");
+                        view! {
+                            <button type="button" on:click=move |_| {
+                                if let Some(raw) = storage().and_then(|s| s.get_item(&aside).ok().flatten()) {
+                                    save_text(&raw, &file, "text/plain");
+                                }
+                            }>
+                                "Download the unreadable data / 下载无法读取的数据"
+                            </button>
+                        }
+                    })}
+                    <button type="button" on:click={
+                        let key = p.key.clone();
+                        move |_| state.problems.dismiss(&key)
+                    }>
+                        "Dismiss / 关闭"
+                    </button>
+                </div>
+            </div>
+        </For>
+    }
+}

@@ -1,0 +1,93 @@
+//! Storage problems: unreadable data kept aside (downloadable), a full quota, no storage at all.
+//! The page always starts; these are shown in a banner.
+
+use leptos::prelude::*;
+
+use crate::domain::message::Bilingual;
+
+/// Suffix of the key where unreadable text is kept aside: `<key>.unreadable`.
+pub const ASIDE_SUFFIX: &str = ".unreadable";
+
+/// Local storage, if the browser allows it.
+pub fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// One problem to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The storage key it concerns.
+    pub key: String,
+    /// What happened and what to do.
+    pub text: Bilingual,
+    /// Where the unreadable raw text was kept, if anywhere.
+    pub aside_key: Option<String>,
+}
+
+const QUOTA: &str = "quota";
+
+/// The reactive list of problems.
+#[derive(Clone, Copy)]
+pub struct Problems(RwSignal<Vec<Problem>>);
+
+impl Problems {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self(RwSignal::new(Vec::new()))
+    }
+
+    /// The problems to show.
+    pub fn list(&self) -> Signal<Vec<Problem>> {
+        self.0.into()
+    }
+
+    /// Adds (or replaces) the problem for `key`.
+    pub fn report(&self, key: &str, text: Bilingual, aside_key: Option<String>) {
+        let p = Problem {
+            key: key.into(),
+            text,
+            aside_key,
+        };
+        self.0.update(|list| {
+            list.retain(|x| x.key != p.key);
+            list.push(p);
+        });
+    }
+
+    /// Keeps unreadable `raw` text of `key` aside under `<key>.unreadable` and reports it.
+    pub fn keep_aside(&self, key: &str, raw: &str, text: Bilingual) {
+        let aside = format!("{key}{ASIDE_SUFFIX}");
+        let saved = storage().is_some_and(|s| s.set_item(&aside, raw).is_ok());
+        self.report(key, text, saved.then_some(aside));
+    }
+
+    /// Reports that a write failed for lack of space.
+    pub fn report_quota(&self) {
+        self.report(
+            QUOTA,
+            Bilingual::new(
+                "Saving failed: browser storage for this site is full or blocked. Your tasks stay on this page until it closes; delete finished tasks or export the history, and copy the task ids you need.",
+                "保存失败：本站的浏览器存储已满或被禁止。任务在关闭页面前仍会显示；请删除已完成的任务或导出历史，并复制需要的任务 ID。",
+            ),
+            None,
+        );
+    }
+
+    /// Clears the quota problem after a successful write.
+    pub fn clear_quota(&self) {
+        if self.0.with_untracked(|l| l.iter().any(|p| p.key == QUOTA)) {
+            self.dismiss(QUOTA);
+        }
+    }
+
+    /// Hides a problem.
+    pub fn dismiss(&self, key: &str) {
+        self.0.update(|l| l.retain(|p| p.key != key));
+    }
+}
+
+impl Default for Problems {
+    fn default() -> Self {
+        Self::new()
+    }
+}
