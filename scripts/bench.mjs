@@ -521,14 +521,24 @@ async function openTab(context, { wait = true } = {}) {
   return page;
 }
 
+/** Fills the prompt and presses Generate (once it is enabled); resolves when the submit arrived. */
 async function submitOne(page, sim, prompt) {
   const before = (await sim.submits()).length;
-  await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill(prompt);
   const generate = page.getByRole('button', { name: GENERATE, exact: true });
-  await generate.click();
   const deadline = Date.now() + 30_000;
-  while ((await sim.submits()).length === before || (await generate.isDisabled())) {
-    if (Date.now() > deadline) throw new Error('the submit did not reach the simulator within 30 s');
+  const fail = async (what) => {
+    const shot = join(ROOT, 'target/bench/submit-failed.png');
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    throw new Error(`${what} (page: ${relative(ROOT, shot)})`);
+  };
+  while (await generate.isDisabled()) {
+    if (Date.now() > deadline) await fail('Generate stayed disabled for 30 s');
+    await sleep(100);
+  }
+  await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill(prompt);
+  await generate.click();
+  while ((await sim.submits()).length === before) {
+    if (Date.now() > deadline) await fail('the submit did not reach the simulator within 30 s');
     await sleep(100);
   }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's whole check, as CI runs it (.ci/run): setup, formatting, lints, native and wasm
-# (headless Chromium) unit tests, the release build, the simulator build, the end-to-end suite, and
-# the sizes of what ships. Stops at the first failure with a non-zero exit.
+# (headless Chromium) unit tests, the release build and its wasm size check, the simulator build, the
+# end-to-end suite, and the sizes of what ships. Stops at the first failure with a non-zero exit.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,6 +32,7 @@ run "clippy (wasm32, wan-studio)" cargo clippy -p wan-studio --target wasm32-unk
 run "native tests" cargo test --workspace
 run "wasm tests (headless Chromium)" cargo test --target wasm32-unknown-unknown -p wan-studio
 run "release build (trunk)" trunk build --release --offline
+run "wasm size check (brotli, at most +10 % over benches/wasm-size.json)" node scripts/size-check.mjs dist
 run "simulator build" cargo build --release -p dmxapi-sim
 run "end-to-end tests" node --test --test-concurrency=1 tests/e2e/*.test.mjs
 run "dist sizes (raw / gzip -9 / brotli -q 11)" node scripts/sizes.mjs dist

@@ -10,9 +10,12 @@ use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
 use wan_studio::domain::form::{FormState, VideoRequest};
-use wan_studio::domain::task::{TaskRecord, TaskSnapshot, TaskStatus};
+use wan_studio::domain::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
 use wan_studio::state::context::{FORM_KEY, KEY_KEY, SETTINGS_KEY};
-use wan_studio::state::ledger::{Ledger, LEDGER_CORRUPT_KEY, LEDGER_KEY};
+use wan_studio::state::ledger::{Ledger, LEDGER_KEY};
+use wan_studio::state::problems::Problems;
+
+const LEDGER_ASIDE: &str = "wan-studio.tasks.v1.unreadable";
 use wan_studio::App;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -82,12 +85,13 @@ fn record(id: &str) -> TaskRecord {
     .unwrap();
     TaskRecord {
         id: id.into(),
-        request,
+        request: Some(request),
         endpoint: "http://127.0.0.1:1/v1/responses".into(),
         submitted_at_ms: 1,
         snapshot: TaskSnapshot::with_status(TaskStatus::Succeeded),
         problem: None,
         paused: false,
+        origin: Origin::Submitted,
     }
 }
 
@@ -96,19 +100,60 @@ fn ledger_round_trips_through_local_storage() {
     let _root = fresh_root();
     let owner = Owner::new();
     owner.with(|| {
-        let ledger = Ledger::load();
+        let problems = Problems::new();
+        let ledger = Ledger::load(problems);
         assert!(ledger.tasks().get_untracked().is_empty());
         ledger.upsert(record("t-1"));
         // Written synchronously: on disk before anything else happens.
         let raw = storage().get_item(LEDGER_KEY).unwrap().unwrap();
+        assert!(raw.starts_with("{\"version\":1,"), "{raw}");
         assert!(raw.contains("\"t-1\""));
         ledger.update("t-1", |r| r.paused = true);
-        let again = Ledger::load();
+        let again = Ledger::load(problems);
         let tasks = again.tasks().get_untracked();
         assert_eq!(tasks.len(), 1);
         assert!(tasks[0].paused);
-        assert!(again.problem().get_untracked().is_none());
-        assert!(!raw.contains("sk-"));
+        assert!(problems.list().get_untracked().is_empty());
+        assert_eq!(again.remove("t-1").len(), 1);
+        assert!(Ledger::load(problems).tasks().get_untracked().is_empty());
+    });
+}
+
+#[wasm_bindgen_test]
+fn a_write_merges_with_what_another_tab_stored() {
+    let _root = fresh_root();
+    let owner = Owner::new();
+    owner.with(|| {
+        let problems = Problems::new();
+        let this_tab = Ledger::load(problems);
+        this_tab.upsert(record("mine"));
+        // Another tab adds a task straight to storage; this tab has not seen it yet.
+        let other_tab = Ledger::load(problems);
+        other_tab.upsert(record("theirs"));
+        this_tab.update("mine", |r| r.paused = true);
+        let stored = Ledger::load(problems).tasks().get_untracked();
+        let ids: Vec<_> = stored.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["mine", "theirs"]);
+        assert!(stored[0].paused);
+    });
+}
+
+#[wasm_bindgen_test]
+fn the_early_bare_array_format_is_migrated() {
+    let _root = fresh_root();
+    let legacy = serde_json::to_string(&vec![record("old-1"), record("old-2")]).unwrap();
+    storage().set_item(LEDGER_KEY, &legacy).unwrap();
+    let owner = Owner::new();
+    owner.with(|| {
+        let problems = Problems::new();
+        let ledger = Ledger::load(problems);
+        assert_eq!(ledger.tasks().get_untracked().len(), 2);
+        assert!(problems.list().get_untracked().is_empty());
+        let raw = storage().get_item(LEDGER_KEY).unwrap().unwrap();
+        assert!(
+            raw.starts_with("{\"version\":1,"),
+            "rewritten in the current format: {raw}"
+        );
     });
 }
 
@@ -118,19 +163,74 @@ fn corrupt_ledger_is_kept_aside_and_reported() {
     storage().set_item(LEDGER_KEY, "{\"truncated\": [").unwrap();
     let owner = Owner::new();
     owner.with(|| {
-        let ledger = Ledger::load();
+        let problems = Problems::new();
+        let ledger = Ledger::load(problems);
         assert!(ledger.tasks().get_untracked().is_empty());
-        let problem = ledger
-            .problem()
-            .get_untracked()
-            .expect("a problem is reported");
-        assert!(problem.en.contains(LEDGER_CORRUPT_KEY));
-        assert!(!problem.zh.is_empty());
+        let list = problems.list().get_untracked();
+        assert_eq!(list.len(), 1);
+        assert!(list[0].text.en.contains("could not be read"));
+        assert!(!list[0].text.zh.is_empty());
+        assert_eq!(list[0].aside_key.as_deref(), Some(LEDGER_ASIDE));
         assert_eq!(
-            storage().get_item(LEDGER_CORRUPT_KEY).unwrap().as_deref(),
+            storage().get_item(LEDGER_ASIDE).unwrap().as_deref(),
             Some("{\"truncated\": [")
         );
     });
+}
+
+#[wasm_bindgen_test]
+fn one_bad_record_does_not_cost_the_others() {
+    let _root = fresh_root();
+    let good = serde_json::to_value(record("good")).unwrap();
+    let mixed = serde_json::json!({"version": 1, "tasks": [good, {"id": 42}]}).to_string();
+    storage().set_item(LEDGER_KEY, &mixed).unwrap();
+    let owner = Owner::new();
+    owner.with(|| {
+        let problems = Problems::new();
+        let ledger = Ledger::load(problems);
+        assert_eq!(ledger.tasks().get_untracked()[0].id, "good");
+        assert!(problems.list().get_untracked()[0]
+            .text
+            .en
+            .contains("1 task(s) were recovered"));
+        assert_eq!(
+            storage().get_item(LEDGER_ASIDE).unwrap().as_deref(),
+            Some(mixed.as_str())
+        );
+    });
+}
+
+#[wasm_bindgen_test]
+fn a_full_quota_is_reported_not_dropped() {
+    let _root = fresh_root();
+    // Fill local storage until the browser refuses more.
+    let chunk = "x".repeat(512 * 1024);
+    let mut i = 0;
+    while storage().set_item(&format!("filler-{i}"), &chunk).is_ok() && i < 64 {
+        i += 1;
+    }
+    let owner = Owner::new();
+    owner.with(|| {
+        let problems = Problems::new();
+        let ledger = Ledger::load(problems);
+        let big = TaskRecord {
+            id: "big".into(),
+            snapshot: TaskSnapshot {
+                message: Some("m".repeat(600 * 1024)),
+                ..TaskSnapshot::with_status(TaskStatus::Failed)
+            },
+            ..record("big")
+        };
+        ledger.upsert(big);
+        // The page still shows the task, and says it could not be saved.
+        assert_eq!(ledger.tasks().get_untracked().len(), 1);
+        let list = problems.list().get_untracked();
+        assert!(
+            list.iter().any(|p| p.text.en.starts_with("Saving failed")),
+            "{list:?}"
+        );
+    });
+    storage().clear().unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -204,6 +304,31 @@ async fn corrupt_settings_do_not_brick_the_page() {
     assert_eq!(duration.value(), "5");
     let switch: HtmlInputElement = by_id(&root, "async-header");
     assert!(switch.checked());
+    // The unreadable texts are kept aside, and the page says so with a download offer.
+    assert_eq!(
+        storage()
+            .get_item(&format!("{SETTINGS_KEY}.unreadable"))
+            .unwrap()
+            .as_deref(),
+        Some("not json at all")
+    );
+    assert_eq!(
+        storage()
+            .get_item(&format!("{FORM_KEY}.unreadable"))
+            .unwrap()
+            .as_deref(),
+        Some("[1,2,")
+    );
+    wait_for("the banner", || {
+        root.text_content()
+            .unwrap_or_default()
+            .contains("could not be read, so defaults are used")
+    })
+    .await;
+    assert!(root
+        .text_content()
+        .unwrap()
+        .contains("Download the unreadable data"));
 }
 
 #[wasm_bindgen_test]

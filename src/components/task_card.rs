@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use super::error_box::ErrorBox;
 use super::msg::Msg;
-use super::video_result::VideoResult;
 use super::task_list::Undo;
+use super::video_result::VideoResult;
 use crate::domain::history::eta_ms;
 use crate::domain::message::Bilingual;
 use crate::domain::task::{Origin, TaskStatus};
@@ -114,7 +114,11 @@ pub fn TaskCard(
                 let seed = q.seed.map(|s| format!(" · seed {s}")).unwrap_or_default();
                 format!("{w}×{h} · {} s · {shot}{seed}", q.duration)
             });
-            Some((format!("{prompt}{}", if more { "…" } else { "" }), settings, local_time(r.created_ms())))
+            Some((
+                format!("{prompt}{}", if more { "…" } else { "" }),
+                settings,
+                local_time(r.created_ms()),
+            ))
         })
     };
     let timing = move || {
@@ -125,11 +129,17 @@ pub fn TaskCard(
                 return None;
             }
             let left = span(r.queryable_for_ms(now)?);
-            let eta = r.request.as_ref().and_then(|q| state.ledger.tasks().with(|t| eta_ms(t, q)));
+            let eta = r
+                .request
+                .as_ref()
+                .and_then(|q| state.ledger.tasks().with(|t| eta_ms(t, q)));
             let (eta_en, eta_zh) = match eta {
                 Some(ms) => {
                     let m = ((ms as f64) / 60_000.0).round().max(1.0) as i64;
-                    (format!(" Usually ready in ~{m} min."), format!("通常约 {m} 分钟完成。"))
+                    (
+                        format!(" Usually ready in ~{m} min."),
+                        format!("通常约 {m} 分钟完成。"),
+                    )
                 }
                 None => (String::new(), String::new()),
             };
@@ -159,13 +169,17 @@ pub fn TaskCard(
             if let (Some(set_undo), false) = (set_undo, removed.is_empty()) {
                 set_undo.set(Some(Undo {
                     removed,
-                    text: Bilingual::new(format!("Deleted task {id}."), format!("已删除任务 {id}。")),
+                    text: Bilingual::new(
+                        format!("Deleted task {id}."),
+                        format!("已删除任务 {id}。"),
+                    ),
                 }));
             }
         }
     };
     let has_request = move || record.with(|r| r.as_ref().is_some_and(|r| r.request.is_some()));
-    let unconfirmed = move || record.with(|r| r.as_ref().is_some_and(|r| r.origin == Origin::Unconfirmed));
+    let unconfirmed =
+        move || record.with(|r| r.as_ref().is_some_and(|r| r.origin == Origin::Unconfirmed));
     let label = format!("Task {id}");
     view! {
         <article class="task" aria-label=label>

@@ -57,8 +57,14 @@ pub fn TaskForm() -> impl IntoView {
         let cost = pricing.format(pricing.cost(&request));
         let eta = eta_text(state.ledger.tasks().with(|t| eta_ms(t, &request)));
         Some(Bilingual::new(
-            format!("Estimated cost: {cost} (list price; your provider's price may differ). {}", eta.en),
-            format!("预估费用：{cost}（按标价估算，实际价格以服务商为准）。{}", eta.zh),
+            format!(
+                "Estimated cost: {cost} (list price; your provider's price may differ). {}",
+                eta.en
+            ),
+            format!(
+                "预估费用：{cost}（按标价估算，实际价格以服务商为准）。{}",
+                eta.zh
+            ),
         ))
     };
     let submit_error = move || {

@@ -7,7 +7,9 @@ use wasm_bindgen::JsCast;
 use super::lookup_box::LookupBox;
 use super::msg::Msg;
 use super::task_card::TaskCard;
-use crate::domain::history::{clear_finished, export_json, import_json, merge, restore, StatusFilter};
+use crate::domain::history::{
+    clear_finished, export_json, import_json, merge, restore, StatusFilter,
+};
 use crate::domain::message::Bilingual;
 use crate::domain::task::TaskRecord;
 use crate::state::browser::{read_chosen_file, save_text};
@@ -46,7 +48,9 @@ pub fn TaskList() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let visible = Memo::new(move |_| matching.with(|ids| ids.iter().take(shown.get()).cloned().collect::<Vec<_>>()));
+    let visible = Memo::new(move |_| {
+        matching.with(|ids| ids.iter().take(shown.get()).cloned().collect::<Vec<_>>())
+    });
     let total = Memo::new(move |_| state.ledger.tasks().with(Vec::len));
     let spend = move || {
         let pricing = state.settings.with(|s| s.pricing.clone());
@@ -64,7 +68,10 @@ pub fn TaskList() -> impl IntoView {
             let n = removed.len();
             set_undo.set(Some(Undo {
                 removed,
-                text: Bilingual::new(format!("Cleared {n} finished task(s)."), format!("已清除 {n} 个已结束的任务。")),
+                text: Bilingual::new(
+                    format!("Cleared {n} finished task(s)."),
+                    format!("已清除 {n} 个已结束的任务。"),
+                ),
             }));
         }
     };
@@ -75,12 +82,22 @@ pub fn TaskList() -> impl IntoView {
         }
     };
     let export = move |_| {
-        let text = state.ledger.tasks().with_untracked(|t| export_json(t, state.now_untracked()));
+        let text = state
+            .ledger
+            .tasks()
+            .with_untracked(|t| export_json(t, state.now_untracked()));
         let day = crate::state::browser::local_date(state.now_untracked());
-        save_text(&text, &format!("wan-studio-history-{day}.json"), "application/json");
+        save_text(
+            &text,
+            &format!("wan-studio-history-{day}.json"),
+            "application/json",
+        );
     };
     let import = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
             return;
         };
         leptos::task::spawn_local(async move {

@@ -48,7 +48,9 @@ pub fn decode_ledger(raw: &str) -> DecodedLedger {
         serde_json::Value::Object(mut o) => {
             let version = o.get("version").and_then(serde_json::Value::as_u64);
             match (version, o.remove("tasks")) {
-                (Some(v), Some(serde_json::Value::Array(items))) if v <= u64::from(LEDGER_VERSION) => {
+                (Some(v), Some(serde_json::Value::Array(items)))
+                    if v <= u64::from(LEDGER_VERSION) =>
+                {
                     (items, v < u64::from(LEDGER_VERSION), false)
                 }
                 // A newer version (written by a newer build) or a foreign object: keep it aside.
@@ -143,7 +145,9 @@ impl StatusFilter {
             StatusFilter::All => true,
             StatusFilter::Active => !t.is_finished(now_ms),
             StatusFilter::Succeeded => t.snapshot.status == TaskStatus::Succeeded,
-            StatusFilter::Problems => t.is_finished(now_ms) && t.snapshot.status != TaskStatus::Succeeded,
+            StatusFilter::Problems => {
+                t.is_finished(now_ms) && t.snapshot.status != TaskStatus::Succeeded
+            }
         }
     }
 }
@@ -366,17 +370,28 @@ mod tests {
 
     #[test]
     fn ledger_round_trips_and_migrates_the_bare_array() {
-        let tasks = vec![task("a", 1, TaskStatus::Pending), task("b", 2, TaskStatus::Succeeded)];
+        let tasks = vec![
+            task("a", 1, TaskStatus::Pending),
+            task("b", 2, TaskStatus::Succeeded),
+        ];
         let raw = encode_ledger(&tasks);
         assert!(raw.starts_with("{\"version\":1,"));
         assert_eq!(
             decode_ledger(&raw),
-            DecodedLedger { tasks: tasks.clone(), lossy: false, migrated: false }
+            DecodedLedger {
+                tasks: tasks.clone(),
+                lossy: false,
+                migrated: false
+            }
         );
         let legacy = serde_json::to_string(&tasks).unwrap();
         assert_eq!(
             decode_ledger(&legacy),
-            DecodedLedger { tasks: tasks.clone(), lossy: false, migrated: true }
+            DecodedLedger {
+                tasks: tasks.clone(),
+                lossy: false,
+                migrated: true
+            }
         );
         // Records written before `origin` and optional `request` existed still load.
         let old = r#"[{"id":"x","request":{"prompt":"p","negative_prompt":null,"audio_url":null,"size":"1280*720","duration":5,"shot_type":"single","prompt_extend":true,"watermark":false,"seed":null},"endpoint":"e","submitted_at_ms":5,"snapshot":{"status":"Running","submit_time":null,"scheduled_time":null,"end_time":null,"video_url":null,"code":null,"message":null}}]"#;
@@ -389,16 +404,28 @@ mod tests {
     #[test]
     fn bad_data_is_flagged_and_good_records_survive() {
         let good = serde_json::to_value(task("ok", 1, TaskStatus::Pending)).unwrap();
-        let mixed = serde_json::json!({"version": 1, "tasks": [good, {"id": 5}, "junk"]}).to_string();
+        let mixed =
+            serde_json::json!({"version": 1, "tasks": [good, {"id": 5}, "junk"]}).to_string();
         let d = decode_ledger(&mixed);
         assert!(d.lossy);
         assert_eq!(d.tasks.len(), 1);
-        for raw in ["", "{", "null", "42", "{\"foo\":1}", "{\"version\":99,\"tasks\":[]}"] {
+        for raw in [
+            "",
+            "{",
+            "null",
+            "42",
+            "{\"foo\":1}",
+            "{\"version\":99,\"tasks\":[]}",
+        ] {
             let d = decode_ledger(raw);
             assert!(d.lossy, "{raw:?}");
             assert!(d.tasks.is_empty());
         }
-        let dup = serde_json::to_string(&vec![task("a", 1, TaskStatus::Pending), task("a", 2, TaskStatus::Pending)]).unwrap();
+        let dup = serde_json::to_string(&vec![
+            task("a", 1, TaskStatus::Pending),
+            task("a", 2, TaskStatus::Pending),
+        ])
+        .unwrap();
         assert_eq!(decode_ledger(&dup).tasks.len(), 1);
     }
 
@@ -408,12 +435,27 @@ mod tests {
         let mut unconfirmed = task("u", 5, TaskStatus::Pending);
         unconfirmed.origin = Origin::Unconfirmed;
         let table = [
-            (task("p", 1, TaskStatus::Pending), [true, true, false, false]),
-            (task("r", 1, TaskStatus::Running), [true, true, false, false]),
-            (task("s", 1, TaskStatus::Succeeded), [true, false, true, false]),
+            (
+                task("p", 1, TaskStatus::Pending),
+                [true, true, false, false],
+            ),
+            (
+                task("r", 1, TaskStatus::Running),
+                [true, true, false, false],
+            ),
+            (
+                task("s", 1, TaskStatus::Succeeded),
+                [true, false, true, false],
+            ),
             (task("f", 1, TaskStatus::Failed), [true, false, false, true]),
-            (task("c", 1, TaskStatus::Canceled), [true, false, false, true]),
-            (task("old", now - QUERYABLE_MS, TaskStatus::Running), [true, false, false, true]),
+            (
+                task("c", 1, TaskStatus::Canceled),
+                [true, false, false, true],
+            ),
+            (
+                task("old", now - QUERYABLE_MS, TaskStatus::Running),
+                [true, false, false, true],
+            ),
             (unconfirmed, [true, false, false, true]),
         ];
         for (t, want) in table {
@@ -436,10 +478,19 @@ mod tests {
         ];
         assert_eq!(running_count(&tasks, 10), 2);
         let removed = clear_finished(&mut tasks, 10);
-        assert_eq!(removed.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["a", "c"]);
-        assert_eq!(tasks.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["b", "d"]);
+        assert_eq!(
+            removed.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+            ["a", "c"]
+        );
+        assert_eq!(
+            tasks.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+            ["b", "d"]
+        );
         restore(&mut tasks, removed);
-        assert_eq!(tasks.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+        assert_eq!(
+            tasks.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b", "c", "d"]
+        );
     }
 
     #[test]
@@ -459,9 +510,18 @@ mod tests {
         assert_eq!(eta_ms(&tasks, &hd), Some(4 * 60_000));
         assert_eq!(eta_ms(&tasks, &sd), Some(60_000));
         // Same tier (1080P), different size: still counts; different shot type: does not.
-        assert_eq!(eta_ms(&tasks, &req(Size::S1080x1920, "5", ShotType::Single)), Some(4 * 60_000));
-        assert_eq!(eta_ms(&tasks, &req(Size::S1920x1080, "5", ShotType::Multi)), Some(9 * 60_000));
-        assert_eq!(eta_ms(&tasks, &req(Size::S1920x1080, "10", ShotType::Single)), None);
+        assert_eq!(
+            eta_ms(&tasks, &req(Size::S1080x1920, "5", ShotType::Single)),
+            Some(4 * 60_000)
+        );
+        assert_eq!(
+            eta_ms(&tasks, &req(Size::S1920x1080, "5", ShotType::Multi)),
+            Some(9 * 60_000)
+        );
+        assert_eq!(
+            eta_ms(&tasks, &req(Size::S1920x1080, "10", ShotType::Single)),
+            None
+        );
         assert!(eta_text(Some(4 * 60_000)).en.contains("~4 min"));
         assert!(eta_text(None).en.contains("No estimate yet"));
         let even = vec![done("1", sd.clone(), 2), done("2", sd.clone(), 4)];
@@ -488,21 +548,37 @@ mod tests {
         ];
         assert!((p.total(&tasks) - 5.0).abs() < 1e-9);
         assert_eq!(p.format(5.0), "5.00 CNY");
-        let custom = Pricing { per_second_720p: 0.1, per_second_1080p: -3.0, currency: "USD".into() };
-        assert_eq!(custom.cost(&req(Size::S1920x1080, "5", ShotType::Single)), 0.0);
+        let custom = Pricing {
+            per_second_720p: 0.1,
+            per_second_1080p: -3.0,
+            currency: "USD".into(),
+        };
+        assert_eq!(
+            custom.cost(&req(Size::S1920x1080, "5", ShotType::Single)),
+            0.0
+        );
     }
 
     #[test]
     fn export_import_round_trips_and_merges() {
-        let tasks = vec![task("a", 1, TaskStatus::Succeeded), task("b", 2, TaskStatus::Failed)];
+        let tasks = vec![
+            task("a", 1, TaskStatus::Succeeded),
+            task("b", 2, TaskStatus::Failed),
+        ];
         let text = export_json(&tasks, 99);
         assert!(text.contains(EXPORT_FORMAT));
         assert!(!text.contains("sk-"));
         let (back, skipped) = import_json(&text).unwrap();
         assert_eq!((back.clone(), skipped), (tasks.clone(), 0));
-        let mut mine = vec![task("b", 2, TaskStatus::Failed), task("c", 3, TaskStatus::Running)];
+        let mut mine = vec![
+            task("b", 2, TaskStatus::Failed),
+            task("c", 3, TaskStatus::Running),
+        ];
         assert_eq!(merge(&mut mine, back), 1);
-        assert_eq!(mine.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(
+            mine.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
         assert!(import_json("{}").is_err());
         assert!(import_json("not json").is_err());
         assert!(import_json("{\"format\":\"other\",\"tasks\":[]}").is_err());

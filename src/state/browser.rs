@@ -79,7 +79,12 @@ pub async fn read_chosen_file(input: &web_sys::HtmlInputElement) -> Option<Strin
 /// Today's local date as `YYYY-MM-DD`, for file names.
 pub fn local_date(ms: i64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
 }
 
 /// Moves keyboard focus to the element with this id and scrolls it into view.

@@ -54,8 +54,14 @@ pub fn watch_endings(state: AppState) {
                 set_ended.update(|n| *n += 1);
                 if notifications_allowed() {
                     let (title, body) = match t.snapshot.status {
-                        TaskStatus::Succeeded => ("Video ready · 视频已生成", "Your wan2.6 video is ready to play."),
-                        _ => ("Task ended · 任务结束", "A wan2.6 task ended without a video."),
+                        TaskStatus::Succeeded => (
+                            "Video ready · 视频已生成",
+                            "Your wan2.6 video is ready to play.",
+                        ),
+                        _ => (
+                            "Task ended · 任务结束",
+                            "A wan2.6 task ended without a video.",
+                        ),
                     };
                     let options = web_sys::NotificationOptions::new();
                     options.set_body(body);

@@ -69,7 +69,9 @@ extern "C" {
     fn request(
         this: &LockManager,
         name: &str,
-        callback: &wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue) -> js_sys::Promise>,
+        callback: &wasm_bindgen::closure::Closure<
+            dyn FnMut(wasm_bindgen::JsValue) -> js_sys::Promise,
+        >,
     ) -> js_sys::Promise;
 }
 
@@ -88,15 +90,15 @@ async fn with_lock(name: &str, work: impl std::future::Future<Output = ()> + 'st
         return;
     };
     let mut work = Some(work);
-    let callback = wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue) -> js_sys::Promise>::new(
-        move |_lock| match work.take() {
-            Some(w) => wasm_bindgen_futures::future_to_promise(async move {
-                w.await;
-                Ok(wasm_bindgen::JsValue::UNDEFINED)
-            }),
-            None => js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED),
-        },
-    );
+    let callback = wasm_bindgen::closure::Closure::<
+        dyn FnMut(wasm_bindgen::JsValue) -> js_sys::Promise,
+    >::new(move |_lock| match work.take() {
+        Some(w) => wasm_bindgen_futures::future_to_promise(async move {
+            w.await;
+            Ok(wasm_bindgen::JsValue::UNDEFINED)
+        }),
+        None => js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED),
+    });
     let _ = wasm_bindgen_futures::JsFuture::from(locks.request(name, &callback)).await;
 }
 

@@ -282,6 +282,7 @@ export async function startSim({ pendingMs = 1_500, runningMs = 6_000, extraArgs
       );
     },
     fault: (f) => control('POST', '/__sim/faults', f),
+    clock: (c) => control('POST', '/__sim/clock', c),
     reset: () => control('POST', '/__sim/reset'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
