@@ -413,3 +413,43 @@ async fn multi_shot_without_prompt_extend_is_explained_at_the_field() {
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn five_running_tasks_block_a_sixth_with_a_warning() {
+    let root = fresh_root();
+    let now = js_sys::Date::now() as i64;
+    let tasks: Vec<TaskRecord> = (0..5)
+        .map(|i| TaskRecord {
+            submitted_at_ms: now,
+            snapshot: TaskSnapshot::with_status(TaskStatus::Running),
+            ..record(&format!("run-{i}"))
+        })
+        .collect();
+    storage()
+        .set_item(
+            LEDGER_KEY,
+            &serde_json::json!({"version": 1, "tasks": tasks}).to_string(),
+        )
+        .unwrap();
+    storage()
+        .set_item(FORM_KEY, r#"{"prompt":"a cat"}"#)
+        .unwrap();
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    wait_for("the limit warning", || {
+        root.text_content()
+            .unwrap_or_default()
+            .contains("5 tasks are already queued or running")
+    })
+    .await;
+    let generate: web_sys::HtmlButtonElement = root
+        .query_selector("button.primary")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert!(generate.disabled());
+    // Each running task shows how long its id stays queryable.
+    assert!(root
+        .text_content()
+        .unwrap()
+        .contains("Queryable for another 23 h"));
+}

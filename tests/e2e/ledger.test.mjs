@@ -176,3 +176,65 @@ e2e('a submit that timed out at the gateway is kept as "may have been created"',
   assert.equal((await sim.submits()).length, 1, 'never re-sent');
   assert.equal((await sim.queries()).length, 0, 'nothing to poll without an id');
 });
+
+e2e('the status filter, Copy settings, and the title + notification when a task ends in a background tab', { pendingMs: 300, runningMs: 2_500 }, async ({ app, sim, page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write', 'notifications'], { origin: app.url });
+  // Record notifications instead of showing them.
+  await page.addInitScript(() => {
+    window.__notes = [];
+    const Real = window.Notification;
+    class Recording extends Real {
+      constructor(title, options) {
+        super(title, options);
+        window.__notes.push({ title, tag: options?.tag });
+      }
+    }
+    window.Notification = Recording;
+  });
+  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+  await sim.fault({ on: 'submit', task_fails: { code: 'DataInspectionFailed', message: 'no' } });
+  await fillForm(page, { prompt: `${PROMPT} failing` });
+  await ui.generate(page).click();
+  const failed = await shownTaskId(page);
+  await waitCard(page, failed, 'Failed');
+
+  await fillForm(page, { prompt: `${PROMPT} fine`, seed: 99 });
+  await ui.generate(page).click();
+  const ok = await waitUntil(async () => {
+    const id = await shownTaskId(page);
+    return id !== failed && id;
+  });
+  // The user switches to another tab while it runs.
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await waitCard(page, ok, 'Succeeded');
+  await page.waitForFunction(() => document.title.startsWith('(1) ✓ Task ended'));
+  const notes = await page.evaluate(() => window.__notes);
+  assert.deepEqual(notes.map((n) => n.tag), [ok], 'one notification, tagged with the task id');
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.waitForFunction(() => document.title === 'wan-studio · Wan 2.6 text-to-video');
+
+  const filter = page.getByRole('combobox', { name: 'Show', exact: true });
+  await filter.selectOption('succeeded');
+  await card(page, failed).waitFor({ state: 'detached' });
+  assert.equal(await ui.cards(page).count(), 1);
+  await filter.selectOption('problems');
+  await card(page, failed).waitFor();
+  assert.equal(await ui.cards(page).count(), 1);
+  await filter.selectOption('all');
+  assert.equal(await ui.cards(page).count(), 2);
+  // Newest first.
+  assert.equal(await ui.cards(page).first().getAttribute('aria-label'), `Task ${ok}`);
+
+  await card(page, ok).getByRole('button', { name: 'Copy settings', exact: true }).click();
+  const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+  assert.equal(copied.seed, 99);
+  assert.equal(copied.prompt, `${PROMPT} fine`);
+});
