@@ -16,7 +16,7 @@
 // Run everything (setup, builds, then this script) with `scripts/bench.sh` (= `npm run bench`).
 // This script alone expects the builds to exist:
 //   node scripts/bench.mjs [--app dist] [--hello target/bench/hello-dist] [--runs 9]
-//                          [--history-runs 3] [--cpu-window-s 60] [--only sizes,tti,history,polling,cpu]
+//                          [--history-runs 5] [--cpu-window-s 60] [--only sizes,tti,history,polling,cpu]
 //                          [--markdown target/bench/report.md] [--update-readme]
 // --update-readme replaces the text between <!-- bench:start --> and <!-- bench:end --> in
 // README.md's Performance section with this run's tables (markdown), nothing else.
@@ -36,7 +36,7 @@ const { values: opt } = parseArgs({
     app: { type: 'string', default: join(ROOT, 'dist') },
     hello: { type: 'string', default: join(ROOT, 'target/bench/hello-dist') },
     runs: { type: 'string', default: '9' },
-    'history-runs': { type: 'string', default: '3' },
+    'history-runs': { type: 'string', default: '5' },
     'history-sizes': { type: 'string', default: '100,1000,5000' },
     'cpu-window-s': { type: 'string', default: '60' },
     'run-time-s': { type: 'string', default: '60' },
@@ -402,88 +402,95 @@ async function probeLedgerFormat() {
   );
 }
 
+/** With the list on screen: memory after GC, idle main-thread cost, keystroke latency. */
+async function historyDetails(r) {
+  await r.page.evaluate(() => window.__stopItemsProbe());
+  const cdp = await r.context.newCDPSession(r.page);
+  await cdp.send('Performance.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const mem = await r.page.evaluate(() => ({
+    heap: performance.memory.usedJSHeapSize,
+    wasm: window.__wasmMemory?.buffer.byteLength,
+  }));
+  const m0 = await metrics(cdp);
+  await sleep(5_000);
+  const m1 = await metrics(cdp);
+  let keystroke;
+  const prompt = r.page.getByRole('textbox', { name: 'Prompt', exact: true });
+  if (await prompt.count()) {
+    await prompt.focus();
+    await r.page.evaluate(() => {
+      window.__lat = [];
+      document.addEventListener(
+        'keydown',
+        (e) => {
+          const t0 = e.timeStamp;
+          requestAnimationFrame(() => setTimeout(() => window.__lat.push(performance.now() - t0)));
+        },
+        { capture: true },
+      );
+    });
+    for (let k = 1; k <= 7; k++) {
+      await r.page.keyboard.press('a');
+      await r.page.waitForFunction((k) => window.__lat.length >= k, k, { timeout: 30_000 });
+      await sleep(200);
+    }
+    keystroke = stats(await r.page.evaluate(() => window.__lat)).median;
+  }
+  return { mem, nodes: m1.Nodes, idleBusy: ((m1.TaskDuration - m0.TaskDuration) * 1000) / 5, keystroke };
+}
+
 if (ONLY.has('history')) {
   ledgerFormat = await probeLedgerFormat();
-  const rows = [];
-  const results = {};
-  // 0 tasks first: the baseline the others are compared with.
-  for (const n of [0, ...HISTORY_SIZES.filter((x) => x > 0)]) {
-    const text = ledgerText(n, ledgerFormat);
-    const ttis = [];
-    const renders = [];
-    const framed = [];
-    let last;
-    for (let run = 0; run < HISTORY_RUNS; run++) {
-      const r = await loadHistory(text, n);
-      ttis.push(r.tti);
-      // With no tasks there is no list: "shown" is when the page is interactive.
-      renders.push(n === 0 ? r.tti : r.at);
-      framed.push(n === 0 ? r.tti : r.framed);
-      if (run < HISTORY_RUNS - 1) {
-        await r.context.close();
-        continue;
-      }
-      // Last run: memory, idle cost and responsiveness with the list on screen.
-      await r.page.evaluate(() => window.__stopItemsProbe());
-      const cdp = await r.context.newCDPSession(r.page);
-      await cdp.send('Performance.enable');
-      await cdp.send('HeapProfiler.collectGarbage');
-      const mem = await r.page.evaluate(() => ({
-        heap: performance.memory.usedJSHeapSize,
-        wasm: window.__wasmMemory?.buffer.byteLength,
-      }));
-      const m0 = await metrics(cdp);
-      await sleep(5_000);
-      const m1 = await metrics(cdp);
-      let keystroke;
-      const prompt = r.page.getByRole('textbox', { name: 'Prompt', exact: true });
-      if (await prompt.count()) {
-        await prompt.focus();
-        await r.page.evaluate(() => {
-          window.__lat = [];
-          document.addEventListener(
-            'keydown',
-            (e) => {
-              const t0 = e.timeStamp;
-              requestAnimationFrame(() => setTimeout(() => window.__lat.push(performance.now() - t0)));
-            },
-            { capture: true },
-          );
-        });
-        for (let k = 1; k <= 7; k++) {
-          await r.page.keyboard.press('a');
-          await r.page.waitForFunction((k) => window.__lat.length >= k, k, { timeout: 30_000 });
-          await sleep(200);
-        }
-        keystroke = stats(await r.page.evaluate(() => window.__lat)).median;
-      }
-      last = { mem, nodes: m1.Nodes, idleBusy: ((m1.TaskDuration - m0.TaskDuration) * 1000) / 5, keystroke, items: r.items };
+  // 0 tasks is the baseline the others are compared with.
+  const sizes = [0, ...HISTORY_SIZES.filter((x) => x > 0)];
+  const texts = Object.fromEntries(sizes.map((n) => [n, ledgerText(n, ledgerFormat)]));
+  const runs = Object.fromEntries(sizes.map((n) => [n, { tti: [], render: [], framed: [] }]));
+  // Rounds over all sizes (not one size after the other), so that a burst of other load on the
+  // machine spreads over every size instead of skewing one; round 0 is a discarded warm-up.
+  for (let round = 0; round <= HISTORY_RUNS; round++) {
+    for (const n of round % 2 ? [...sizes].reverse() : sizes) {
+      const r = await loadHistory(texts[n], n);
       await r.context.close();
+      if (round === 0) continue;
+      runs[n].tti.push(r.tti);
+      // With no tasks there is no list: "shown" is when the page is interactive.
+      runs[n].render.push(n === 0 ? r.tti : r.at);
+      runs[n].framed.push(n === 0 ? r.tti : r.framed);
     }
+  }
+  const results = {};
+  const rows = [];
+  const signed = (x) => (x < 0 ? `−${ms(-x)}` : `+${ms(x)}`);
+  for (const n of sizes) {
+    const r = await loadHistory(texts[n], n);
+    const details = await historyDetails(r);
+    await r.context.close();
     const res = (results[n] = {
-      tti: stats(ttis).median,
-      render: stats(renders).median,
-      framed: stats(framed).median,
-      ...last,
+      items: r.items,
+      tti: stats(runs[n].tti).median,
+      render: stats(runs[n].render).median,
+      framed: stats(runs[n].framed).median,
+      ...details,
     });
     res.extra = res.render - results[0].render;
     res.extraFramed = res.framed - results[0].framed;
     rows.push([
       int(n),
-      int(last.items),
+      int(res.items),
       ms(res.tti),
       ms(res.render),
       ms(res.framed),
-      n === 0 ? '(baseline)' : `+${ms(res.extra)} / +${ms(res.extraFramed)}`,
-      mib(last.mem.heap),
-      last.mem.wasm ? mib(last.mem.wasm) : 'n/a',
-      int(last.nodes),
-      `${ms(last.idleBusy)}/s`,
-      ms(last.keystroke),
+      n === 0 ? '(baseline)' : `${signed(res.extra)} / ${signed(res.extraFramed)}`,
+      mib(res.mem.heap),
+      res.mem.wasm ? mib(res.mem.wasm) : 'n/a',
+      int(res.nodes),
+      `${ms(res.idleBusy)}/s`,
+      ms(res.keystroke),
     ]);
   }
   table(
-    `3. History at scale (${HISTORY_RUNS} cold loads each, medians; memory and the rest from the last load)`,
+    `3. History at scale (${HISTORY_RUNS} cold loads each, medians; memory and the rest from one more load)`,
     ['tasks stored', 'items shown', 'Generate enabled', 'list in DOM', '+ next frame', 'over 0 tasks (DOM / frame)', 'JS heap after GC', 'wasm memory', 'DOM nodes', 'idle main thread', 'keystroke → frame'],
     rows,
     `Times from navigation start. "list in DOM": the last \`${TASK_ITEM}\` is inserted; "+ next frame": the frame after it has run (style, layout, paint); ` +
@@ -491,7 +498,7 @@ if (ONLY.has('history')) {
       `Seeded ledger (${ledgerFormat === 'array' ? 'bare array' : `envelope v${LEDGER_VERSION}`}): finished tasks, 80 % succeeded (expired links), 15 % failed, 5 % canceled.`,
   );
   const k = results[1000];
-  if (k) budget('1 000-task history renders', '< 50 ms over 0 tasks', `+${ms(k.extra)} (DOM) / +${ms(k.extraFramed)} (frame)`, k.extra < 50);
+  if (k) budget('1 000-task history renders', '< 50 ms over 0 tasks', `${signed(k.extra)} (DOM) / ${signed(k.extraFramed)} (frame)`, k.extra < 50);
   const big = results[5000];
   if (big) {
     budget(

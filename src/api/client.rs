@@ -26,6 +26,8 @@ pub struct Connection {
     pub key: String,
     /// Send `X-DashScope-Async: enable` on submit.
     pub async_header: bool,
+    /// Replaces both time limits (ms); only tests set it (see `state::context`).
+    pub timeout_override_ms: Option<u32>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -34,6 +36,7 @@ impl std::fmt::Debug for Connection {
         f.debug_struct("Connection")
             .field("endpoint", &self.endpoint)
             .field("async_header", &self.async_header)
+            .field("timeout_override_ms", &self.timeout_override_ms)
             .finish_non_exhaustive()
     }
 }
@@ -48,7 +51,7 @@ pub async fn submit(conn: &Connection, request: &VideoRequest) -> Result<Submitt
             detail: e.to_string(),
         }
     })?;
-    post(conn, body, conn.async_header, SUBMIT_TIMEOUT_S).await
+    post(conn, body, conn.async_header, SUBMIT_TIMEOUT_S * 1_000).await
 }
 
 /// Asks for a task's status.
@@ -57,7 +60,7 @@ pub async fn query(conn: &Connection, task_id: &str) -> Result<Decoded, ApiError
         serde_json::to_string(&QueryRequest::new(task_id)).map_err(|e| ApiError::BadEnvelope {
             detail: e.to_string(),
         })?;
-    post(conn, body, false, QUERY_TIMEOUT_S).await
+    post(conn, body, false, QUERY_TIMEOUT_S * 1_000).await
 }
 
 async fn post(
@@ -74,15 +77,16 @@ async fn post_unredacted(
     conn: &Connection,
     body: String,
     async_header: bool,
-    timeout_s: u32,
+    timeout_ms: u32,
 ) -> Result<Decoded, ApiError> {
+    let timeout_s = timeout_ms.div_ceil(1_000);
     let controller = AbortController::new()
         .map_err(|_| ApiError::Network("AbortController unavailable".into()))?;
     let timed_out = Rc::new(Cell::new(false));
     let _timer = {
         let controller = controller.clone();
         let timed_out = timed_out.clone();
-        Timeout::new(timeout_s * 1_000, move || {
+        Timeout::new(timeout_ms, move || {
             timed_out.set(true);
             controller.abort();
         })

@@ -64,7 +64,7 @@ fn KeyField() -> impl IntoView {
                     on:input=move |ev| {
                         let n = normalise_key(&event_target_value(&ev));
                         set_note.set(n.note);
-                        state.set_key.set(n.key);
+                        state.set_key.run(n.key);
                     }
                 />
                 <button
@@ -109,6 +109,22 @@ fn KeyField() -> impl IntoView {
                 }}
             </p>
             {move || note.get().map(|n| view! { <p class="hint note" role="status"><Msg text=n /></p> })}
+            <div class="check-row">
+                <input
+                    id="remember-key"
+                    type="checkbox"
+                    aria-describedby="remember-hint"
+                    prop:checked=move || state.settings.with(|s| s.remember_key)
+                    on:change=move |ev| state.set_remember_key.run(event_target_checked(&ev))
+                />
+                <label for="remember-key">"Remember key on this device"</label>
+            </div>
+            <p id="remember-hint" class="hint">
+                <Msg text=Bilingual::new(
+                    "On: kept in this browser's local storage. Off: kept only for this tab and forgotten when it closes.",
+                    "开启：保存在此浏览器的本地存储中。关闭：仅在此标签页中保留，关闭后即忘记。",
+                ) />
+            </p>
             {move || warning.get().map(|w| view! { <p class="hint warn"><Msg text=w /></p> })}
         </div>
     }

@@ -22,6 +22,7 @@ pub fn VideoResult(
     let expires = link_expiry_ms(&url);
     let expired = move || expires.is_some_and(|e| e <= state.now.get());
     let (note, set_note) = signal(None::<Bilingual>);
+    let (load_failed, set_load_failed) = signal(false);
     let copy = {
         let url = url.clone();
         move |_| {
@@ -73,7 +74,24 @@ pub fn VideoResult(
                     </p>
                 }
             >
-                <video controls preload="metadata" playsinline src=src.clone()></video>
+                <video
+                    controls
+                    preload="metadata"
+                    playsinline
+                    src=src.clone()
+                    on:error=move |_| set_load_failed.set(true)
+                    on:loadeddata=move |_| set_load_failed.set(false)
+                ></video>
+            </Show>
+            <Show when=move || load_failed.get() && !expired()>
+                <div class="error" role="alert">
+                    <p>
+                        <Msg text=Bilingual::new(
+                            "The video could not be loaded: the link may have expired or been removed, or the network blocked it. Try Open; if that fails too, use Re-run with these settings.",
+                            "视频无法加载：链接可能已过期或被删除，或网络被拦截。请尝试“Open”；如仍失败，请使用“Re-run with these settings”重新生成。",
+                        ) />
+                    </p>
+                </div>
             </Show>
             <div class="actions">
                 <a class="button" href=url.clone() target="_blank" rel="noopener noreferrer">"Open"</a>

@@ -170,6 +170,8 @@ pub struct ConnectionSettings {
     pub async_header: bool,
     /// Price per second used for cost estimates.
     pub pricing: super::history::Pricing,
+    /// Keep the key in local storage (on) or only for this tab's session (off).
+    pub remember_key: bool,
 }
 
 impl Default for ConnectionSettings {
@@ -179,6 +181,7 @@ impl Default for ConnectionSettings {
             custom_endpoint: String::new(),
             async_header: true,
             pricing: super::history::Pricing::default(),
+            remember_key: true,
         }
     }
 }

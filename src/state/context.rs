@@ -6,7 +6,8 @@ use codee::CodecError;
 use leptos::prelude::*;
 use leptos_use_interval_fn::use_interval_fn;
 use leptos_use_storage::{
-    use_local_storage, use_local_storage_with_options, UseStorageError, UseStorageOptions,
+    use_local_storage, use_local_storage_with_options, use_session_storage, UseStorageError,
+    UseStorageOptions,
 };
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -23,16 +24,31 @@ pub const KEY_KEY: &str = "wan-studio.key.v1";
 pub const SETTINGS_KEY: &str = "wan-studio.settings.v1";
 /// Storage key of the form draft.
 pub const FORM_KEY: &str = "wan-studio.form.v1";
+/// Test hook: when this key holds a number of milliseconds, it replaces both client time limits
+/// (so a test can meet a timeout in seconds, not minutes). Only shortens waits; nothing else.
+pub const DEBUG_TIMEOUT_KEY: &str = "wan-studio.debug.timeout-ms";
+
+fn timeout_override_ms() -> Option<u32> {
+    storage()?
+        .get_item(DEBUG_TIMEOUT_KEY)
+        .ok()
+        .flatten()?
+        .trim()
+        .parse()
+        .ok()
+}
 
 /// Everything components share. `Copy`: pass it around freely.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// The stored API key (bare).
+    /// The stored API key (bare), from local or session storage per "Remember key".
     pub key: Signal<String>,
-    /// Sets the stored API key.
-    pub set_key: WriteSignal<String>,
-    /// Removes the key from storage.
+    /// Stores the API key where "Remember key" says.
+    pub set_key: Callback<String>,
+    /// Removes the key from both storages.
     pub forget_key: Callback<()>,
+    /// Moves the key between local storage (true) and this tab's session storage (false).
+    pub set_remember_key: Callback<bool>,
     /// Endpoint choice and switches.
     pub settings: Signal<ConnectionSettings>,
     /// Sets the connection settings.
@@ -64,6 +80,7 @@ impl AppState {
                 endpoint: DEMO_ENDPOINT.into(),
                 key: DEMO_KEY.into(),
                 async_header: true,
+                timeout_override_ms: timeout_override_ms(),
             });
         }
         let settings = self.settings.get_untracked();
@@ -79,6 +96,7 @@ impl AppState {
             endpoint,
             key,
             async_header: settings.async_header,
+            timeout_override_ms: timeout_override_ms(),
         })
     }
 
@@ -93,6 +111,7 @@ impl AppState {
             endpoint: endpoint.into(),
             key,
             async_header: false,
+            timeout_override_ms: timeout_override_ms(),
         }
     }
 
@@ -133,8 +152,49 @@ where
 /// Creates the state and provides it as context. Call once, in `App`.
 pub fn provide_app_state() -> AppState {
     let problems = Problems::new();
-    let (key, set_key, remove_key) = use_local_storage::<String, FromToStringCodec>(KEY_KEY);
     let (settings, set_settings) = stored_json::<ConnectionSettings>(SETTINGS_KEY, problems);
+    let (local_key, set_local_key, remove_local_key) =
+        use_local_storage::<String, FromToStringCodec>(KEY_KEY);
+    let (session_key, set_session_key, remove_session_key) =
+        use_session_storage::<String, FromToStringCodec>(KEY_KEY);
+    let remember = Memo::new(move |_| settings.with(|s| s.remember_key));
+    let key = Signal::derive(move || {
+        if remember.get() {
+            local_key.get()
+        } else {
+            session_key.get()
+        }
+    });
+    let set_key = Callback::new(move |k: String| {
+        if remember.get_untracked() {
+            set_local_key.set(k);
+        } else {
+            set_session_key.set(k);
+        }
+    });
+    let forget_key = {
+        let (remove_local_key, remove_session_key) =
+            (remove_local_key.clone(), remove_session_key.clone());
+        Callback::new(move |()| {
+            remove_local_key();
+            remove_session_key();
+        })
+    };
+    let set_remember_key = Callback::new(move |on: bool| {
+        let current = key.get_untracked();
+        set_settings.update(|s| s.remember_key = on);
+        if on {
+            remove_session_key();
+            if !current.is_empty() {
+                set_local_key.set(current);
+            }
+        } else {
+            remove_local_key();
+            if !current.is_empty() {
+                set_session_key.set(current);
+            }
+        }
+    });
     let (form, set_form) = stored_json::<FormState>(FORM_KEY, problems);
     let (now, set_now) = signal(now_ms());
     let _ = use_interval_fn(move || set_now.set(now_ms()), 1_000);
@@ -148,7 +208,8 @@ pub fn provide_app_state() -> AppState {
     let state = AppState {
         key,
         set_key,
-        forget_key: Callback::new(move |()| remove_key()),
+        forget_key,
+        set_remember_key,
         settings,
         set_settings,
         form,

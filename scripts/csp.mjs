@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Trunk post_build hook: fills the Content-Security-Policy in the staged index.html with the
+// sha256 hashes of its inline scripts (Trunk writes a small inline module that loads the wasm, and
+// its text changes with every build's file hashes), so the policy needs no 'unsafe-inline'.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.env.TRUNK_STAGING_DIR;
+if (!dir) {
+  console.error('csp.mjs: TRUNK_STAGING_DIR is not set (run it as a Trunk hook)');
+  process.exit(1);
+}
+const file = join(dir, 'index.html');
+const html = readFileSync(file, 'utf8');
+const PLACEHOLDER = "'inline-script-hashes'";
+if (!html.includes(PLACEHOLDER)) {
+  console.error(`csp.mjs: no ${PLACEHOLDER} placeholder in ${file}`);
+  process.exit(1);
+}
+const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+  (m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`,
+);
+writeFileSync(file, html.replace(PLACEHOLDER, hashes.join(' ')));
+console.log(`csp.mjs: ${hashes.length} inline script hash(es) added to the CSP`);
