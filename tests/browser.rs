@@ -453,3 +453,183 @@ async fn five_running_tasks_block_a_sixth_with_a_warning() {
         .unwrap()
         .contains("Queryable for another 23 h"));
 }
+
+/// Types `value` into the field `id`, presses Generate, and says whether the field got an error.
+async fn field_rejects(root: &HtmlElement, id: &str, error_id: &str, value: &str) -> bool {
+    let el: HtmlElement = by_id(root, id);
+    type_into(&el, value);
+    submit_form(root);
+    TimeoutFuture::new(30).await;
+    root.query_selector(&format!("#{error_id} [role=alert]"))
+        .unwrap()
+        .is_some()
+}
+
+#[wasm_bindgen_test]
+async fn bad_input_is_refused_at_its_field() {
+    let root = fresh_root();
+    // No key: a valid form would stop at "enter your key", and nothing is ever sent.
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    TimeoutFuture::new(0).await;
+    let prompt_rows: [(String, bool); 8] = [
+        ("😀".repeat(1500), false),
+        ("😀".repeat(1501), true),
+        (format!("{}\u{200b}", "猫".repeat(1500)), true),
+        ("e\u{301}".repeat(751), true),
+        ("\u{200b}\u{200b}".into(), true),
+        ("   ".into(), true),
+        ("  a cat  ".into(), false),
+        ("<script>alert(1)</script>".into(), false),
+    ];
+    for (value, rejected) in prompt_rows {
+        assert_eq!(
+            field_rejects(&root, "prompt", "prompt-error", &value).await,
+            rejected,
+            "prompt {:?}…",
+            value.chars().take(8).collect::<String>()
+        );
+    }
+    type_into(&by_id(&root, "prompt"), "a cat");
+    for (value, rejected) in [
+        ("", false),
+        ("12", false),
+        ("abc", true),
+        ("-1", true),
+        ("1.5", true),
+        ("2147483647", false),
+        ("2147483648", true),
+        ("1e9", true),
+    ] {
+        assert_eq!(
+            field_rejects(&root, "seed", "seed-error", value).await,
+            rejected,
+            "seed {value:?}"
+        );
+    }
+    type_into(&by_id(&root, "seed"), "");
+    for (value, rejected) in [
+        ("", false),
+        ("https://example.com/a.mp3", false),
+        ("javascript:alert(1)", true),
+        ("data:audio/mp3;base64,AA", true),
+        ("ftp://example.com/a.mp3", true),
+        ("https://exa mple.com/a.mp3", true),
+        ("https://", true),
+    ] {
+        assert_eq!(
+            field_rejects(&root, "audio-url", "audio-error", value).await,
+            rejected,
+            "audio {value:?}"
+        );
+    }
+    type_into(&by_id(&root, "audio-url"), "");
+    for (value, rejected) in [
+        ("1", true),
+        ("2", false),
+        ("15", false),
+        ("16", true),
+        ("5.5", true),
+        ("", true),
+    ] {
+        assert_eq!(
+            field_rejects(&root, "duration", "duration-error", value).await,
+            rejected,
+            "duration {value:?}"
+        );
+    }
+    assert!(
+        storage().get_item(LEDGER_KEY).unwrap().is_none(),
+        "nothing was submitted"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn custom_endpoints_must_be_https_or_loopback() {
+    let root = fresh_root();
+    storage()
+        .set_item(
+            SETTINGS_KEY,
+            r#"{"endpoint_choice":"custom","custom_endpoint":""}"#,
+        )
+        .unwrap();
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    TimeoutFuture::new(0).await;
+    let field: HtmlElement = by_id(&root, "custom-endpoint");
+    for (value, ok) in [
+        ("https://relay.example/v1/responses", true),
+        ("http://127.0.0.1:9090/v1/responses", true),
+        ("/dmxapi/v1/responses", true),
+        ("http://relay.example/v1/responses", false),
+        ("not a url", false),
+        ("javascript:alert(1)", false),
+    ] {
+        type_into(&field, value);
+        TimeoutFuture::new(20).await;
+        assert_eq!(
+            field.get_attribute("aria-invalid").as_deref() == Some("false"),
+            ok,
+            "{value}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn foreign_json_in_settings_is_kept_aside() {
+    let root = fresh_root();
+    storage()
+        .set_item(SETTINGS_KEY, r#"{"endpoint_choice": 5}"#)
+        .unwrap();
+    storage().set_item(FORM_KEY, r#"["prompt"]"#).unwrap();
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    wait_for("the banner", || {
+        root.text_content()
+            .unwrap_or_default()
+            .contains("could not be read, so defaults are used")
+    })
+    .await;
+    assert_eq!(
+        storage()
+            .get_item(&format!("{SETTINGS_KEY}.unreadable"))
+            .unwrap()
+            .as_deref(),
+        Some(r#"{"endpoint_choice": 5}"#)
+    );
+    let endpoint: web_sys::HtmlSelectElement = by_id(&root, "endpoint");
+    assert_eq!(endpoint.value(), "https://www.dmxapi.cn/v1/responses");
+}
+
+#[wasm_bindgen_test]
+async fn a_key_not_remembered_lives_only_in_this_tab() {
+    let root = fresh_root();
+    let session = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    session.clear().unwrap();
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    TimeoutFuture::new(0).await;
+    let key = "sk-sessiononlysessiononlysessiononly12";
+    type_into(&by_id(&root, "api-key"), key);
+    wait_for("the key in local storage", || {
+        storage().get_item(KEY_KEY).unwrap().as_deref() == Some(key)
+    })
+    .await;
+    let remember: HtmlInputElement = by_id(&root, "remember-key");
+    assert!(remember.checked());
+    remember.click();
+    wait_for("the key moved to session storage", || {
+        storage().get_item(KEY_KEY).unwrap().is_none()
+            && session.get_item(KEY_KEY).unwrap().as_deref() == Some(key)
+    })
+    .await;
+    let field: HtmlInputElement = by_id(&root, "api-key");
+    assert_eq!(field.value(), key, "still usable in this tab");
+    remember.click();
+    wait_for("the key back in local storage", || {
+        storage().get_item(KEY_KEY).unwrap().as_deref() == Some(key)
+            && session.get_item(KEY_KEY).unwrap().is_none()
+    })
+    .await;
+    session.clear().unwrap();
+}

@@ -300,10 +300,21 @@ impl FieldErrors {
     }
 }
 
+/// True when the text has nothing visible: whitespace and zero-width characters only.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+            )
+    })
+}
+
 /// Checks the prompt (also used live while typing).
 pub fn check_prompt(prompt: &str) -> Option<Bilingual> {
     let n = char_count(prompt);
-    if prompt.trim().is_empty() {
+    if is_blank(prompt) {
         Some(Bilingual::new(
             "Enter a prompt: describe the video you want.",
             "请输入提示词：描述你想要的视频。",
@@ -377,8 +388,14 @@ pub fn parse_duration(text: &str) -> Result<u8, Bilingual> {
             format!("时长必须是 {DURATION_MIN} 到 {DURATION_MAX} 之间的整数秒。"),
         )
     };
-    match text.trim().parse::<u8>() {
-        Ok(d) if (DURATION_MIN..=DURATION_MAX).contains(&d) => Ok(d),
+    let text = text.trim();
+    match text.parse::<u8>() {
+        Ok(d)
+            if text.bytes().all(|b| b.is_ascii_digit())
+                && (DURATION_MIN..=DURATION_MAX).contains(&d) =>
+        {
+            Ok(d)
+        }
         _ => Err(bad()),
     }
 }
@@ -389,8 +406,9 @@ pub fn parse_seed(text: &str) -> Result<Option<u32>, Bilingual> {
     if text.is_empty() {
         return Ok(None);
     }
+    let digits = !text.is_empty() && text.len() <= 12 && text.bytes().all(|b| b.is_ascii_digit());
     match text.parse::<u64>() {
-        Ok(s) if s <= u64::from(SEED_MAX) => Ok(Some(s as u32)),
+        Ok(s) if digits && s <= u64::from(SEED_MAX) => Ok(Some(s as u32)),
         _ => Err(Bilingual::new(
             format!(
                 "The seed must be a whole number from 0 to {SEED_MAX}, or empty for a random one."
@@ -448,7 +466,7 @@ impl FormState {
 }
 
 fn non_empty(text: &str) -> Option<String> {
-    (!text.trim().is_empty()).then(|| text.to_string())
+    (!is_blank(text)).then(|| text.to_string())
 }
 
 #[cfg(test)]
@@ -510,6 +528,31 @@ mod tests {
             (format!("{}{}", "e\u{301}".repeat(750), ""), true), // combining marks count
             ("   \n\t".into(), false),
         ];
+        // Combining marks and zero-width characters are scalar values too: each counts 1.
+        let more: [(String, usize, bool); 8] = [
+            ("e\u{301}".repeat(751), 1502, false),
+            (format!("{}\u{200b}", "a".repeat(1499)), 1500, true),
+            (format!("{}\u{200b}", "a".repeat(1500)), 1501, false),
+            (format!("{}\u{200d}\u{feff}", "猫".repeat(1498)), 1500, true),
+            ("👨\u{200d}👩\u{200d}👧".repeat(300), 1500, true), // a family emoji is 5 scalars
+            ("👨\u{200d}👩\u{200d}👧".repeat(301), 1505, false),
+            (format!("  {}  ", "a".repeat(1496)), 1500, true), // surrounding spaces count, as sent
+            (format!("  {}  ", "a".repeat(1497)), 1501, false),
+        ];
+        for (prompt, n, ok) in more {
+            assert_eq!(char_count(&prompt), n);
+            let f = FormState { prompt, ..valid() };
+            assert_eq!(f.validate().is_ok(), ok, "{n}");
+        }
+        // A prompt of only zero-width or other invisible characters is not blank to Rust's
+        // trim, but a service would see no words: it is refused like a blank one.
+        for invisible in ["\u{200b}\u{200b}", "\u{feff}", " \u{200d} "] {
+            let f = FormState {
+                prompt: invisible.into(),
+                ..valid()
+            };
+            assert!(f.validate().is_err(), "{invisible:?}");
+        }
         for (prompt, ok) in cases {
             let f = FormState {
                 prompt: prompt.clone(),
@@ -548,6 +591,11 @@ mod tests {
             ("https:///a.mp3", false),
             ("https://exa mple.com/a.mp3", false),
             ("example.com/a.mp3", false),
+            ("JavaScript:alert(1)", false),
+            ("file:///etc/passwd", false),
+            ("https://exa\tmple.com/a.mp3", false),
+            ("http://?x", false),
+            ("https://#frag", false),
         ];
         for (url, ok) in table {
             assert_eq!(check_audio_url(url).is_none(), ok, "{url:?}");
@@ -576,6 +624,7 @@ mod tests {
             ("5.5", None),
             ("", None),
             ("ten", None),
+            ("+5", None),
         ];
         for (text, want) in table {
             assert_eq!(parse_duration(text).ok(), want, "{text:?}");
@@ -596,6 +645,12 @@ mod tests {
             ("1.5", None),
             ("abc", None),
             ("1e3", None),
+            ("+5", None),
+            ("007", Some(Some(7))),
+            (" 42 ", Some(Some(42))),
+            ("4 2", None),
+            ("٣", None), // non-ASCII digits
+            ("0x10", None),
         ];
         for (text, want) in table {
             assert_eq!(parse_seed(text).ok(), want, "{text:?}");

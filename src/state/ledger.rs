@@ -64,11 +64,12 @@ impl Ledger {
             tasks: RwSignal::new(tasks),
             problems,
         };
-        let _ = window_event_listener(leptos::ev::storage, move |ev| {
+        let listener = window_event_listener(leptos::ev::storage, move |ev| {
             if ev.key().as_deref() == Some(LEDGER_KEY) {
                 ledger.reload();
             }
         });
+        on_cleanup(move || listener.remove());
         ledger
     }
 
