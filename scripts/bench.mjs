@@ -289,6 +289,12 @@ if (ONLY.has('sizes')) {
     await loadUntilInteractive(page, t.server.url, t.button);
     await sleep(1_000); // anything fetched right after start (e.g. a config file)
     const total = { raw: 0, gzip: 0, brotli: 0 };
+    const order = (r) => {
+      const path = new URL(r.url()).pathname;
+      const i = ['.html', '.css', '.js', '.wasm'].findIndex((e) => path.endsWith(e));
+      return path.endsWith('/') ? 0 : i < 0 ? 9 : i;
+    };
+    loaded.sort((x, y) => order(x) - order(y) || x.url().localeCompare(y.url()));
     for (const r of loaded) {
       const s = compressed(await r.body());
       const path = new URL(r.url()).pathname;

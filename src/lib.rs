@@ -13,6 +13,7 @@ use leptos::prelude::*;
 
 use components::problems_banner::ProblemsBanner;
 use components::settings_panel::SettingsPanel;
+use components::shared_banner::SharedBanner;
 use components::task_form::TaskForm;
 use components::task_list::TaskList;
 use components::welcome::Welcome;
@@ -23,14 +24,19 @@ pub fn App() -> impl IntoView {
     let state = state::provide_app_state();
     state::poller::follow(state);
     state::notify::watch_endings(state);
+    let shared = state::site::apply_share_link(state);
+    let site = RwSignal::new(domain::site_config::SiteConfig::default());
+    provide_context(site);
+    state::site::load_site_config(state, site);
     view! {
         <header class="top">
-            <h1>"wan-studio"</h1>
+            <h1>{move || site.with(|s| s.site_name.clone()).unwrap_or_else(|| "wan-studio".into())}</h1>
             <p class="tagline">
                 "Wan 2.6 text-to-video through DMXAPI · 通过 DMXAPI 使用万相 2.6 文生视频"
             </p>
         </header>
         <ProblemsBanner />
+        <SharedBanner outcome=shared />
         <main class="layout">
             <div class="col">
                 <Welcome />

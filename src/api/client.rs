@@ -140,3 +140,29 @@ pub async fn fetch_video(url: &str) -> Result<web_sys::Blob, ApiError> {
         .map_err(|_| unreadable())?
         .unchecked_into())
 }
+
+/// Reads a small text file from this site (e.g. the team's `config.json`); `Ok(None)` when it
+/// is not there.
+pub async fn fetch_site_file(path: &str) -> Result<Option<String>, ApiError> {
+    let response = Request::get(path)
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.status() == 404 {
+        return Ok(None);
+    }
+    if !response.ok() {
+        return Err(ApiError::Http {
+            status: response.status(),
+            message: None,
+            code: None,
+            request_id: None,
+            retry_after_s: None,
+        });
+    }
+    response
+        .text()
+        .await
+        .map(Some)
+        .map_err(|e| ApiError::Network(e.to_string()))
+}

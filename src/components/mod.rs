@@ -6,6 +6,8 @@ pub mod lookup_box;
 pub mod msg;
 pub mod problems_banner;
 pub mod settings_panel;
+pub mod share_box;
+pub mod shared_banner;
 pub mod task_card;
 pub mod task_form;
 pub mod task_list;

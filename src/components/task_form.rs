@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::error_box::ErrorBox;
 use super::msg::Msg;
+use super::share_box::ShareBox;
 use crate::domain::form::{
     char_count, check_negative_prompt, check_prompt, Field, FieldErrors, FormState, ShotType, Size,
     Tier, NEGATIVE_PROMPT_MAX, PROMPT_MAX, SEED_MAX,
@@ -315,6 +316,7 @@ pub fn TaskForm() -> impl IntoView {
                 </div>
                 {move || submit_error().map(|e| view! { <ErrorBox explanation=e /> })}
             </form>
+            <ShareBox />
         </section>
     }
 }

@@ -4,6 +4,8 @@
 //! - [`history`]: the stored ledger format, filters, ETA, cost, export/import.
 //! - [`task`]: task statuses, snapshots, the stored task record and the poll schedule.
 //! - [`settings`]: endpoint presets and checks, API-key normalisation and masking.
+//! - [`share`]: the share-link codec.
+//! - [`site_config`]: the optional team `config.json`.
 //! - [`time`]: China-time timestamps, link expiry and human durations.
 //! - [`message`]: bilingual (English/Chinese) user-facing messages.
 
@@ -11,5 +13,7 @@ pub mod form;
 pub mod history;
 pub mod message;
 pub mod settings;
+pub mod share;
+pub mod site_config;
 pub mod task;
 pub mod time;

@@ -8,6 +8,7 @@ pub mod lookup;
 pub mod notify;
 pub mod poller;
 pub mod problems;
+pub mod site;
 pub mod submit;
 
 pub use context::{provide_app_state, use_app_state, AppState};

@@ -119,7 +119,7 @@ async function assertExplained(page, alert, { en, zh, maybeCreated, detail, requ
     } else {
       assert.equal(detailText, detail.exact, 'the detail');
     }
-    assert.ok(text.indexOf(zhs[0]) < text.indexOf(detailText), `the detail comes after the Chinese text:\n${text}`);
+    assert.ok(text.indexOf(zhs[0]) < text.lastIndexOf(detailText), `the detail comes after the Chinese text:\n${text}`);
   }
 
   const copy = alert.getByRole('button', { name: 'Copy request id', exact: true });

@@ -1,0 +1,71 @@
+//! "Share these settings" and the team's "Presets" menu.
+
+use leptos::prelude::*;
+
+use super::msg::Msg;
+use crate::domain::message::Bilingual;
+use crate::domain::site_config::SiteConfig;
+use crate::state::browser::copy_text;
+use crate::state::site::share_url;
+use crate::state::use_app_state;
+
+/// The presets menu (when the site has presets) and the share button.
+#[component]
+pub fn ShareBox() -> impl IntoView {
+    let state = use_app_state();
+    let site = use_context::<RwSignal<SiteConfig>>();
+    let presets = Memo::new(move |_| {
+        site.map(|s| s.with(|c| c.presets.clone()))
+            .unwrap_or_default()
+    });
+    let (link, set_link) = signal(None::<Result<String, Bilingual>>);
+    let share = move |_| {
+        let result = state.form.with_untracked(share_url);
+        if let Ok(url) = &result {
+            copy_text(url);
+        }
+        set_link.set(Some(result));
+    };
+    view! {
+        <div class="share">
+            <Show when=move || presets.with(|p| !p.is_empty())>
+                <div class="field">
+                    <label for="presets">"Presets"</label>
+                    <select
+                        id="presets"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(p) = v.parse::<usize>().ok().and_then(|i| presets.with_untracked(|p| p.get(i).cloned())) {
+                                state.set_form.set(p.settings);
+                            }
+                        }
+                    >
+                        <option value="" selected>"Choose a preset… / 选择预设…"</option>
+                        {move || presets
+                            .get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, p)| view! { <option value=i.to_string()>{p.title}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+            </Show>
+            <button type="button" on:click=share>"Share these settings"</button>
+            {move || link.get().map(|r| match r {
+                Ok(url) => view! {
+                    <div class="field">
+                        <label for="share-link">"Share link"</label>
+                        <input id="share-link" type="text" readonly prop:value=url />
+                        <p class="hint" role="status">
+                            <Msg text=Bilingual::new(
+                                "Copied. The link carries the form only (in the part after #, which is never sent to a server): never your key or endpoint.",
+                                "已复制。链接只包含表单内容（位于 # 之后，不会发送到服务器），不含密钥或接口地址。",
+                            ) />
+                        </p>
+                    </div>
+                }.into_any(),
+                Err(why) => view! { <p class="field-error" role="alert"><Msg text=why /></p> }.into_any(),
+            })}
+        </div>
+    }
+}

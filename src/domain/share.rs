@@ -1,0 +1,205 @@
+//! Share links: the form's settings in the URL fragment (`#share=1.<base64url>`), compact, safe
+//! in chat apps (only `A–Z a–z 0–9 - _ .`), versioned, and never carrying an API key.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use super::form::{FormState, ShotType, Size};
+use super::message::Bilingual;
+
+/// The fragment key: `#share=…`.
+pub const FRAGMENT_KEY: &str = "share=";
+/// The version this build writes.
+pub const SHARE_VERSION: u32 = 1;
+
+/// Version 1: short field names; empty texts and default switches left out.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(default)]
+struct V1 {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    p: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    n: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    a: String,
+    s: String,
+    d: String,
+    t: String,
+    e: bool,
+    w: bool,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    r: String,
+}
+
+/// True for text that contains something shaped like an API key (`sk-` + a long token).
+pub fn looks_like_key(text: &str) -> bool {
+    text.match_indices("sk-").any(|(i, _)| {
+        text[i + 3..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count()
+            >= 20
+    })
+}
+
+/// Builds the fragment (without `#`) for a form, or refuses when a field looks like a key.
+pub fn encode(form: &FormState) -> Result<String, Bilingual> {
+    let fields = [
+        &form.prompt,
+        &form.negative_prompt,
+        &form.audio_url,
+        &form.seed,
+    ];
+    if fields.iter().any(|f| looks_like_key(f)) {
+        return Err(Bilingual::new(
+            "Not shared: a field contains something that looks like an API key (sk-…). Remove it from the form first; keys never go into links.",
+            "未生成分享链接：某个字段中有类似 API 密钥（sk-…）的内容。请先从表单中删除；密钥绝不会放进链接。",
+        ));
+    }
+    let v1 = V1 {
+        p: form.prompt.clone(),
+        n: form.negative_prompt.clone(),
+        a: form.audio_url.clone(),
+        s: form.size.wire(),
+        d: form.duration.clone(),
+        t: form.shot_type.wire().into(),
+        e: form.prompt_extend,
+        w: form.watermark,
+        r: form.seed.clone(),
+    };
+    let json = serde_json::to_vec(&v1).map_err(|_| damaged())?;
+    Ok(format!(
+        "{FRAGMENT_KEY}{SHARE_VERSION}.{}",
+        URL_SAFE_NO_PAD.encode(json)
+    ))
+}
+
+fn damaged() -> Bilingual {
+    Bilingual::new(
+        "This shared link is damaged (perhaps cut off by a chat app), so nothing was loaded. Ask for the link again.",
+        "此分享链接已损坏（可能被聊天软件截断），未加载任何设置。请重新获取链接。",
+    )
+}
+
+/// Reads a fragment (with or without `#`). `Ok(None)` when it is not a share link.
+pub fn decode(fragment: &str) -> Result<Option<FormState>, Bilingual> {
+    let Some(payload) = fragment.trim_start_matches('#').strip_prefix(FRAGMENT_KEY) else {
+        return Ok(None);
+    };
+    let (version, data) = payload.split_once('.').ok_or_else(damaged)?;
+    match version {
+        "1" => {
+            let bytes = URL_SAFE_NO_PAD.decode(data.trim_end_matches('=')).map_err(|_| damaged())?;
+            let v: V1 = serde_json::from_slice(&bytes).map_err(|_| damaged())?;
+            let defaults = FormState::default();
+            Ok(Some(FormState {
+                prompt: v.p,
+                negative_prompt: v.n,
+                audio_url: v.a,
+                size: Size::from_wire(&v.s).unwrap_or(defaults.size),
+                duration: if v.d.is_empty() { defaults.duration } else { v.d },
+                shot_type: ShotType::from_wire(&v.t).unwrap_or(defaults.shot_type),
+                prompt_extend: v.e,
+                watermark: v.w,
+                seed: v.r,
+            }))
+        }
+        _ => Err(Bilingual::new(
+            "This shared link was made by a newer version of wan-studio, so nothing was loaded. Open it in an up-to-date copy of the page.",
+            "此分享链接由更新版本的 wan-studio 生成，未加载任何设置。请在最新版本的页面中打开。",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> FormState {
+        FormState {
+            prompt: "一只小猫将军 \"quotes\" & <b>tags</b> 😀\nline two".into(),
+            negative_prompt: "低分辨率".into(),
+            audio_url: "https://example.com/a%20b.mp3?x=1&y=2".into(),
+            size: Size::S832x1088,
+            duration: "12".into(),
+            shot_type: ShotType::Multi,
+            prompt_extend: true,
+            watermark: true,
+            seed: "666".into(),
+        }
+    }
+
+    #[test]
+    fn round_trips_every_field() {
+        for form in [
+            sample(),
+            FormState::default(),
+            FormState {
+                prompt: "x".repeat(1500),
+                ..FormState::default()
+            },
+        ] {
+            let frag = encode(&form).unwrap();
+            assert_eq!(decode(&frag).unwrap(), Some(form.clone()));
+            assert_eq!(decode(&format!("#{frag}")).unwrap(), Some(form));
+        }
+    }
+
+    #[test]
+    fn links_use_only_chat_safe_characters() {
+        let frag = encode(&sample()).unwrap();
+        assert!(frag.starts_with("share=1."));
+        assert!(
+            frag["share=".len()..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'),
+            "{frag}"
+        );
+    }
+
+    #[test]
+    fn keys_are_refused() {
+        let key = "sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL";
+        for field in 0..4 {
+            let mut f = sample();
+            let slot = match field {
+                0 => &mut f.prompt,
+                1 => &mut f.negative_prompt,
+                2 => &mut f.audio_url,
+                _ => &mut f.seed,
+            };
+            slot.push_str(&format!(" {key}"));
+            let err = encode(&f).unwrap_err();
+            assert!(err.en.contains("API key") && err.zh.contains("密钥"));
+        }
+        assert!(looks_like_key(key));
+        assert!(!looks_like_key("ask-me about sk-short"));
+        assert!(!looks_like_key("risk-free"));
+    }
+
+    #[test]
+    fn damaged_foreign_and_newer_links_are_explained() {
+        assert_eq!(decode("").unwrap(), None);
+        assert_eq!(decode("#section-2").unwrap(), None);
+        let frag = encode(&sample()).unwrap();
+        let cut = &frag[..frag.len() / 2];
+        assert!(decode(cut).unwrap_err().en.contains("damaged"));
+        assert!(decode("share=1.!!!").is_err());
+        assert!(decode("share=nodot").is_err());
+        assert!(decode("share=9.abc")
+            .unwrap_err()
+            .en
+            .contains("newer version"));
+        // Unknown sizes or shot types fall back to defaults instead of failing.
+        let odd = format!(
+            "share=1.{}",
+            URL_SAFE_NO_PAD.encode(br#"{"p":"hi","s":"1*1","t":"zoom","d":"","e":true}"#)
+        );
+        let f = decode(&odd).unwrap().unwrap();
+        assert_eq!(
+            (f.prompt.as_str(), f.size, f.shot_type, f.duration.as_str()),
+            ("hi", Size::S1920x1080, ShotType::Single, "5")
+        );
+    }
+}

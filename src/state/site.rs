@@ -1,0 +1,118 @@
+//! Site-level inputs that arrive with the page: the team's `config.json` and a share link in the
+//! URL fragment.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::context::{AppState, FORM_KEY, SETTINGS_KEY};
+use super::problems::storage;
+use crate::api::client::fetch_site_file;
+use crate::domain::form::FormState;
+use crate::domain::message::Bilingual;
+use crate::domain::share;
+use crate::domain::site_config::{parse, SiteConfig};
+
+fn warn(text: &str) {
+    web_sys::console::warn_1(&format!("wan-studio: {text}").into());
+}
+
+fn stored(key: &str) -> bool {
+    storage().is_some_and(|s| s.get_item(key).ok().flatten().is_some())
+}
+
+/// Loads `config.json` (if the host put one beside the page) into `site`, and applies its
+/// defaults where the user has nothing of their own. Never breaks the page.
+pub fn load_site_config(state: AppState, site: RwSignal<SiteConfig>) {
+    // Read before anything is written: the user's own choices win over the site's.
+    let had_settings = stored(SETTINGS_KEY);
+    let had_form = stored(FORM_KEY);
+    spawn_local(async move {
+        let text = match fetch_site_file("config.json").await {
+            Ok(Some(text)) => text,
+            Ok(None) => return,
+            Err(e) => {
+                warn(&format!(
+                    "config.json could not be loaded ({e}); using built-in defaults"
+                ));
+                return;
+            }
+        };
+        match parse(&text) {
+            Ok((config, warnings)) => {
+                for w in warnings {
+                    warn(&w);
+                }
+                if !had_settings && !state.demo {
+                    if let Some(s) = config.connection_defaults() {
+                        state.set_settings.set(s);
+                    }
+                }
+                if !had_form && state.form.with_untracked(|f| *f == FormState::default()) {
+                    if let Some(d) = config.defaults.clone() {
+                        state.set_form.set(d);
+                    }
+                }
+                if let (Some(name), Some(doc)) = (&config.site_name, document_opt()) {
+                    doc.set_title(&format!("{name} · wan-studio"));
+                }
+                site.set(config);
+            }
+            Err(e) => warn(&format!("{e}; using built-in defaults")),
+        }
+    });
+}
+
+fn document_opt() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+/// What opening a share link did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SharedLink {
+    /// The form was filled; `previous` is what it held before (for undo).
+    Loaded {
+        /// The form before.
+        previous: FormState,
+    },
+    /// The link could not be used.
+    Broken(Bilingual),
+}
+
+/// Applies a `#share=…` fragment to the form (only the form: never the endpoint or any other
+/// setting), then removes the fragment so a reload does not apply it again.
+pub fn apply_share_link(state: AppState) -> Option<SharedLink> {
+    let window = web_sys::window()?;
+    let hash = window.location().hash().ok()?;
+    let outcome = match share::decode(&hash) {
+        Ok(None) => return None,
+        Ok(Some(form)) => {
+            let previous = state.form.get_untracked();
+            state.set_form.set(form);
+            SharedLink::Loaded { previous }
+        }
+        Err(why) => SharedLink::Broken(why),
+    };
+    if let (Ok(history), Ok(path), Ok(search)) = (
+        window.history(),
+        window.location().pathname(),
+        window.location().search(),
+    ) {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{search}")),
+        );
+    }
+    Some(outcome)
+}
+
+/// The link that opens this page with `form` filled in, or why it cannot be made.
+pub fn share_url(form: &FormState) -> Result<String, Bilingual> {
+    let fragment = share::encode(form)?;
+    let location = web_sys::window().map(|w| w.location());
+    let base = location
+        // Origin and path only: no query (e.g. `?demo`) and never anything from settings.
+        .and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?)))
+        .unwrap_or_default();
+    Ok(format!("{base}#{fragment}"))
+}
