@@ -97,7 +97,10 @@ say "wasm-opt: $(command -v wasm-opt) ($(wasm-opt --version))"
 
 # --- Chromium + chromedriver (Debian) ---------------------------------------------------------------
 # fonts-noto-cjk: Chinese text must render in the screenshots the e2e suite takes.
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
+# SETUP_BUILD_ONLY=1 (used by the Pages workflow) skips the browser: a build needs none.
+if [ "${SETUP_BUILD_ONLY:-0}" = "1" ]; then
+  say "chromium: skipped (SETUP_BUILD_ONLY=1)"
+elif [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
   say "chromium + chromedriver + fonts-noto-cjk: present, skipped"
 else
   say "chromium + chromedriver + fonts-noto-cjk: installing with apt-get"
