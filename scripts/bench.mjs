@@ -184,6 +184,13 @@ function sh(cmd, args) {
     return '?';
   }
 }
+const osName = (() => {
+  try {
+    return readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]+)"?$/m)?.[1] ?? os.type();
+  } catch {
+    return os.type();
+  }
+})();
 const cpuModel = (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m) ?? [])[1] ?? os.cpus()[0]?.model ?? '?';
 const commit = `${sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])}${sh('git', ['-C', ROOT, 'status', '--porcelain']) ? ' + uncommitted changes' : ''}`;
 const loadStart = os.loadavg()[0];
@@ -209,12 +216,13 @@ const machine = {
   cpus: os.availableParallelism?.() ?? os.cpus().length,
   cpuModel,
   memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+  os: osName,
   chromium: `Chromium ${browser.version()} (headless)`,
   node: process.version,
   commit,
 };
 console.log(`wan-studio benchmark — ${machine.date}`);
-console.log(`machine: ${machine.cpus} CPUs (nproc), ${machine.cpuModel}, ${machine.memory} RAM; ${machine.chromium}; node ${machine.node}`);
+console.log(`machine: ${machine.os}, ${machine.cpus} CPUs (nproc), ${machine.cpuModel}, ${machine.memory} RAM; ${machine.chromium}; node ${machine.node}`);
 console.log(`source: ${machine.commit}; load average at start ${loadStart.toFixed(2)}`);
 
 /** A fresh incognito-like context: empty storage, empty HTTP cache. */
@@ -665,7 +673,6 @@ if (ONLY.has('cpu')) {
       ['state', 'window', 'busy (TaskDuration)', 'busy share', 'script', 'style + layout', 'queries / min'],
       [row('loaded, no tasks', idle, Math.min(20_000, CPU_WINDOW_MS)), row('5 running tasks (first minute, 5 s polling)', running, CPU_WINDOW_MS)],
     );
-    md.push(`(5 running tasks: ${ms(running.task)} of main-thread work per minute.)`, '');
   } finally {
     await context.close();
     await sim.stop();
@@ -678,7 +685,7 @@ if (ONLY.has('cpu')) {
 table('Budgets', ['budget', 'target', 'measured', 'status'], budgets);
 const elapsed = (Date.now() - started) / 1000;
 const loadEnd = os.loadavg()[0];
-const footer = `Measured ${machine.date} on ${machine.cpus} CPUs (nproc) ${machine.cpuModel}, ${machine.memory} RAM, ${machine.chromium}, node ${machine.node}; source ${machine.commit}; load average ${loadStart.toFixed(2)} → ${loadEnd.toFixed(2)}; ${elapsed.toFixed(0)} s.`;
+const footer = `Measured ${machine.date} on ${machine.os}, ${machine.cpus} CPUs (nproc) ${machine.cpuModel}, ${machine.memory} RAM, ${machine.chromium}, node ${machine.node}; source ${machine.commit}; load average ${loadStart.toFixed(2)} → ${loadEnd.toFixed(2)}; ${elapsed.toFixed(0)} s.`;
 console.log(`\n${footer}`);
 
 await browser.close();
