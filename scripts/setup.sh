@@ -100,12 +100,15 @@ say "wasm-opt: $(command -v wasm-opt) ($(wasm-opt --version))"
 # SETUP_BUILD_ONLY=1 (used by the Pages workflow) skips the browser: a build needs none.
 if [ "${SETUP_BUILD_ONLY:-0}" = "1" ]; then
   say "chromium: skipped (SETUP_BUILD_ONLY=1)"
-elif [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
-  say "chromium + chromedriver + fonts-noto-cjk: present, skipped"
+elif [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] &&
+  [ -x /usr/sbin/nginx ] && [ -x /usr/bin/caddy ]; then
+  say "chromium + chromedriver + fonts-noto-cjk + nginx + caddy: present, skipped"
 else
-  say "chromium + chromedriver + fonts-noto-cjk: installing with apt-get"
+  # nginx and caddy: the e2e suite tests the relay snippets in docs/relay/ with the real servers.
+  say "chromium + chromedriver + fonts-noto-cjk + nginx + caddy: installing with apt-get"
   as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+    chromium chromium-driver fonts-noto-cjk nginx-light caddy
 fi
 
 say "done"

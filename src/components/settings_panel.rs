@@ -167,6 +167,9 @@ fn EndpointField() -> impl IntoView {
                     "密钥只能在签发它的 DMXAPI 站点使用。",
                 ) />
             </p>
+            <p class="hint mode" role="status">
+                {move || state.settings.with(|s| s.endpoint().ok()).map(|url| view! { <Msg text=mode_text(&url) /> })}
+            </p>
         </div>
         <Show when=is_custom>
             <div class="field">
@@ -299,5 +302,25 @@ fn NotifyField() -> impl IntoView {
                 </p>
             </Show>
         </div>
+    }
+}
+
+/// Says plainly how calls travel: straight from the browser, or through this site's relay.
+fn mode_text(url: &str) -> Bilingual {
+    if url.starts_with('/') {
+        Bilingual::new(
+            format!("Mode: same-origin relay. The page calls {url} on this site, which forwards to DMXAPI; no CORS permission is needed, and your key passes through this site's server."),
+            format!("模式：同源转发。页面调用本站的 {url}，由本站服务器转发到 DMXAPI；无需 CORS 许可，密钥会经过本站服务器。"),
+        )
+    } else {
+        let host = url
+            .split("//")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .unwrap_or(url);
+        Bilingual::new(
+            format!("Mode: direct. Your browser calls {host} itself; that site must allow calls from web pages (CORS). If it does not, use a same-origin relay path."),
+            format!("模式：直连。浏览器直接调用 {host}；该站点需允许网页调用（CORS）。如不允许，请使用同源转发路径。"),
+        )
     }
 }

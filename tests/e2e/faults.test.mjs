@@ -9,6 +9,7 @@
 // and a refused connection on submit (results.test.mjs); a 504 submit kept as "May have been
 // created" across a reload (ledger.test.mjs).
 import assert from 'node:assert/strict';
+import { describe } from 'node:test';
 import {
   TEST_KEY,
   e2e,
@@ -171,299 +172,320 @@ const formAlert = (page, hasText) => form(page).getByRole('alert').filter({ hasT
 const cardAlert = (page, id, hasText) => card(page, id).getByRole('alert').filter({ hasText }).first();
 const cardStatus = (page, id, word) => card(page, id).getByRole('status').filter({ hasText: word }).first();
 
-// ---------------------------------------------------------------------------------------------
-// 1–11. HTTP errors on submit
-// ---------------------------------------------------------------------------------------------
+// Most of these tests wait on the app's 5-second poll schedule, idle: run a few at once (each still
+// has its own simulator and browser profile).
+describe('faults', { concurrency: 3 }, () => {
+  // ---------------------------------------------------------------------------------------------
+  // 1–11. HTTP errors on submit
+  // ---------------------------------------------------------------------------------------------
 
-// [label, fault, status text keys, may the task exist?, detail, request id?, how long to watch]
-const SUBMIT_HTTP = [
-  ['400', { http: 400 }, 400, false],
-  ['403', { http: 403 }, 403, false],
-  ['404', { http: 404 }, 404, false],
-  ['413', { http: 413 }, 413, false],
-  ['429 without Retry-After', { http: 429 }, 429, false],
-  // Retry-After must not turn into an automatic re-send: watch past it.
-  ['429 with Retry-After', { http: 429, retry_after: 1 }, 429, false, 3_000],
-  ['500', { http: 500 }, 500, true],
-  ['503', { http: 503 }, 503, false],
-  ['504', { http: 504 }, 504, true],
-  ['524', { http: 524 }, 524, true],
-];
+  // [label, fault, status text keys, may the task exist?, detail, request id?, how long to watch]
+  const SUBMIT_HTTP = [
+    ['400', { http: 400 }, 400, false],
+    ['403', { http: 403 }, 403, false],
+    ['404', { http: 404 }, 404, false],
+    ['413', { http: 413 }, 413, false],
+    ['429 without Retry-After', { http: 429 }, 429, false],
+    // Retry-After must not turn into an automatic re-send: watch past it.
+    ['429 with Retry-After', { http: 429, retry_after: 1 }, 429, false, 3_000],
+    ['500', { http: 500 }, 500, true],
+    ['503', { http: 503 }, 503, false],
+    ['504', { http: 504 }, 504, true],
+    ['524', { http: 524 }, 524, true],
+  ];
 
-for (const [label, fault, status, maybeCreated, during] of SUBMIT_HTTP) {
-  const what = maybeCreated ? 'the task may exist: kept as "May have been created"' : 'no task';
-  e2e(`submit, HTTP ${label}: bilingual cause and next step, relay detail, copyable request id; ${what}; never re-sent`, {}, async (env) => {
+  for (const [label, fault, status, maybeCreated, during] of SUBMIT_HTTP) {
+    const what = maybeCreated ? 'the task may exist: kept as "May have been created"' : 'no task';
+    e2e(`submit, HTTP ${label}: bilingual cause and next step, relay detail, copyable request id; ${what}; never re-sent`, {}, async (env) => {
+      const { page, sim } = env;
+      await generateWith(env, { faults: [{ on: 'submit', ...fault }] });
+      const { en, zh } = RELAY[status];
+      const alert = formAlert(page, en);
+      await alert.waitFor();
+      await assertExplained(page, alert, { en: [en, `HTTP ${status}`], zh, maybeCreated, detail: relayDetail(status), requestId: true });
+      await assertSentOnce(sim, { during });
+      await assertCards(page, sim, maybeCreated);
+      await assertFormIntact(page);
+    });
+  }
+
+  // 11. A non-JSON body (an HTML error page) with status 502.
+  e2e('submit, HTTP 502 with an HTML page: "upstream" explained without the markup; the task may exist; never re-sent', {}, async (env) => {
     const { page, sim } = env;
-    await generateWith(env, { faults: [{ on: 'submit', ...fault }] });
-    const { en, zh } = RELAY[status];
-    const alert = formAlert(page, en);
+    await generateWith(env, { faults: [{ on: 'submit', raw: { status: 502, content_type: 'text/html', body: HTML_502 } }] });
+    const alert = formAlert(page, 'upstream');
     await alert.waitFor();
-    await assertExplained(page, alert, { en: [en, `HTTP ${status}`], zh, maybeCreated, detail: relayDetail(status), requestId: true });
-    await assertSentOnce(sim, { during });
+    await assertExplained(page, alert, { en: ['upstream', 'HTTP 502'], zh: '上游', maybeCreated: true, detail: { exact: 'HTTP 502' }, requestId: false });
+    const text = await alert.innerText();
+    assert.ok(!/<html|<h1|nginx/i.test(text), `the HTML page itself is not dumped into the message:\n${text}`);
+    await assertSentOnce(sim);
+    await assertCards(page, sim, true);
+    await assertFormIntact(page);
+  });
+
+  // A failing submit must not cost what is already stored: an earlier finished task stays intact.
+  e2e('submit, HTTP 524 after a finished task: the earlier task and its video are kept beside the new "May have been created" card', QUICK, async (env) => {
+    const { page, sim } = env;
+    await generateWith(env);
+    const first = await shownTaskId(page);
+    await cardStatus(page, first, 'Succeeded').waitFor({ timeout: 30_000 });
+    await waitForVideo(page);
+
+    await sim.fault({ on: 'submit', http: 524 });
+    await fillForm(page, { prompt: `${PROMPT} Again.` });
+    await ui.generate(page).click();
+    await formAlert(page, 'may have been created').waitFor();
+    await unconfirmedCards(page).first().waitFor();
+    assert.equal(await ui.cards(page).count(), 2, 'the finished task and the uncertain one');
+    await cardStatus(page, first, 'Succeeded').waitFor({ timeout: 1_000 });
+    assert.equal(await card(page, first).locator('video').count(), 1, 'the finished task keeps its video');
+    assert.equal((await sim.submits()).length, 2, 'one submit per click');
+    await holdsFor(async () => (await sim.submits()).length === 2, { during: 2_000, message: 'the failed submit is not re-sent' });
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // 12–13. Replies that are not a task
+  // ---------------------------------------------------------------------------------------------
+
+  e2e('submit, 200 envelope with an empty output: "not a DMXAPI reply", with its request id; never re-sent', {}, async (env) => {
+    const { page, sim } = env;
+    await generateWith(env, { faults: [{ on: 'submit', empty_output: true }] });
+    const alert = formAlert(page, 'not a DMXAPI reply');
+    await alert.waitFor();
+    const maybeCreated = (await alert.innerText()).includes('may have been created');
+    // The envelope carries a request_id: users quote it to support.
+    await assertExplained(page, alert, { en: 'not a DMXAPI reply', zh: 'DMXAPI', maybeCreated, requestId: true });
+    await assertSentOnce(sim);
     await assertCards(page, sim, maybeCreated);
     await assertFormIntact(page);
   });
-}
 
-// 11. A non-JSON body (an HTML error page) with status 502.
-e2e('submit, HTTP 502 with an HTML page: "upstream" explained without the markup; the task may exist; never re-sent', {}, async (env) => {
-  const { page, sim } = env;
-  await generateWith(env, { faults: [{ on: 'submit', raw: { status: 502, content_type: 'text/html', body: HTML_502 } }] });
-  const alert = formAlert(page, 'upstream');
-  await alert.waitFor();
-  await assertExplained(page, alert, { en: ['upstream', 'HTTP 502'], zh: '上游', maybeCreated: true, detail: { exact: 'HTTP 502' }, requestId: false });
-  const text = await alert.innerText();
-  assert.ok(!/<html|<h1|nginx/i.test(text), `the HTML page itself is not dumped into the message:\n${text}`);
-  await assertSentOnce(sim);
-  await assertCards(page, sim, true);
-  await assertFormIntact(page);
-});
-
-// A failing submit must not cost what is already stored: an earlier finished task stays intact.
-e2e('submit, HTTP 524 after a finished task: the earlier task and its video are kept beside the new "May have been created" card', QUICK, async (env) => {
-  const { page, sim } = env;
-  await generateWith(env);
-  const first = await shownTaskId(page);
-  await cardStatus(page, first, 'Succeeded').waitFor({ timeout: 30_000 });
-  await waitForVideo(page);
-
-  await sim.fault({ on: 'submit', http: 524 });
-  await fillForm(page, { prompt: `${PROMPT} Again.` });
-  await ui.generate(page).click();
-  await formAlert(page, 'may have been created').waitFor();
-  await unconfirmedCards(page).first().waitFor();
-  assert.equal(await ui.cards(page).count(), 2, 'the finished task and the uncertain one');
-  await cardStatus(page, first, 'Succeeded').waitFor({ timeout: 1_000 });
-  assert.equal(await card(page, first).locator('video').count(), 1, 'the finished task keeps its video');
-  assert.equal((await sim.submits()).length, 2, 'one submit per click');
-  await holdsFor(async () => (await sim.submits()).length === 2, { during: 2_000, message: 'the failed submit is not re-sent' });
-});
-
-// ---------------------------------------------------------------------------------------------
-// 12–13. Replies that are not a task
-// ---------------------------------------------------------------------------------------------
-
-e2e('submit, 200 envelope with an empty output: "not a DMXAPI reply", with its request id; never re-sent', {}, async (env) => {
-  const { page, sim } = env;
-  await generateWith(env, { faults: [{ on: 'submit', empty_output: true }] });
-  const alert = formAlert(page, 'not a DMXAPI reply');
-  await alert.waitFor();
-  const maybeCreated = (await alert.innerText()).includes('may have been created');
-  // The envelope carries a request_id: users quote it to support.
-  await assertExplained(page, alert, { en: 'not a DMXAPI reply', zh: 'DMXAPI', maybeCreated, requestId: true });
-  await assertSentOnce(sim);
-  await assertCards(page, sim, maybeCreated);
-  await assertFormIntact(page);
-});
-
-e2e('submit, 200 envelope whose text is not JSON: "a message instead of a task", the text in <code>, request id; never re-sent', {}, async (env) => {
-  const { page, sim } = env;
-  await generateWith(env, { faults: [{ on: 'submit', text: PLAIN_TEXT }] });
-  const alert = formAlert(page, 'answered with a message instead of a task');
-  await alert.waitFor();
-  const maybeCreated = (await alert.innerText()).includes('may have been created');
-  await assertExplained(page, alert, {
-    en: 'answered with a message instead of a task',
-    zh: '返回了一条消息',
-    maybeCreated,
-    detail: { exact: PLAIN_TEXT },
-    requestId: true,
-  });
-  await assertSentOnce(sim);
-  await assertCards(page, sim, maybeCreated);
-  await assertFormIntact(page);
-});
-
-// ---------------------------------------------------------------------------------------------
-// 16. CORS refused
-// ---------------------------------------------------------------------------------------------
-
-e2e('submit, CORS preflight refused: "could not reach the endpoint … CORS", the task may exist, nothing re-sent', {}, async (env) => {
-  const { page, sim } = env;
-  await generateWith(env, { faults: [{ on: 'preflight', cors: false }] });
-  const alert = formAlert(page, 'could not reach the endpoint');
-  await alert.waitFor({ timeout: 20_000 });
-  await assertExplained(page, alert, {
-    en: ['could not reach the endpoint (offline, blocked, or CORS)'],
-    zh: ['无法连接', 'CORS'],
-    maybeCreated: true,
-    requestId: false,
-  });
-  const attempts = async () => (await sim.apiCalls()).length;
-  const preflights = (await sim.apiCalls()).filter((r) => r.method === 'OPTIONS');
-  assert.equal(preflights.length, 1, 'one preflight, refused');
-  assert.equal((await sim.submits()).length, 0, 'the browser never sent the POST');
-  await holdsFor(async () => (await attempts()) === 1, { during: 2_000, message: 'nothing is tried again' });
-  await assertCards(page, sim, true);
-  await assertFormIntact(page);
-});
-
-e2e('submit, reply without CORS headers (the task was created but is unreadable): "may have been created", never re-sent', {}, async (env) => {
-  const { page, sim } = env;
-  await generateWith(env, { faults: [{ on: 'submit', cors: false }] });
-  const alert = formAlert(page, 'could not reach the endpoint');
-  await alert.waitFor({ timeout: 20_000 });
-  await assertExplained(page, alert, { en: ['could not reach the endpoint', 'CORS'], zh: ['无法连接', 'CORS'], maybeCreated: true, requestId: false });
-  await assertSentOnce(sim);
-  await assertCards(page, sim, true);
-  await assertFormIntact(page);
-});
-
-// ---------------------------------------------------------------------------------------------
-// 17. Slower than the client's time limit
-// ---------------------------------------------------------------------------------------------
-
-e2e('submit slower than the client timeout: "did not answer within", the task may exist, never re-sent', {}, async (env) => {
-  const { page, sim } = env;
-  await generateWith(env, { timeoutMs: 1_500, faults: [{ on: 'submit', delay_ms: 5_000 }] });
-  const alert = formAlert(page, 'did not answer within');
-  await alert.waitFor({ timeout: 10_000 });
-  await assertExplained(page, alert, { en: 'did not answer within', zh: '没有响应', maybeCreated: true, requestId: false });
-  await assertSentOnce(sim, { during: 2_000 });
-  await assertCards(page, sim, true);
-  await assertFormIntact(page);
-});
-
-// ---------------------------------------------------------------------------------------------
-// Faults while polling. The first poll comes 5 s after the submit; the faults below hit it.
-// ---------------------------------------------------------------------------------------------
-
-/** Submits normally (faults aimed at queries queued first); returns the task id. */
-async function submitThenPoll(env, faults, opts = {}) {
-  await generateWith(env, { faults, ...opts });
-  const id = await shownTaskId(env.page);
-  await card(env.page, id).waitFor();
-  return id;
-}
-
-/** A transient fault: explained in the card, then polling continues and the task succeeds. */
-async function assertTransient(env, id, { hasText, explained, polls = 2 }) {
-  const { page, sim } = env;
-  const alert = cardAlert(page, id, hasText);
-  await alert.waitFor({ timeout: 20_000 });
-  await assertExplained(page, alert, { maybeCreated: false, ...explained });
-  assert.equal(await card(page, id).getByRole('button', { name: 'Check again', exact: true }).count(), 0, 'no "Check again": the app carries on by itself');
-  await cardStatus(page, id, 'Succeeded').waitFor({ timeout: 60_000 });
-  await card(page, id).getByRole('alert').filter({ hasText }).waitFor({ state: 'detached', timeout: 5_000 });
-  const queries = await sim.queries();
-  assert.ok(queries.length >= polls, `polled again after the fault (${queries.length} queries)`);
-  for (const q of queries) assert.equal(q.json.input, id, 'every query asks for this task');
-  assert.equal((await sim.submits()).length, 1, 'a fault while polling never re-submits');
-  await waitForVideo(page);
-  return queries;
-}
-
-const QUERY_TRANSIENT = [
-  ['HTTP 500', { http: 500 }, { hasText: 'internal', explained: { en: ['internal', 'HTTP 500'], zh: '内部', detail: relayDetail(500), requestId: true } }],
-  ['HTTP 502 HTML page', { raw: { status: 502, content_type: 'text/html', body: HTML_502 } }, { hasText: 'upstream', explained: { en: ['upstream', 'HTTP 502'], zh: '上游', detail: { exact: 'HTTP 502' }, requestId: false } }],
-  ['HTTP 504', { http: 504 }, { hasText: 'timed out', explained: { en: ['timed out', 'HTTP 504'], zh: '超时', detail: relayDetail(504), requestId: true } }],
-  ['HTTP 524', { http: 524 }, { hasText: 'timed out', explained: { en: ['timed out', 'HTTP 524'], zh: '超时', detail: relayDetail(524), requestId: true } }],
-  ['an envelope with an empty output', { empty_output: true }, { hasText: 'not a DMXAPI reply', explained: { en: 'not a DMXAPI reply', zh: 'DMXAPI', requestId: true } }],
-  ['an envelope whose text is not JSON', { text: PLAIN_TEXT }, { hasText: 'instead of a task', explained: { en: 'answered with a message instead of a task', zh: '返回了一条消息', detail: { exact: PLAIN_TEXT }, requestId: true } }],
-  ['a reply without CORS headers', { cors: false }, { hasText: 'could not reach the endpoint', explained: { en: ['could not reach the endpoint', 'CORS'], zh: ['无法连接', 'CORS'], requestId: false } }],
-];
-
-for (const [label, fault, expect] of QUERY_TRANSIENT) {
-  e2e(`poll, ${label}: explained in the card; polling continues and the task succeeds`, QUICK, async (env) => {
-    const id = await submitThenPoll(env, [{ on: 'query', times: 1, ...fault }]);
-    await assertTransient(env, id, expect);
-  });
-}
-
-e2e('poll, HTTP 503 twice: explained in the card; polling backs off (5 s, then 10 s) and the task succeeds', QUICK, async (env) => {
-  const id = await submitThenPoll(env, [{ on: 'query', times: 2, http: 503 }]);
-  const queries = await assertTransient(env, id, {
-    hasText: 'unavailable',
-    explained: { en: ['unavailable', 'HTTP 503'], zh: '不可用', detail: relayDetail(503), requestId: true },
-    polls: 3,
-  });
-  const [a, b, c] = queries.map((q) => q.at_ms);
-  assert.ok(b - a >= 4_500, `after the first failure the next poll waits ~5 s (waited ${b - a} ms)`);
-  assert.ok(c - b >= 9_500, `after the second failure in a row it waits ~10 s (waited ${c - b} ms)`);
-});
-
-e2e('poll, HTTP 429 without Retry-After: explained in the card; polling backs off well past 5 s, then continues', QUICK, async (env) => {
-  const { page, sim } = env;
-  const id = await submitThenPoll(env, [{ on: 'query', times: 1, http: 429 }]);
-  const alert = cardAlert(page, id, 'rate limiting');
-  await alert.waitFor({ timeout: 20_000 });
-  await assertExplained(page, alert, { en: ['rate limiting', 'HTTP 429'], zh: '限流', maybeCreated: false, detail: relayDetail(429), requestId: true });
-  assert.equal(await card(page, id).getByRole('button', { name: 'Check again', exact: true }).count(), 0, 'no "Check again" for a rate limit');
-  const polled = (await sim.queries()).length;
-  // Normal polling would come back after 5 s; a rate limit makes it wait longer.
-  await holdsFor(async () => (await sim.queries()).length === polled, { during: 9_000, message: 'backing off after a 429' });
-  await cardStatus(page, id, 'Succeeded').waitFor({ timeout: 60_000 });
-  await card(page, id).getByRole('alert').filter({ hasText: 'rate limiting' }).waitFor({ state: 'detached', timeout: 5_000 });
-  const queries = await sim.queries();
-  assert.ok(queries[1].at_ms - queries[0].at_ms >= 9_000, 'the retry came after the back-off');
-  assert.equal((await sim.submits()).length, 1);
-});
-
-e2e('poll slower than the client timeout: "did not answer within" in the card; polling continues and the task succeeds', QUICK, async (env) => {
-  const id = await submitThenPoll(env, [{ on: 'query', times: 1, delay_ms: 4_000 }], { timeoutMs: 1_500 });
-  await assertTransient(env, id, {
-    hasText: 'did not answer within',
-    explained: { en: 'did not answer within', zh: '没有响应', requestId: false },
-  });
-});
-
-// Permanent faults: polling stops; "Check again" resumes it.
-for (const status of [400, 401, 403, 404, 413]) {
-  const { en, zh } = RELAY[status];
-  e2e(`poll, HTTP ${status}: explained in the card; polling stops until "Check again", then the task succeeds`, QUICK, async (env) => {
+  e2e('submit, 200 envelope whose text is not JSON: "a message instead of a task", the text in <code>, request id; never re-sent', {}, async (env) => {
     const { page, sim } = env;
-    const id = await submitThenPoll(env, [{ on: 'query', times: 1, http: status }]);
-    const alert = cardAlert(page, id, en);
-    await alert.waitFor({ timeout: 20_000 });
-    await assertExplained(page, alert, { en: [en, `HTTP ${status}`], zh, maybeCreated: false, detail: relayDetail(status), requestId: true });
-    const again = card(page, id).getByRole('button', { name: 'Check again', exact: true });
-    await again.waitFor();
-    const polled = (await sim.queries()).length;
-    assert.equal(polled, 1, 'one query, refused');
-    await holdsFor(async () => (await sim.queries()).length === polled, { during: 6_000, message: 'polling stopped' });
-    // Nothing is lost: the card keeps its id and settings.
-    assert.equal(await shownTaskId(page), id);
-    await again.click();
-    await cardStatus(page, id, 'Succeeded').waitFor({ timeout: 30_000 });
-    await card(page, id).getByRole('alert').filter({ hasText: en }).waitFor({ state: 'detached', timeout: 5_000 });
-    assert.equal((await sim.queries()).length, polled + 1, 'Check again queried once more');
-    assert.equal((await sim.submits()).length, 1, 'never re-submitted');
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// 14. FAILED tasks
-// ---------------------------------------------------------------------------------------------
-
-for (const [code, message, en, zh] of [
-  ['InvalidParameter', 'The size is not match the model wan2.6-t2v.', 'rejected a parameter', '参数'],
-  ['InvalidParameter.DataInspection', 'Download the media resource timed out during the data inspection process.', 'audio', '音频'],
-]) {
-  e2e(`FAILED ${code}: status Failed, the code and message, and what to do`, QUICK, async (env) => {
-    const { page } = env;
-    const id = await submitThenPoll(env, [{ on: 'submit', task_fails: { code, message } }]);
-    await cardStatus(page, id, 'Failed').waitFor({ timeout: 30_000 });
-    const alert = card(page, id).getByRole('alert').first();
+    await generateWith(env, { faults: [{ on: 'submit', text: PLAIN_TEXT }] });
+    const alert = formAlert(page, 'answered with a message instead of a task');
     await alert.waitFor();
-    await assertExplained(page, alert, { en, zh, maybeCreated: false, detail: { exact: `${code}: ${message}` }, requestId: false });
-    assert.equal(await card(page, id).locator('video').count(), 0, 'no video for a failed task');
-    await card(page, id).getByRole('button', { name: 'Re-run with these settings' }).waitFor();
+    const maybeCreated = (await alert.innerText()).includes('may have been created');
+    await assertExplained(page, alert, {
+      en: 'answered with a message instead of a task',
+      zh: '返回了一条消息',
+      maybeCreated,
+      detail: { exact: PLAIN_TEXT },
+      requestId: true,
+    });
+    await assertSentOnce(sim);
+    await assertCards(page, sim, maybeCreated);
+    await assertFormIntact(page);
   });
-}
 
-// ---------------------------------------------------------------------------------------------
-// 18. The video URL 404s when the player loads it
-// ---------------------------------------------------------------------------------------------
+  // ---------------------------------------------------------------------------------------------
+  // 16. CORS refused
+  // ---------------------------------------------------------------------------------------------
 
-e2e('the video URL answers 404: "The video could not be loaded" in both languages, with Re-run offered', QUICK, async (env) => {
-  const { page, sim } = env;
-  const id = await submitThenPoll(env, [{ on: 'video', http: 404, times: 0 }]);
-  await cardStatus(page, id, 'Succeeded').waitFor({ timeout: 30_000 });
-  const alert = card(page, id).getByRole('alert').filter({ hasText: 'The video could not be loaded' }).first();
-  await alert.waitFor({ timeout: 20_000 });
-  assert.match(await alert.innerText(), /视频无法加载/);
-  await waitUntil(async () => (await sim.requests()).some((r) => r.pathname.startsWith('/video/')), { message: 'the player asked for the video' });
-  await card(page, id).getByRole('button', { name: 'Re-run with these settings' }).click();
-  assert.equal(await ui.prompt(page).inputValue(), PROMPT, 'Re-run fills the form');
-  assert.equal((await sim.submits()).length, 1, 'Re-run does not submit by itself');
+  e2e('submit, CORS preflight refused: "could not reach the endpoint … CORS", the task may exist, nothing re-sent', {}, async (env) => {
+    const { page, sim } = env;
+    await generateWith(env, { faults: [{ on: 'preflight', cors: false }] });
+    const alert = formAlert(page, 'could not reach the endpoint');
+    await alert.waitFor({ timeout: 20_000 });
+    await assertExplained(page, alert, {
+      en: ['could not reach the endpoint (offline, blocked, or CORS)'],
+      zh: ['无法连接', 'CORS'],
+      maybeCreated: true,
+      requestId: false,
+    });
+    const attempts = async () => (await sim.apiCalls()).length;
+    const preflights = (await sim.apiCalls()).filter((r) => r.method === 'OPTIONS');
+    assert.equal(preflights.length, 1, 'one preflight, refused');
+    assert.equal((await sim.submits()).length, 0, 'the browser never sent the POST');
+    await holdsFor(async () => (await attempts()) === 1, { during: 2_000, message: 'nothing is tried again' });
+    await assertCards(page, sim, true);
+    await assertFormIntact(page);
+  });
+
+  e2e('submit, reply without CORS headers (the task was created but is unreadable): "may have been created", never re-sent', {}, async (env) => {
+    const { page, sim } = env;
+    await generateWith(env, { faults: [{ on: 'submit', cors: false }] });
+    const alert = formAlert(page, 'could not reach the endpoint');
+    await alert.waitFor({ timeout: 20_000 });
+    await assertExplained(page, alert, { en: ['could not reach the endpoint', 'CORS'], zh: ['无法连接', 'CORS'], maybeCreated: true, requestId: false });
+    await assertSentOnce(sim);
+    await assertCards(page, sim, true);
+    await assertFormIntact(page);
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // 17. Slower than the client's time limit
+  // ---------------------------------------------------------------------------------------------
+
+  e2e('submit slower than the client timeout: "did not answer within", the task may exist, never re-sent', {}, async (env) => {
+    const { page, sim } = env;
+    await generateWith(env, { timeoutMs: 1_500, faults: [{ on: 'submit', delay_ms: 5_000 }] });
+    const alert = formAlert(page, 'did not answer within');
+    await alert.waitFor({ timeout: 10_000 });
+    await assertExplained(page, alert, { en: 'did not answer within', zh: '没有响应', maybeCreated: true, requestId: false });
+    await assertSentOnce(sim, { during: 2_000 });
+    await assertCards(page, sim, true);
+    await assertFormIntact(page);
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Faults while polling. The first poll comes 5 s after the submit; the faults below hit it.
+  // ---------------------------------------------------------------------------------------------
+
+  /** Submits normally (faults aimed at queries queued first); returns the task id. */
+  async function submitThenPoll(env, faults, opts = {}) {
+    await generateWith(env, { faults, ...opts });
+    const id = await shownTaskId(env.page);
+    await card(env.page, id).waitFor();
+    return id;
+  }
+
+  /** A transient fault: explained in the card, then polling continues and the task succeeds. */
+  async function assertTransient(env, id, { hasText, explained, polls = 2 }) {
+    const { page, sim } = env;
+    const alert = cardAlert(page, id, hasText);
+    await alert.waitFor({ timeout: 20_000 });
+    await assertExplained(page, alert, { maybeCreated: false, ...explained });
+    assert.equal(await card(page, id).getByRole('button', { name: 'Check again', exact: true }).count(), 0, 'no "Check again": the app carries on by itself');
+    await cardStatus(page, id, 'Succeeded').waitFor({ timeout: 60_000 });
+    await card(page, id).getByRole('alert').filter({ hasText }).waitFor({ state: 'detached', timeout: 5_000 });
+    const queries = await sim.queries();
+    assert.ok(queries.length >= polls, `polled again after the fault (${queries.length} queries)`);
+    for (const q of queries) assert.equal(q.json.input, id, 'every query asks for this task');
+    assert.equal((await sim.submits()).length, 1, 'a fault while polling never re-submits');
+    await waitForVideo(page);
+    return queries;
+  }
+
+  const QUERY_TRANSIENT = [
+    ['HTTP 500', { http: 500 }, { hasText: 'internal', explained: { en: ['internal', 'HTTP 500'], zh: '内部', detail: relayDetail(500), requestId: true } }],
+    ['HTTP 502 HTML page', { raw: { status: 502, content_type: 'text/html', body: HTML_502 } }, { hasText: 'upstream', explained: { en: ['upstream', 'HTTP 502'], zh: '上游', detail: { exact: 'HTTP 502' }, requestId: false } }],
+    ['HTTP 504', { http: 504 }, { hasText: 'timed out', explained: { en: ['timed out', 'HTTP 504'], zh: '超时', detail: relayDetail(504), requestId: true } }],
+    ['HTTP 524', { http: 524 }, { hasText: 'timed out', explained: { en: ['timed out', 'HTTP 524'], zh: '超时', detail: relayDetail(524), requestId: true } }],
+    ['an envelope with an empty output', { empty_output: true }, { hasText: 'not a DMXAPI reply', explained: { en: 'not a DMXAPI reply', zh: 'DMXAPI', requestId: true } }],
+    ['an envelope whose text is not JSON', { text: PLAIN_TEXT }, { hasText: 'instead of a task', explained: { en: 'answered with a message instead of a task', zh: '返回了一条消息', detail: { exact: PLAIN_TEXT }, requestId: true } }],
+    ['a reply without CORS headers', { cors: false }, { hasText: 'could not reach the endpoint', explained: { en: ['could not reach the endpoint', 'CORS'], zh: ['无法连接', 'CORS'], requestId: false } }],
+  ];
+
+  for (const [label, fault, expect] of QUERY_TRANSIENT) {
+    e2e(`poll, ${label}: explained in the card; polling continues and the task succeeds`, QUICK, async (env) => {
+      const id = await submitThenPoll(env, [{ on: 'query', times: 1, ...fault }]);
+      await assertTransient(env, id, expect);
+    });
+  }
+
+  e2e('poll, HTTP 503 twice: explained in the card; polling backs off (5 s, then 10 s) and the task succeeds', QUICK, async (env) => {
+    const id = await submitThenPoll(env, [{ on: 'query', times: 2, http: 503 }]);
+    const queries = await assertTransient(env, id, {
+      hasText: 'unavailable',
+      explained: { en: ['unavailable', 'HTTP 503'], zh: '不可用', detail: relayDetail(503), requestId: true },
+      polls: 3,
+    });
+    const [a, b, c] = queries.map((q) => q.at_ms);
+    assert.ok(b - a >= 4_500, `after the first failure the next poll waits ~5 s (waited ${b - a} ms)`);
+    assert.ok(c - b >= 9_500, `after the second failure in a row it waits ~10 s (waited ${c - b} ms)`);
+  });
+
+  e2e('poll, HTTP 429 without Retry-After: explained in the card; polling backs off well past 5 s, then continues', QUICK, async (env) => {
+    const { page, sim } = env;
+    const id = await submitThenPoll(env, [{ on: 'query', times: 1, http: 429 }]);
+    const alert = cardAlert(page, id, 'rate limiting');
+    await alert.waitFor({ timeout: 20_000 });
+    await assertExplained(page, alert, { en: ['rate limiting', 'HTTP 429'], zh: '限流', maybeCreated: false, detail: relayDetail(429), requestId: true });
+    assert.equal(await card(page, id).getByRole('button', { name: 'Check again', exact: true }).count(), 0, 'no "Check again" for a rate limit');
+    const polled = (await sim.queries()).length;
+    // Normal polling would come back after 5 s; a rate limit makes it wait longer.
+    await holdsFor(async () => (await sim.queries()).length === polled, { during: 9_000, message: 'backing off after a 429' });
+    await cardStatus(page, id, 'Succeeded').waitFor({ timeout: 60_000 });
+    await card(page, id).getByRole('alert').filter({ hasText: 'rate limiting' }).waitFor({ state: 'detached', timeout: 5_000 });
+    const queries = await sim.queries();
+    assert.ok(queries[1].at_ms - queries[0].at_ms >= 9_000, 'the retry came after the back-off');
+    assert.equal((await sim.submits()).length, 1);
+  });
+
+  e2e('poll slower than the client timeout: "did not answer within" in the card; polling continues and the task succeeds', QUICK, async (env) => {
+    const id = await submitThenPoll(env, [{ on: 'query', times: 1, delay_ms: 4_000 }], { timeoutMs: 1_500 });
+    await assertTransient(env, id, {
+      hasText: 'did not answer within',
+      explained: { en: 'did not answer within', zh: '没有响应', requestId: false },
+    });
+  });
+
+  e2e('poll, connection refused (the endpoint went away): explained in the card; polling keeps trying, backing off', { pendingMs: 60_000, runningMs: 60_000 }, async (env) => {
+    const { page, sim, pageRequests } = env;
+    const id = await submitThenPoll(env, []);
+    await sim.stop();
+    const alert = cardAlert(page, id, 'could not reach the endpoint');
+    await alert.waitFor({ timeout: 20_000 });
+    await assertExplained(page, alert, { en: ['could not reach the endpoint', 'CORS'], zh: ['无法连接', 'CORS'], maybeCreated: false, requestId: false });
+    assert.equal(await card(page, id).getByRole('button', { name: 'Check again', exact: true }).count(), 0, 'no "Check again": the app carries on by itself');
+    const attempts = () => pageRequests.filter((r) => r.method === 'POST' && r.url === sim.endpoint).length;
+    const afterFirst = attempts();
+    const t0 = Date.now();
+    await waitUntil(() => attempts() > afterFirst, { timeout: 20_000, message: 'another try after the refused poll' });
+    assert.ok(Date.now() - t0 >= 3_000, 'the next try waits (back-off), it does not spin');
+    assert.equal(await shownTaskId(page), id, 'the task is kept');
+    await cardStatus(page, id, 'Queued').waitFor({ timeout: 1_000 });
+  });
+
+  // Permanent faults: polling stops; "Check again" resumes it.
+  for (const status of [400, 401, 403, 404, 413]) {
+    const { en, zh } = RELAY[status];
+    e2e(`poll, HTTP ${status}: explained in the card; polling stops until "Check again", then the task succeeds`, QUICK, async (env) => {
+      const { page, sim } = env;
+      const id = await submitThenPoll(env, [{ on: 'query', times: 1, http: status }]);
+      const alert = cardAlert(page, id, en);
+      await alert.waitFor({ timeout: 20_000 });
+      await assertExplained(page, alert, { en: [en, `HTTP ${status}`], zh, maybeCreated: false, detail: relayDetail(status), requestId: true });
+      const again = card(page, id).getByRole('button', { name: 'Check again', exact: true });
+      await again.waitFor();
+      const polled = (await sim.queries()).length;
+      assert.equal(polled, 1, 'one query, refused');
+      await holdsFor(async () => (await sim.queries()).length === polled, { during: 6_000, message: 'polling stopped' });
+      // Nothing is lost: the card keeps its id and settings.
+      assert.equal(await shownTaskId(page), id);
+      await again.click();
+      await cardStatus(page, id, 'Succeeded').waitFor({ timeout: 30_000 });
+      await card(page, id).getByRole('alert').filter({ hasText: en }).waitFor({ state: 'detached', timeout: 5_000 });
+      assert.equal((await sim.queries()).length, polled + 1, 'Check again queried once more');
+      assert.equal((await sim.submits()).length, 1, 'never re-submitted');
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 14. FAILED tasks
+  // ---------------------------------------------------------------------------------------------
+
+  for (const [code, message, en, zh] of [
+    ['InvalidParameter', 'The size is not match the model wan2.6-t2v.', 'rejected a parameter', '参数'],
+    ['InvalidParameter.DataInspection', 'Download the media resource timed out during the data inspection process.', 'audio', '音频'],
+  ]) {
+    e2e(`FAILED ${code}: status Failed, the code and message, and what to do`, QUICK, async (env) => {
+      const { page } = env;
+      const id = await submitThenPoll(env, [{ on: 'submit', task_fails: { code, message } }]);
+      await cardStatus(page, id, 'Failed').waitFor({ timeout: 30_000 });
+      const alert = card(page, id).getByRole('alert').first();
+      await alert.waitFor();
+      await assertExplained(page, alert, { en, zh, maybeCreated: false, detail: { exact: `${code}: ${message}` }, requestId: false });
+      assert.equal(await card(page, id).locator('video').count(), 0, 'no video for a failed task');
+      await card(page, id).getByRole('button', { name: 'Re-run with these settings' }).waitFor();
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 18. The video URL 404s when the player loads it
+  // ---------------------------------------------------------------------------------------------
+
+  e2e('the video URL answers 404: "The video could not be loaded" in both languages, with Re-run offered', QUICK, async (env) => {
+    const { page, sim } = env;
+    const id = await submitThenPoll(env, [{ on: 'video', http: 404, times: 0 }]);
+    await cardStatus(page, id, 'Succeeded').waitFor({ timeout: 30_000 });
+    const alert = card(page, id).getByRole('alert').filter({ hasText: 'The video could not be loaded' }).first();
+    await alert.waitFor({ timeout: 20_000 });
+    assert.match(await alert.innerText(), /视频无法加载/);
+    await waitUntil(async () => (await sim.requests()).some((r) => r.pathname.startsWith('/video/')), { message: 'the player asked for the video' });
+    await card(page, id).getByRole('button', { name: 'Re-run with these settings' }).click();
+    assert.equal(await ui.prompt(page).inputValue(), PROMPT, 'Re-run fills the form');
+    assert.equal((await sim.submits()).length, 1, 'Re-run does not submit by itself');
+  });
 });
