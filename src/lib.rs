@@ -24,6 +24,7 @@ pub fn App() -> impl IntoView {
     let state = state::provide_app_state();
     state::poller::follow(state);
     state::notify::watch_endings(state);
+    state::offline::register_service_worker();
     let shared = state::site::apply_share_link(state);
     let site = RwSignal::new(domain::site_config::SiteConfig::default());
     provide_context(site);

@@ -49,6 +49,7 @@ pub async fn submit(conn: &Connection, request: &VideoRequest) -> Result<Submitt
     let body = serde_json::to_string(&SubmitRequest::from(request)).map_err(|e| {
         ApiError::BadEnvelope {
             detail: e.to_string(),
+            request_id: None,
         }
     })?;
     post(conn, body, conn.async_header, SUBMIT_TIMEOUT_S * 1_000).await
@@ -59,6 +60,7 @@ pub async fn query(conn: &Connection, task_id: &str) -> Result<Decoded, ApiError
     let body =
         serde_json::to_string(&QueryRequest::new(task_id)).map_err(|e| ApiError::BadEnvelope {
             detail: e.to_string(),
+            request_id: None,
         })?;
     post(conn, body, false, QUERY_TIMEOUT_S * 1_000).await
 }
@@ -67,9 +69,10 @@ async fn post(
     conn: &Connection,
     body: String,
     async_header: bool,
-    timeout_s: u32,
+    timeout_ms: u32,
 ) -> Result<Decoded, ApiError> {
-    let result = post_unredacted(conn, body, async_header, timeout_s).await;
+    let timeout_ms = conn.timeout_override_ms.unwrap_or(timeout_ms);
+    let result = post_unredacted(conn, body, async_header, timeout_ms).await;
     result.map_err(|e| e.redact(&conn.key))
 }
 

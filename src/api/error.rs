@@ -34,6 +34,8 @@ pub enum ApiError {
     BadEnvelope {
         /// What was wrong.
         detail: String,
+        /// The relay's request id, when the envelope had one.
+        request_id: Option<String>,
     },
     /// The envelope's text is not JSON (a plain-text upstream message).
     #[error("the reply text is not a task: {text}")]
@@ -155,12 +157,12 @@ impl ApiError {
                 };
                 (http_text(*status), request_id.clone(), detail)
             }
-            ApiError::BadEnvelope { detail } => (
+            ApiError::BadEnvelope { detail, request_id } => (
                 Bilingual::new(
                     "The endpoint answered with something that is not a DMXAPI reply. Check that the API endpoint in Settings is a DMXAPI /v1/responses URL, then try again.",
                     "接口返回的内容不是 DMXAPI 的响应格式。请确认设置中的接口地址是 DMXAPI 的 /v1/responses 地址，然后重试。",
                 ),
-                None,
+                request_id.clone(),
                 Some(detail.clone()),
             ),
             ApiError::BadInner { text, request_id } => (
@@ -225,7 +227,10 @@ impl ApiError {
                 request_id: ro(request_id),
                 retry_after_s,
             },
-            ApiError::BadEnvelope { detail } => ApiError::BadEnvelope { detail: r(detail) },
+            ApiError::BadEnvelope { detail, request_id } => ApiError::BadEnvelope {
+                detail: r(detail),
+                request_id: ro(request_id),
+            },
             ApiError::BadInner { text, request_id } => ApiError::BadInner {
                 text: r(text),
                 request_id: ro(request_id),
@@ -394,7 +399,12 @@ mod tests {
         .explain(Phase::Query);
         assert_eq!(e.detail.as_deref(), Some("upstream said no"));
         assert_eq!(e.request_id.as_deref(), Some("r"));
-        let e = ApiError::BadEnvelope { detail: "x".into() }.explain(Phase::Query);
+        let e = ApiError::BadEnvelope {
+            detail: "x".into(),
+            request_id: Some("rid".into()),
+        }
+        .explain(Phase::Query);
+        assert_eq!(e.request_id.as_deref(), Some("rid"));
         assert!(e.text.en.contains("not a DMXAPI reply"));
         let e = ApiError::Upstream {
             code: Some("InvalidApiKey".into()),

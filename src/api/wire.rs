@@ -261,6 +261,7 @@ pub fn decode_reply(
     }
     let envelope: Envelope = serde_json::from_str(body).map_err(|e| ApiError::BadEnvelope {
         detail: format!("{e}; body starts: {}", snippet(body.trim())),
+        request_id: None,
     })?;
     if let Some(error) = envelope.error {
         return Err(ApiError::Http {
@@ -282,6 +283,7 @@ pub fn decode_reply(
         .and_then(|c| c.text.clone())
         .ok_or_else(|| ApiError::BadEnvelope {
             detail: "the reply has no output text".into(),
+            request_id: request_id.clone(),
         })?;
     let inner: TaskInner = serde_json::from_str(&text).map_err(|_| ApiError::BadInner {
         text: snippet(&text),
@@ -485,5 +487,16 @@ mod tests {
         let failed = r#"{"output":[{"content":[{"type":"output_text","text":"{\"task_id\":\"t\",\"task_status\":\"FAILED\",\"code\":\"DataInspectionFailed\",\"message\":\"m\"}"}]}]}"#;
         let d = decode_reply(200, failed, None).unwrap();
         assert_eq!(d.snapshot.code.as_deref(), Some("DataInspectionFailed"));
+    }
+
+    #[test]
+    fn an_empty_output_keeps_the_request_id() {
+        assert_eq!(
+            decode_reply(200, r#"{"request_id":"r9","output":[]}"#, None).unwrap_err(),
+            ApiError::BadEnvelope {
+                detail: "the reply has no output text".into(),
+                request_id: Some("r9".into())
+            }
+        );
     }
 }

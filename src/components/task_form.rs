@@ -76,7 +76,7 @@ pub fn TaskForm() -> impl IntoView {
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() || at_limit() {
+        if pending.get_untracked() || at_limit() || !state.online.get_untracked() {
             return;
         }
         set_attempted.set(true);
@@ -306,8 +306,16 @@ pub fn TaskForm() -> impl IntoView {
                         ) />
                     </p>
                 </Show>
+                <Show when=move || !state.online.get()>
+                    <p class="hint warn" role="status">
+                        <Msg text=Bilingual::new(
+                            "You are offline: generating is disabled until the connection is back. Your history is still here.",
+                            "你已离线：恢复联网前无法生成视频。历史记录仍然可以查看。",
+                        ) />
+                    </p>
+                </Show>
                 <div class="submit-row">
-                    <button type="submit" class="primary" disabled=move || pending.get() || at_limit()>
+                    <button type="submit" class="primary" disabled=move || pending.get() || at_limit() || !state.online.get()>
                         "Generate"
                     </button>
                     <span role="status" class="submit-status">

@@ -63,6 +63,8 @@ pub struct AppState {
     pub problems: Problems,
     /// Wall clock in ms since the epoch, ticking every second.
     pub now: Signal<i64>,
+    /// True while the browser is online.
+    pub online: Signal<bool>,
     /// True when the page was opened with `?demo`: talk to the local simulator with a throwaway
     /// key, leaving the stored settings alone.
     pub demo: bool,
@@ -217,6 +219,7 @@ pub fn provide_app_state() -> AppState {
         ledger: Ledger::load(problems),
         problems,
         now: now.into(),
+        online: super::offline::use_online(),
         demo,
     };
     provide_context(state);

@@ -6,6 +6,7 @@ pub mod context;
 pub mod ledger;
 pub mod lookup;
 pub mod notify;
+pub mod offline;
 pub mod poller;
 pub mod problems;
 pub mod site;

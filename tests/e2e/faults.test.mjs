@@ -179,7 +179,7 @@ describe('faults', { concurrency: 3 }, () => {
   // 1–11. HTTP errors on submit
   // ---------------------------------------------------------------------------------------------
 
-  // [label, fault, status text keys, may the task exist?, detail, request id?, how long to watch]
+  // [label, fault, status (for the expected words), may the task exist?, how long to watch for a re-send]
   const SUBMIT_HTTP = [
     ['400', { http: 400 }, 400, false],
     ['403', { http: 403 }, 403, false],
