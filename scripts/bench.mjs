@@ -15,7 +15,7 @@
 //
 // Run everything (setup, builds, then this script) with `scripts/bench.sh` (= `npm run bench`).
 // This script alone expects the builds to exist:
-//   node scripts/bench.mjs [--app dist] [--hello target/bench/hello-dist] [--runs 9]
+//   node scripts/bench.mjs [--app target/bench/app-dist] [--hello target/bench/hello-dist] [--runs 9]
 //                          [--history-runs 5] [--cpu-window-s 60] [--only sizes,tti,history,polling,cpu]
 //                          [--markdown target/bench/report.md] [--update-readme]
 // --update-readme replaces the text between <!-- bench:start --> and <!-- bench:end --> in
@@ -33,7 +33,7 @@ import { CHROMIUM, CHROMIUM_ARGS, ROOT, TEST_KEY, VIEWPORT, startSim, startStati
 
 const { values: opt } = parseArgs({
   options: {
-    app: { type: 'string', default: join(ROOT, 'dist') },
+    app: { type: 'string', default: join(ROOT, 'target/bench/app-dist') },
     hello: { type: 'string', default: join(ROOT, 'target/bench/hello-dist') },
     runs: { type: 'string', default: '9' },
     'history-runs': { type: 'string', default: '5' },
@@ -288,7 +288,6 @@ function compressed(buf) {
 const totals = {};
 if (ONLY.has('sizes')) {
   const rows = [];
-  let precached = 0;
   for (const t of targets) {
     const { context, page } = await freshPage();
     // path → who fetched it. Context-wide, so a service worker's fetches (Chromium) count too.
@@ -303,38 +302,49 @@ if (ONLY.has('sizes')) {
     await loadUntilInteractive(page, t.server.url, t.button);
     await sleep(2_000); // what is fetched right after start: a config file, a manifest, a service worker's cache
     const total = { raw: 0, gzip: 0, brotli: 0 };
+    const wire = { raw: 0, gzip: 0, brotli: 0 };
     const order = (path) => {
       const i = ['.html', '.css', '.js', '.wasm'].findIndex((e) => path.endsWith(e));
       return path.endsWith('/') ? 0 : i < 0 ? 9 : i;
     };
     const paths = [...fetched.keys()].sort((x, y) => order(x) - order(y) || x.localeCompare(y));
+    const name = t.label.split(' ')[0];
     for (const path of paths) {
       const f = fetched.get(path);
       // Bytes of the file served (a service worker's response bodies are not readable here).
       const onDisk = join(t.server.dir, path.endsWith('/') ? `${path}index.html` : decodeURIComponent(path));
       const s = compressed(existsSync(onDisk) ? readFileSync(onDisk) : await f.response.body());
       const file = path === '/' ? 'index.html' : path.slice(1).replace(/-[0-9a-f]{16}/, '');
-      const who = f.page && f.sw ? ' (+ service worker cache)' : f.sw ? ' (service worker)' : '';
-      if (f.page && f.sw) precached++;
-      rows.push([`${t.label.split(' ')[0]}: ${file}${who}`, bytes(s.raw), bytes(s.gzip), bytes(s.brotli)]);
-      for (const k of Object.keys(total)) total[k] += s[k];
+      const who = f.page && f.sw ? ' (fetched twice: page + service worker)' : f.sw ? ' (service worker)' : '';
+      rows.push([`${name}: ${file}${who}`, bytes(s.raw), bytes(s.gzip), bytes(s.brotli)]);
+      for (const k of Object.keys(total)) {
+        total[k] += s[k];
+        wire[k] += s[k] * (f.page && f.sw ? 2 : 1);
+      }
     }
-    rows.push([`${t.label.split(' ')[0]} total (${paths.length} files)`, bytes(total.raw), bytes(total.gzip), bytes(total.brotli)]);
-    totals[t.label] = total;
+    rows.push([`${name}: files (${paths.length})`, bytes(total.raw), bytes(total.gzip), bytes(total.brotli)]);
+    rows.push([`${name}: transferred, whole first load`, bytes(wire.raw), bytes(wire.gzip), bytes(wire.brotli)]);
+    totals[t.label] = { ...wire, files: total };
     await context.close();
   }
   const [a, h] = targets.map((t) => totals[t.label]);
-  rows.push(['ratio app / hello-world', ...['raw', 'gzip', 'brotli'].map((k) => `${(a[k] / h[k]).toFixed(2)}×`)]);
+  rows.push(['ratio app / hello-world, transferred', ...['raw', 'gzip', 'brotli'].map((k) => `${(a[k] / h[k]).toFixed(2)}×`)]);
   table(
     '1. Bytes to first load (every file fetched until interactive + 2 s)',
     ['file', 'raw', 'gzip -9', 'brotli -q 11'],
     rows,
-    precached
-      ? `Each file counted once. The service worker fetches ${precached} of the page's files a second time to cache them (not counted: from a server that lets the browser cache them, that second fetch is served from the HTTP cache).`
+    a.brotli !== a.files.brotli
+      ? `"files" counts each file once; "transferred" counts a file twice when a service worker downloads it again for its cache during the first visit.`
       : undefined,
   );
-  budget('whole first load, brotli', '≤ 120,000 B', bytes(a.brotli), a.brotli <= 120_000);
-  budget('first load vs hello-world, brotli', '≤ 2×', `${(a.brotli / h.brotli).toFixed(2)}×`, a.brotli <= 2 * h.brotli);
+  const filesNote = a.brotli !== a.files.brotli ? ` (files once: ${bytes(a.files.brotli)})` : '';
+  budget('whole first load, brotli', '≤ 120,000 B', `${bytes(a.brotli)}${filesNote}`, a.brotli <= 120_000);
+  budget(
+    'first load vs hello-world, brotli',
+    '≤ 2×',
+    `${(a.brotli / h.brotli).toFixed(2)}×${filesNote ? ` (files once: ${(a.files.brotli / h.brotli).toFixed(2)}×)` : ''}`,
+    a.brotli <= 2 * h.brotli,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The benchmark (README → Performance), in one command: setup, then the app's release build (dist/),
-# the hello-world reference (benches/hello → target/bench/hello-dist), the simulator, and
-# scripts/bench.mjs, which prints the tables and writes them as markdown to target/bench/report.md.
+# The benchmark (README → Performance), in one command: setup, then the app's release build (into
+# target/bench/app-dist, so that a `trunk serve` or build writing dist/ at the same time cannot swap
+# files under the measurement), the hello-world reference (benches/hello → target/bench/hello-dist),
+# the simulator, and scripts/bench.mjs, which prints the tables and writes them as markdown to
+# target/bench/report.md.
 #
 #   scripts/bench.sh [--no-build] [bench.mjs options, e.g. --runs 15 --update-readme]
 #
@@ -27,8 +29,8 @@ section() { printf '\n=== %s ===\n' "$*"; }
 if [ "$build" -eq 1 ]; then
   section "setup"
   bash scripts/setup.sh
-  section "release build: app (dist/)"
-  trunk build --release --offline
+  section "release build: app (target/bench/app-dist)"
+  trunk build --release --offline --dist target/bench/app-dist
   section "release build: hello-world (target/bench/hello-dist)"
   trunk build --release --offline --config benches/hello/Trunk.toml
   section "simulator build"

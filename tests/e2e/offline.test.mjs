@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, ROOT, TEST_KEY, e2e, fillForm, openApp, shownTaskId, startStaticServer, ui, waitForStatus } from './harness.mjs';
+import { DIST, ROOT, TEST_KEY, e2e, fillForm, openApp, shownTaskId, startStaticServer, ui, waitForStatus, waitUntil } from './harness.mjs';
 
 async function cacheState(page) {
   return page.evaluate(async () => {
@@ -78,10 +78,19 @@ e2e('a new release replaces the old shell cleanly', {}, async ({ page }, t) => {
   execFileSync('node', [join(ROOT, 'scripts/pwa.mjs')], { env: { ...process.env, TRUNK_STAGING_DIR: site, TRUNK_PROFILE: 'release' } });
 
   await page.reload();
-  await page.waitForFunction((old) => caches.keys().then((k) => k.length === 1 && k[0] !== old), first.keys[0], { timeout: 15_000 });
+  await waitUntil(async () => {
+    const { keys } = await cacheState(page);
+    return keys.length === 1 && keys[0] !== first.keys[0];
+  }, { timeout: 15_000, message: 'the new shell to replace the old cache' });
   await page.reload();
   await page.getByRole('heading', { name: 'New video', exact: true }).waitFor();
   assert.equal(await page.locator('meta[name="release"]').getAttribute('content'), '2', 'the page runs the new release');
+  // The offline copy of the page is the new one too.
+  const cachedPage = await page.evaluate(async () => {
+    const [key] = await caches.keys();
+    return (await (await caches.open(key)).match('./')).text();
+  });
+  assert.ok(cachedPage.includes('<meta name="release" content="2">'), 'the cached shell is the new release');
   const after = await cacheState(page);
   assert.deepEqual(after.keys.length, 1, 'the old cache is gone');
   assert.notEqual(after.keys[0], first.keys[0]);
