@@ -35,8 +35,9 @@ const CACHE = 'wan-studio-shell-${version}';
 const SHELL = ${JSON.stringify(shell)};
 
 self.addEventListener('install', (event) => {
-  // cache: 'reload' so the new shell comes from the network, never from the HTTP cache.
-  const requests = SHELL.map((u) => new Request(u, { cache: 'reload' }));
+  // The page itself comes from the network (cache: 'reload'); the other files have content-hashed
+  // names, so the copies the page has just loaded (HTTP cache) are the right ones: no second download.
+  const requests = SHELL.map((u) => (u === './' ? new Request(u, { cache: 'reload' }) : u));
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(requests)).then(() => self.skipWaiting()));
 });
 

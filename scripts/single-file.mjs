@@ -7,7 +7,7 @@
 //
 // What it does to dist/index.html:
 // - the stylesheet <link>s become <style> blocks (their text verbatim);
-// - the modulepreload/preload <link>s go, and so does every `integrity` attribute;
+// - the modulepreload/preload/manifest <link>s go, and so does every `integrity` attribute;
 // - Trunk's inline loader module (`import init, * as bindings from './wan-studio-<hash>.js'; const wasm =
 //   await init({ module_or_path: './…_bg.wasm' }); …`) is replaced by one inline module holding
 //   1. the wasm-bindgen JS glue itself, wrapped in a function whose `export`s become a returned object
@@ -63,7 +63,9 @@ if (cspMatch[1].includes("'inline-script-hashes'")) fail(`the CSP in ${indexPath
 const styles = [];
 html = html.replace(/<link\b[^>]*>/gi, (tag) => {
   const rel = (attr(tag, 'rel') ?? '').toLowerCase();
-  if (rel === 'modulepreload' || rel === 'preload') return '';
+  // The web app manifest (and its service worker) belong to hosted copies; a file has no origin to
+  // install, and fetching a file:// manifest is refused.
+  if (rel === 'modulepreload' || rel === 'preload' || rel === 'manifest') return '';
   if (rel !== 'stylesheet') return tag;
   const href = attr(tag, 'href');
   const css = readAsset(href, 'utf8');

@@ -60,9 +60,10 @@ pub fn decode_ledger(raw: &str) -> DecodedLedger {
         _ => (Vec::new(), false, true),
     };
     let mut tasks = Vec::with_capacity(items.len());
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
     for item in items {
         match serde_json::from_value::<TaskRecord>(item) {
-            Ok(t) if !tasks.iter().any(|x: &TaskRecord| x.id == t.id) => tasks.push(t),
+            Ok(t) if seen.insert(t.id.clone()) => tasks.push(t),
             Ok(_) => {}
             Err(_) => lossy = true,
         }

@@ -32,5 +32,7 @@ e2e('the app runs a whole task under its CSP, and inline script injected into th
   const unexpected = violations.filter((v) => !/inline script/i.test(v) || !/script-src/.test(v));
   assert.deepEqual(unexpected, [], `unexpected CSP violations:\n${unexpected.join('\n')}`);
   assert.equal(violations.length, 1, `exactly the injected script was refused: ${violations.join('\n')}`);
-  assert.deepEqual(consoleErrors.filter((e) => !/Content Security Policy/.test(e)), []);
+  // The one expected error: no team config.json beside this copy (the app then uses its defaults).
+  const others = consoleErrors.filter((e) => !/Content Security Policy/.test(e) && !/status of 404/.test(e));
+  assert.deepEqual(others, []);
 });
