@@ -122,19 +122,7 @@ async fn post_unredacted(
 /// the caller can save it as a file; on an error the caller falls back to opening the link.
 pub async fn fetch_video(url: &str) -> Result<web_sys::Blob, ApiError> {
     use wasm_bindgen::JsCast;
-    let response = Request::get(url)
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(ApiError::Http {
-            status: response.status(),
-            message: None,
-            code: None,
-            request_id: None,
-            retry_after_s: None,
-        });
-    }
+    let response = get_ok(url).await?;
     let raw: web_sys::Response = response.into();
     let unreadable = || ApiError::Network("could not read the video".into());
     let promise = raw.blob().map_err(|_| unreadable())?;
@@ -147,25 +135,32 @@ pub async fn fetch_video(url: &str) -> Result<web_sys::Blob, ApiError> {
 /// Reads a small text file from this site (e.g. the team's `config.json`); `Ok(None)` when it
 /// is not there.
 pub async fn fetch_site_file(path: &str) -> Result<Option<String>, ApiError> {
-    let response = Request::get(path)
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if response.status() == 404 {
-        return Ok(None);
-    }
-    if !response.ok() {
-        return Err(ApiError::Http {
-            status: response.status(),
-            message: None,
-            code: None,
-            request_id: None,
-            retry_after_s: None,
-        });
-    }
+    let response = match get_ok(path).await {
+        Err(ApiError::Http { status: 404, .. }) => return Ok(None),
+        other => other?,
+    };
     response
         .text()
         .await
         .map(Some)
         .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// A plain GET (no key: these are not API calls); an error status becomes [`ApiError::Http`].
+async fn get_ok(url: &str) -> Result<gloo_net::http::Response, ApiError> {
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(ApiError::Http {
+            status: response.status(),
+            message: None,
+            code: None,
+            request_id: None,
+            retry_after_s: None,
+        })
+    }
 }
