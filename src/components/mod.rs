@@ -11,5 +11,6 @@ pub mod shared_banner;
 pub mod task_card;
 pub mod task_form;
 pub mod task_list;
+pub mod theme_switch;
 pub mod video_result;
 pub mod welcome;

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::msg::Msg;
+use super::theme_switch::ThemeSwitch;
 use crate::domain::message::Bilingual;
 use crate::domain::settings::{
     fingerprint, key_shape_warning, normalise_key, CUSTOM, DEMO_ENDPOINT, PRESETS,
@@ -36,6 +37,7 @@ pub fn SettingsPanel() -> impl IntoView {
             <AsyncSwitch />
             <PricingFields />
             <NotifyField />
+            <ThemeSwitch />
         </section>
     }
 }

@@ -92,6 +92,18 @@ pub fn TaskForm() -> impl IntoView {
         }
     };
 
+    // Ctrl+Enter / Cmd+Enter anywhere in the form submits it through the same path as the
+    // Generate button (requestSubmit fires the submit event: validation first).
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) && !ev.repeat() {
+            ev.prevent_default();
+            if let Some(f) = form_ref.get() {
+                let _ = f.request_submit();
+            }
+        }
+    };
+
     let update = move |f: fn(&mut FormState, String)| {
         move |ev: leptos::ev::Event| {
             let v = event_target_value(&ev);
@@ -104,7 +116,7 @@ pub fn TaskForm() -> impl IntoView {
     view! {
         <section class="panel form" aria-labelledby="form-h">
             <h2 id="form-h">"New video"</h2>
-            <form on:submit=on_submit novalidate>
+            <form node_ref=form_ref on:submit=on_submit on:keydown=on_keydown novalidate>
                 <LimitedText
                     id="prompt"
                     label="Prompt"
@@ -315,9 +327,18 @@ pub fn TaskForm() -> impl IntoView {
                     </p>
                 </Show>
                 <div class="submit-row">
-                    <button type="submit" class="primary" disabled=move || pending.get() || at_limit() || !state.online.get()>
+                    <button
+                        type="submit"
+                        class="primary"
+                        aria-keyshortcuts="Control+Enter Meta+Enter"
+                        aria-describedby="generate-shortcut"
+                        disabled=move || pending.get() || at_limit() || !state.online.get()
+                    >
                         "Generate"
                     </button>
+                    <span id="generate-shortcut" class="hint shortcut">
+                        <kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd>" / "<kbd>"⌘"</kbd>"+"<kbd>"Enter"</kbd>
+                    </span>
                     <span role="status" class="submit-status">
                         {move || pending.get().then(|| view! { <Msg text=Bilingual::new("Submitting… (billed once; never re-sent)", "正在提交…（仅计费一次，不会自动重发）") /> })}
                     </span>
