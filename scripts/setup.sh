@@ -107,7 +107,7 @@ else
   # nginx and caddy: the e2e suite tests the relay snippets in docs/relay/ with the real servers.
   say "chromium + chromedriver + fonts-noto-cjk + nginx + caddy: installing with apt-get"
   as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
     chromium chromium-driver fonts-noto-cjk nginx-light caddy
 fi
 
