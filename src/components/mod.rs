@@ -1,6 +1,7 @@
 //! Page components, one per file. They are thin: they read domain types from the app state and
 //! render them; the logic lives in `domain/`.
 
+pub mod compare;
 pub mod error_box;
 pub mod lookup_box;
 pub mod msg;

@@ -177,6 +177,30 @@ pub fn TaskCard(
             }
         }
     };
+    let compare = use_context::<super::compare::CompareSelection>().map(|c| c.0);
+    let comparable = move || {
+        record.with(|r| {
+            r.as_ref().is_some_and(|r| {
+                r.snapshot.safe_video_url().is_some()
+                    && r.link_expiry_ms().is_none_or(|e| e > state.now.get())
+            })
+        })
+    };
+    let compare_id = id.clone();
+    let chosen = move || compare.is_some_and(|c| c.with(|ids| ids.contains(&compare_id)));
+    let toggle_id = id.clone();
+    let toggle_compare = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        if let Some(c) = compare {
+            c.update(|ids| {
+                ids.retain(|x| x != &toggle_id);
+                if on && ids.len() < crate::domain::compare::MAX_TAKES {
+                    ids.push(toggle_id.clone());
+                }
+            });
+        }
+    };
+    let compare_box_id = format!("compare-{id}");
     let has_request = move || record.with(|r| r.as_ref().is_some_and(|r| r.request.is_some()));
     let unconfirmed =
         move || record.with(|r| r.as_ref().is_some_and(|r| r.origin == Origin::Unconfirmed));
@@ -245,6 +269,17 @@ pub fn TaskCard(
                 <button type="button" on:click=check_again.clone()>
                     "Check again"
                 </button>
+            </Show>
+            <Show when=comparable>
+                <div class="check-row">
+                    <input
+                        id=compare_box_id.clone()
+                        type="checkbox"
+                        prop:checked=chosen.clone()
+                        on:change=toggle_compare.clone()
+                    />
+                    <label for=compare_box_id.clone()>"Compare this take"</label>
+                </div>
             </Show>
             <div class="actions card-actions">
                 <Show when=has_request>

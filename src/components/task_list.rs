@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::compare::{CompareSelection, CompareTakes};
 use super::lookup_box::LookupBox;
 use super::msg::Msg;
 use super::task_card::TaskCard;
@@ -36,6 +37,7 @@ pub fn TaskList() -> impl IntoView {
     let (undo, set_undo) = signal(None::<Undo>);
     let (note, set_note) = signal(None::<Bilingual>);
     provide_context(set_undo);
+    provide_context(CompareSelection(RwSignal::new(Vec::new())));
 
     let matching = Memo::new(move |_| {
         let f = filter.get();
@@ -163,6 +165,7 @@ pub fn TaskList() -> impl IntoView {
                 }
             >
                 <p class="hint">{move || view! { <Msg text=spend() /> }}</p>
+                <CompareTakes />
                 <For each=move || visible.get() key=|id| id.clone() let(id)>
                     <TaskCard id=id />
                 </For>

@@ -1,5 +1,6 @@
 //! Pure product logic: no Leptos, no web APIs, no HTTP. Everything here is tested natively.
 //!
+//! - [`compare`]: the settings table of compared takes.
 //! - [`form`]: the wan2.6-t2v form, its allowed values and validation.
 //! - [`history`]: the stored ledger format, filters, ETA, cost, export/import.
 //! - [`task`]: task statuses, snapshots, the stored task record and the poll schedule.
@@ -9,6 +10,7 @@
 //! - [`time`]: China-time timestamps, link expiry and human durations.
 //! - [`message`]: bilingual (English/Chinese) user-facing messages.
 
+pub mod compare;
 pub mod form;
 pub mod history;
 pub mod message;

@@ -1,0 +1,120 @@
+//! Compare takes: 2–4 finished videos side by side, played, paused and seeked together, with a
+//! table of their settings where what differs is marked.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::domain::compare::settings_diff;
+use crate::state::use_app_state;
+
+/// The ids of the takes chosen for comparison (provided by the task list).
+#[derive(Clone, Copy)]
+pub struct CompareSelection(pub RwSignal<Vec<String>>);
+
+fn videos() -> Vec<web_sys::HtmlMediaElement> {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return Vec::new();
+    };
+    let Ok(list) = doc.query_selector_all(".compare video") else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlMediaElement>().ok())
+        .collect()
+}
+
+/// The comparison panel; shown when two or more takes are chosen.
+#[component]
+pub fn CompareTakes() -> impl IntoView {
+    let state = use_app_state();
+    let CompareSelection(selected) = expect_context::<CompareSelection>();
+    let takes = Memo::new(move |_| {
+        let ids = selected.get();
+        state.ledger.tasks().with(|tasks| {
+            ids.iter()
+                .filter_map(|id| tasks.iter().find(|t| &t.id == id).cloned())
+                .filter(|t| t.snapshot.safe_video_url().is_some())
+                .collect::<Vec<_>>()
+        })
+    });
+    let (position, set_position) = signal(0u32);
+    let play_all = move |_| {
+        for v in videos() {
+            let _ = v.play();
+        }
+    };
+    let pause_all = move |_| {
+        for v in videos() {
+            let _ = v.pause();
+        }
+    };
+    let seek_all = move |ev: leptos::ev::Event| {
+        let per_mille: u32 = event_target_value(&ev).parse().unwrap_or(0);
+        set_position.set(per_mille);
+        for v in videos() {
+            let d = v.duration();
+            if d.is_finite() && d > 0.0 {
+                v.set_current_time(d * f64::from(per_mille) / 1000.0);
+            }
+        }
+    };
+    view! {
+        <Show when=move || takes.with(|t| t.len() >= 2)>
+            <section class="compare" aria-labelledby="compare-h">
+                <h3 id="compare-h">"Compare takes"</h3>
+                <div class="compare-grid">
+                    <For each=move || takes.get() key=|t| t.id.clone() let(t)>
+                        <figure>
+                            <video
+                                src=t.snapshot.safe_video_url().unwrap_or_default().to_string()
+                                muted
+                                playsinline
+                                preload="auto"
+                            ></video>
+                            <figcaption>
+                                {t.request.as_ref().and_then(|r| r.seed).map(|s| format!("seed {s}")).unwrap_or_else(|| "seed random".into())}
+                                " · "
+                                <code>{t.id.chars().take(8).collect::<String>()}</code>
+                            </figcaption>
+                        </figure>
+                    </For>
+                </div>
+                <div class="row compare-controls">
+                    <button type="button" on:click=play_all>"Play all"</button>
+                    <button type="button" on:click=pause_all>"Pause all"</button>
+                    <label for="compare-position">"Position"</label>
+                    <input
+                        id="compare-position"
+                        type="range"
+                        min="0"
+                        max="1000"
+                        prop:value=move || position.get().to_string()
+                        on:input=seek_all
+                    />
+                </div>
+                <table class="diff">
+                    <caption>"Settings (differences marked) / 参数对比"</caption>
+                    <tbody>
+                        {move || {
+                            let takes = takes.get();
+                            let requests: Vec<_> = takes.iter().map(|t| t.request.as_ref()).collect();
+                            settings_diff(&requests)
+                                .into_iter()
+                                .map(|row| {
+                                    view! {
+                                        <tr class:differs=row.differs>
+                                            <th scope="row">{row.label} {row.differs.then_some(" ≠")}</th>
+                                            {row.values.into_iter().map(|v| view! { <td>{v}</td> }).collect_view()}
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+                <button type="button" on:click=move |_| selected.set(Vec::new())>"Close comparison"</button>
+            </section>
+        </Show>
+    }
+}
