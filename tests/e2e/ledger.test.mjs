@@ -7,6 +7,7 @@ import {
   TEST_KEY,
   e2e,
   fillForm,
+  holdsFor,
   launchBrowser,
   loadApp,
   openApp,
@@ -111,10 +112,12 @@ async function queriesWithTabs({ app, sim, context, page }, tabs) {
   await ui.generate(page).click();
   const id = await shownTaskId(page);
   for (const p of [page, ...others]) await waitCard(p, id, 'Succeeded');
-  // Let any straggler poll that would have happened show up in the log.
-  await new Promise((r) => setTimeout(r, 6_000));
+  // Any straggler poll (a second tab polling too) would come within one 5 s interval: the count
+  // must hold still for longer than that.
+  const settled = (await sim.queries()).length;
+  await holdsFor(async () => (await sim.queries()).length === settled, { during: 6_000, message: 'no further queries' });
   for (const p of others) await p.close();
-  return (await sim.queries()).length;
+  return settled;
 }
 
 e2e('three tabs make as many queries as one tab, and all show the result', { pendingMs: 2_000, runningMs: 10_500, timeout: 180_000 }, async (env) => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, TEST_KEY, e2e, fillForm, launchBrowser, loadApp, openApp, startStaticServer, ui } from './harness.mjs';
+import { DIST, TEST_KEY, e2e, fillForm, launchBrowser, loadApp, openApp, startStaticServer, ui, waitUntil } from './harness.mjs';
 
 const FORM = {
   prompt: '一只小猫将军 on a cliff, "epic" & <cute> 😀',
@@ -125,9 +125,7 @@ e2e('a broken config.json leaves the built-in defaults and a console warning', {
   });
   await loadApp(page, site.url);
   await page.getByRole('heading', { name: 'wan-studio', level: 1 }).waitFor();
-  await page.waitForFunction(() => true);
-  const deadline = Date.now() + 5_000;
-  while (!warnings.some((w) => w.includes('config.json')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await waitUntil(() => warnings.some((w) => w.includes('config.json')), { timeout: 5_000, message: 'the config.json warning' }).catch(() => {});
   assert.ok(warnings.some((w) => w.includes('config.json is not valid')), warnings.join('\n'));
   assert.equal(await ui.endpoint(page).inputValue(), 'https://www.dmxapi.cn/v1/responses');
   assert.equal(await ui.size(page).inputValue(), '1920*1080');
