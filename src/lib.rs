@@ -4,6 +4,9 @@
 //! Layers: [`api`] (HTTP and JSON only), [`domain`] (pure logic), [`state`] (reactive glue),
 //! [`components`] (the page).
 
+// The translation catalog (locales/*.yml), compiled in; see domain::message.
+rust_i18n::i18n!("locales", fallback = "en");
+
 pub mod api;
 pub mod components;
 pub mod domain;
@@ -11,6 +14,7 @@ pub mod state;
 
 use leptos::prelude::*;
 
+use components::lang_switch::LangSwitch;
 use components::problems_banner::ProblemsBanner;
 use components::settings_panel::SettingsPanel;
 use components::shared_banner::SharedBanner;
@@ -22,6 +26,7 @@ use components::welcome::Welcome;
 #[component]
 pub fn App() -> impl IntoView {
     let state = state::provide_app_state();
+    let i18n = state::use_i18n();
     state::poller::follow(state);
     state::notify::watch_endings(state);
     state::offline::register_service_worker();
@@ -31,10 +36,11 @@ pub fn App() -> impl IntoView {
     state::site::load_site_config(state, site);
     view! {
         <header class="top">
-            <h1>{move || site.with(|s| s.site_name.clone()).unwrap_or_else(|| "wan-studio".into())}</h1>
-            <p class="tagline">
-                "Wan 2.6 text-to-video through DMXAPI · 通过 DMXAPI 使用万相 2.6 文生视频"
-            </p>
+            <div class="brand">
+                <h1>{move || site.with(|s| s.site_name.clone()).unwrap_or_else(|| "wan-studio".into())}</h1>
+                <p class="tagline">{i18n.t("app.tagline")}</p>
+            </div>
+            <LangSwitch />
         </header>
         <ProblemsBanner />
         <SharedBanner outcome=shared />
@@ -49,9 +55,7 @@ pub fn App() -> impl IntoView {
             </div>
         </main>
         <footer class="foot">
-            <p>
-                "Your key stays in this browser and goes only to the endpoint you choose. · 密钥仅保存在此浏览器，只发送到你选择的接口。"
-            </p>
+            <p>{i18n.t("app.footer")}</p>
         </footer>
     }
 }

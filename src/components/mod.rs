@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod error_box;
+pub mod lang_switch;
 pub mod lookup_box;
 pub mod msg;
 pub mod problems_banner;

@@ -1,20 +1,16 @@
-//! Renders a bilingual message: English, then Simplified Chinese.
+//! Renders a bilingual message in the language the user chose.
 
 use leptos::prelude::*;
 
 use crate::domain::message::Bilingual;
+use crate::state::use_i18n;
 
-/// One message in both languages, as two inline spans.
+/// One message, in the current language (it follows the language switch).
 #[component]
 pub fn Msg(
     /// The message.
     text: Bilingual,
 ) -> impl IntoView {
-    view! {
-        <span class="msg">
-            <span lang="en">{text.en}</span>
-            " "
-            <span lang="zh-CN" class="zh">{text.zh}</span>
-        </span>
-    }
+    let i18n = use_i18n();
+    view! { <span class="msg">{move || i18n.pick(&text)}</span> }
 }

@@ -250,10 +250,7 @@ pub fn TaskCard(
                             TaskStatus::Succeeded => match s.safe_video_url() {
                                 Some(url) => view! { <VideoResult url=url.to_string() task_id=r.id.clone() /> }.into_any(),
                                 None => view! {
-                                    <ErrorBox explanation=crate::domain::message::Explanation::plain(
-                                        "The task succeeded but the service sent no usable video link (only https links are shown). Query the task again later or generate again.",
-                                        "任务已完成，但服务未返回可用的视频链接（只显示 https 链接）。请稍后再查询或重新生成。",
-                                    ) />
+                                    <ErrorBox explanation=crate::domain::message::Explanation::plain(crate::domain::message::text("task.no_video_link")) />
                                 }.into_any(),
                             },
                             TaskStatus::Failed => view! { <ErrorBox explanation=s.failure() /> }.into_any(),

@@ -88,7 +88,7 @@ pub fn TaskForm() -> impl IntoView {
             Ok(conn) => {
                 submit.dispatch((conn, request));
             }
-            Err(why) => set_connection_error.set(Some(Explanation::plain(why.en, why.zh))),
+            Err(why) => set_connection_error.set(Some(Explanation::plain(why))),
         }
     };
 

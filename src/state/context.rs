@@ -153,6 +153,7 @@ where
 
 /// Creates the state and provides it as context. Call once, in `App`.
 pub fn provide_app_state() -> AppState {
+    super::i18n::provide_i18n();
     let problems = Problems::new();
     let (settings, set_settings) = stored_json::<ConnectionSettings>(SETTINGS_KEY, problems);
     let (local_key, set_local_key, remove_local_key) =

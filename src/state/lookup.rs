@@ -4,7 +4,7 @@
 use super::context::AppState;
 use super::poller;
 use crate::api::{client, Phase};
-use crate::domain::message::{Bilingual, Explanation};
+use crate::domain::message::{text, Explanation};
 use crate::domain::task::{Origin, TaskRecord, TaskStatus};
 use crate::domain::time::parse_china_time;
 
@@ -12,14 +12,11 @@ use crate::domain::time::parse_china_time;
 pub async fn lookup_task(state: AppState, id: String) -> Result<TaskStatus, Explanation> {
     let id = id.trim().to_string();
     if id.is_empty() || id.chars().any(char::is_whitespace) || id.len() > 128 {
-        return Err(Explanation::plain(
-            "Enter a task id, e.g. 3a7d8355-ef78-48cd-863c-6cdb9707ba91 (no spaces).",
-            "请输入任务 ID，例如 3a7d8355-ef78-48cd-863c-6cdb9707ba91（不含空格）。",
-        ));
+        return Err(Explanation::plain(text("lookup.bad_id")));
     }
     let conn = state
         .connection()
-        .map_err(|why: Bilingual| Explanation::plain(why.en, why.zh))?;
+        .map_err(Explanation::plain)?;
     let decoded = client::query(&conn, &id)
         .await
         .map_err(|e| e.explain(Phase::Query))?;

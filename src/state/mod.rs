@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod context;
+pub mod i18n;
 pub mod ledger;
 pub mod lookup;
 pub mod notify;
@@ -13,3 +14,4 @@ pub mod site;
 pub mod submit;
 
 pub use context::{provide_app_state, use_app_state, AppState};
+pub use i18n::{use_i18n, I18n};
