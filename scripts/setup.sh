@@ -4,7 +4,8 @@
 #
 #   - Rust target wasm32-unknown-unknown (+ rustfmt and clippy components)
 #   - trunk 0.21.14 and wasm-bindgen-cli 0.2.130 (cargo install)
-#   - node tooling from package-lock.json (npm ci): binaryen's wasm-opt 132, playwright-core, axe-core
+#   - node tooling from package-lock.json (npm ci): binaryen's wasm-opt 132, playwright-core, axe-core,
+#     lighthouse + chrome-launcher (scripts/lighthouse.mjs; they drive Debian's chromium, download none)
 #   - Debian's chromium + chromium-driver (apt), used headless by the wasm tests and the e2e suite
 #
 # Nothing here downloads a browser or a toolchain of its own (no `playwright install`).

@@ -11,12 +11,14 @@
 // - Trunk's inline loader module (`import init, * as bindings from './wan-studio-<hash>.js'; const wasm =
 //   await init({ module_or_path: './…_bg.wasm' }); …`) is replaced by one inline module holding
 //   1. the wasm-bindgen JS glue itself, wrapped in a function whose `export`s become a returned object
-//      (so no second script, no blob:/data: import, no 'unsafe-eval': the CSP needs only one hash),
+//      (so no second module, no blob:/data: import, no 'unsafe-eval': the module needs only one hash),
 //   2. the wasm as a base64 string, decoded to bytes and passed to init() as `module_or_path` (the
 //      glue's __wbg_init instantiates a BufferSource with WebAssembly.instantiate: no fetch),
 //   3. the rest of Trunk's loader unchanged (window.wasmBindings, the TrunkApplicationStarted event);
+// - index.html's classic boot script (theme and language before the first paint) stays as it is;
 // - the Content-Security-Policy is rewritten for a page with no files of its own: default-src 'none',
-//   script-src 'wasm-unsafe-eval' + the sha256 of that one inline module, style-src the sha256 of each
+//   script-src 'wasm-unsafe-eval' + the sha256 of each inline script (the boot script, in document
+//   order, and that one inline module), style-src the sha256 of each
 //   <style> block; img/media/connect sources as in the release build but without 'self' (a file://
 //   page's "own files" would be any file on the disk) and without the dev-only ws: source.
 //
@@ -170,7 +172,8 @@ html = html.replace(/<\/script>\s*<\/head>/, '</script>\n  </head>');
 // --- 4. Content-Security-Policy ---------------------------------------------------------------------
 const scriptHashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((m) => sha256(m[1]));
 const styleHashes = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => sha256(m[1]));
-if (scriptHashes.length !== 1) fail(`expected exactly one inline script, found ${scriptHashes.length}`);
+// The loader module plus index.html's classic boot script(s); never a second module.
+if ([...html.matchAll(/<script\b[^>]*\btype="module"/gi)].length !== 1) fail('expected exactly one inline module script');
 if (/<script\b[^>]*\bsrc=/i.test(html)) fail('a <script src> is left');
 if (/<link\b[^>]*\brel=["']?(stylesheet|modulepreload|preload)/i.test(html)) fail('a stylesheet or preload <link> is left');
 
@@ -205,7 +208,7 @@ html = html.replace(
   /(<!--(?:(?!-->)[\s\S])*-->\s*)?(<meta\s+http-equiv="Content-Security-Policy"\s+content=")[^"]*("\s*\/?>)/i,
   (_, _comment, start, end) =>
     '<!-- Single-file build (scripts/single-file.mjs): everything is inline, so the policy allows no file\n' +
-    '         at all, only the hashes of the one script and the style block, and the wasm. -->\n    ' +
+    '         at all, only the hashes of the inline scripts and the style block, and the wasm. -->\n    ' +
     `${start}${csp}${end}`,
 );
 if (html.match(CSP_META)?.[1] !== csp) fail('could not rewrite the Content-Security-Policy');

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's whole check, as CI runs it (.ci/run): setup, formatting, lints, native and wasm
 # (headless Chromium) unit tests, the release build and its wasm size check, the simulator build, the
-# end-to-end suite, and the sizes of what ships. Stops at the first failure with a non-zero exit.
+# end-to-end suite, the Lighthouse scores of the release build (printed), and the sizes of what ships.
+# Stops at the first failure with a non-zero exit.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -35,6 +36,9 @@ run "release build (trunk)" trunk build --release --offline
 run "wasm size check (brotli, at most +10 % over benches/wasm-size.json)" node scripts/size-check.mjs dist
 run "simulator build" cargo build --release -p dmxapi-sim
 run "end-to-end tests" node --test --test-concurrency=1 tests/e2e/*.test.mjs
+# Scores of the release build (each preset 3 times, the median shown), printed, never asserted: this
+# fails only when Lighthouse cannot run at all.
+run "lighthouse (mobile + desktop scores)" timeout -k 10 300 node scripts/lighthouse.mjs dist --runs 3
 run "dist sizes (raw / gzip -9 / brotli -q 11)" node scripts/sizes.mjs dist
 
 CURRENT="done"

@@ -12,6 +12,7 @@ use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use wan_studio::domain::form::{FormState, VideoRequest};
 use wan_studio::domain::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
 use wan_studio::state::context::{FORM_KEY, KEY_KEY, SETTINGS_KEY};
+use wan_studio::state::i18n::LANG_KEY;
 use wan_studio::state::ledger::{Ledger, LEDGER_KEY};
 use wan_studio::state::problems::Problems;
 
@@ -379,8 +380,76 @@ async fn generate_without_a_key_explains_what_to_do() {
             .contains("Enter your DMXAPI API key in Settings first")
     })
     .await;
-    assert!(root.text_content().unwrap().contains("请先在设置中填写"));
     assert!(storage().get_item(LEDGER_KEY).unwrap().is_none());
+    // The same message in Chinese once the language switch says so.
+    choose(&root, "lang", "zh");
+    wait_for("the Chinese key message", || {
+        root.text_content()
+            .unwrap_or_default()
+            .contains("请先在设置中填写")
+    })
+    .await;
+    assert!(!root
+        .text_content()
+        .unwrap()
+        .contains("Enter your DMXAPI API key in Settings first"));
+}
+
+/// Picks `value` in the select `#id` and fires its change event.
+fn choose(root: &HtmlElement, id: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement = by_id(root, id);
+    select.set_value(value);
+    let ev = web_sys::Event::new_with_event_init_dict("change", &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    select.dispatch_event(&ev).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_language_switch_translates_the_page_and_is_remembered() {
+    let root = fresh_root();
+    let handle = leptos::mount::mount_to(root.clone(), App);
+    TimeoutFuture::new(0).await;
+    let html = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .document_element()
+        .unwrap();
+    let generate = || {
+        root.query_selector("button[type=submit]")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    choose(&root, "lang", "en");
+    wait_for("English", || {
+        html.get_attribute("lang").as_deref() == Some("en")
+    })
+    .await;
+    assert_eq!(generate().trim(), "Generate");
+    choose(&root, "lang", "zh");
+    wait_for("<html lang> in Chinese", || {
+        html.get_attribute("lang").as_deref() == Some("zh-CN")
+    })
+    .await;
+    wait_for("the button in Chinese", || generate().trim() == "生成").await;
+    assert_eq!(
+        storage().get_item(LANG_KEY).unwrap().as_deref(),
+        Some("zh"),
+        "the choice is stored"
+    );
+    // A new page (a remount) starts in the stored language.
+    drop(handle);
+    root.set_inner_html("");
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    TimeoutFuture::new(0).await;
+    wait_for("Chinese after a reload", || generate().trim() == "生成").await;
+    storage().remove_item(LANG_KEY).unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -632,4 +701,76 @@ async fn a_key_not_remembered_lives_only_in_this_tab() {
     })
     .await;
     session.clear().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn settings_fold_once_a_key_and_an_endpoint_are_stored() {
+    let root = fresh_root();
+    storage()
+        .set_item(KEY_KEY, "sk-foldedfoldedfoldedfolded9876")
+        .unwrap();
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    TimeoutFuture::new(0).await;
+    let toggle: HtmlElement = by_id(&root, "settings-toggle");
+    let body: HtmlElement = by_id(&root, "settings-body");
+    let summary: HtmlElement = by_id(&root, "settings-summary");
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    assert!(body.hidden(), "the fields are folded away");
+    assert!(!summary.hidden(), "a one-line summary instead");
+    let text = summary.text_content().unwrap_or_default();
+    assert!(
+        text.contains("www.dmxapi.cn") && text.contains("…9876"),
+        "{text}"
+    );
+    assert!(!text.contains("sk-") && !text.contains("d9876"), "{text}");
+    // The heading's button opens and folds it.
+    toggle.click();
+    wait_for("Settings to open", || {
+        toggle.get_attribute("aria-expanded").as_deref() == Some("true") && !body.hidden()
+    })
+    .await;
+    assert!(summary.hidden());
+    toggle.click();
+    wait_for("Settings to fold", || body.hidden()).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_first_run_guide_opens_settings_at_the_key_field() {
+    let root = fresh_root();
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+    TimeoutFuture::new(0).await;
+    let toggle: HtmlElement = by_id(&root, "settings-toggle");
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("true"),
+        "open while no key is set"
+    );
+    let steps = root.query_selector_all(".welcome ol > li").unwrap();
+    assert_eq!(steps.length(), 4, "four steps");
+    // Folded by hand, then the guide's step 3 opens it and puts the cursor in the key field.
+    toggle.click();
+    wait_for("Settings to fold", || {
+        toggle.get_attribute("aria-expanded").as_deref() == Some("false")
+    })
+    .await;
+    let go: HtmlElement = root
+        .query_selector(".welcome .step-action")
+        .unwrap()
+        .expect("the step 3 button")
+        .unchecked_into();
+    go.click();
+    let document = web_sys::window().unwrap().document().unwrap();
+    wait_for("the focus in the key field", || {
+        document
+            .active_element()
+            .is_some_and(|e| e.id() == "api-key" && root.contains(Some(&e)))
+    })
+    .await;
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
 }

@@ -3,7 +3,7 @@
 
 use thiserror::Error;
 
-use crate::domain::message::{Bilingual, Explanation};
+use crate::domain::message::{text, text_with, Bilingual, Explanation};
 use crate::domain::task::PollFailure;
 
 /// Everything that can go wrong with one call.
@@ -126,19 +126,9 @@ impl ApiError {
     pub fn explain(&self, phase: Phase) -> Explanation {
         let maybe_created = phase == Phase::Submit && self.submit_may_have_created();
         let (mut text, request_id, detail) = match self {
-            ApiError::Network(detail) => (
-                Bilingual::new(
-                    "The browser could not reach the endpoint (offline, blocked, or CORS). Check your connection and the API endpoint in Settings; if the endpoint refuses calls from browsers, use a same-origin relay path.",
-                    "浏览器无法连接到接口地址（离线、被拦截或 CORS 限制）。请检查网络和设置中的接口地址；如果该接口不允许浏览器直接调用，请使用同源转发路径。",
-                ),
-                None,
-                Some(detail.clone()),
-            ),
+            ApiError::Network(detail) => (text("error.network"), None, Some(detail.clone())),
             ApiError::Timeout(secs) => (
-                Bilingual::new(
-                    format!("The endpoint did not answer within {secs} s. Check your connection; the service may be slow right now."),
-                    format!("接口在 {secs} 秒内没有响应。请检查网络；服务可能暂时较慢。"),
-                ),
+                text_with("error.timeout", &[("secs", &secs.to_string())]),
                 None,
                 None,
             ),
@@ -158,20 +148,17 @@ impl ApiError {
                 (http_text(*status), request_id.clone(), detail)
             }
             ApiError::BadEnvelope { detail, request_id } => (
-                Bilingual::new(
-                    "The endpoint answered with something that is not a DMXAPI reply. Check that the API endpoint in Settings is a DMXAPI /v1/responses URL, then try again.",
-                    "接口返回的内容不是 DMXAPI 的响应格式。请确认设置中的接口地址是 DMXAPI 的 /v1/responses 地址，然后重试。",
-                ),
+                text("error.bad_envelope"),
                 request_id.clone(),
                 Some(detail.clone()),
             ),
-            ApiError::BadInner { text, request_id } => (
-                Bilingual::new(
-                    "The service answered with a message instead of a task (shown below). Read it, adjust what it names, and try again later.",
-                    "服务返回了一条消息而不是任务（见下方）。请根据提示调整后稍后重试。",
-                ),
+            ApiError::BadInner {
+                text: body,
+                request_id,
+            } => (
+                text("error.bad_inner"),
                 request_id.clone(),
-                Some(text.clone()),
+                Some(body.clone()),
             ),
             ApiError::Upstream {
                 code,
@@ -190,10 +177,7 @@ impl ApiError {
             ),
         };
         if maybe_created {
-            text = Bilingual::new(
-                format!("{} The task may have been created (and billed) even so: check the usage log in your DMXAPI console before generating again. Nothing is re-sent automatically.", text.en),
-                format!("{}但任务仍可能已创建（并计费）：重新生成前请先查看 DMXAPI 控制台的使用记录。本应用不会自动重新提交。", text.zh),
-            );
+            text = text.then(&crate::domain::message::text("error.maybe_created"));
         }
         Explanation {
             text,
@@ -250,72 +234,33 @@ impl ApiError {
 
 fn http_text(status: u16) -> Bilingual {
     match status {
-        400 => Bilingual::new(
-            "The service rejected the request as malformed or with a bad parameter (HTTP 400). Fix the setting its message names and try again.",
-            "服务认为请求格式错误或参数无效（HTTP 400）。请按提示修改相应设置后重试。",
+        400 => text("error.http_400"),
+        401 => text("error.http_401"),
+        403 => text("error.http_403"),
+        404 => text("error.http_404"),
+        413 => text("error.http_413"),
+        429 => text("error.http_429"),
+        500 => text("error.http_500"),
+        502 => text("error.http_502"),
+        503 => text("error.http_503"),
+        504 | 524 => text_with(
+            "error.http_gateway_timeout",
+            &[("status", &status.to_string())],
         ),
-        401 => Bilingual::new(
-            "The API key was not accepted (HTTP 401). Check the API key in Settings, and that the endpoint is the DMXAPI site that issued it (.cn, .com and ssvip keys work only on their own site).",
-            "API 密钥未被接受（HTTP 401）。请检查设置中的 API 密钥，并确认接口地址是签发该密钥的 DMXAPI 站点（.cn、.com 与 ssvip 的密钥只能在各自站点使用）。",
-        ),
-        403 => Bilingual::new(
-            "The key is not allowed to do this (HTTP 403): its quota may be used up or its group disabled. Raise the key's quota or check its model permissions in the DMXAPI console.",
-            "该密钥无权执行此操作（HTTP 403）：额度可能已用完或分组被禁用。请在 DMXAPI 控制台提高额度或检查模型权限。",
-        ),
-        404 => Bilingual::new(
-            "The endpoint URL was not found (HTTP 404). Check the API endpoint in Settings: it should end in /v1/responses.",
-            "接口地址不存在（HTTP 404）。请检查设置中的接口地址，应以 /v1/responses 结尾。",
-        ),
-        413 => Bilingual::new(
-            "The request is too large (HTTP 413). Shorten the prompt or the negative prompt and try again.",
-            "请求过大（HTTP 413）。请缩短提示词或反向提示词后重试。",
-        ),
-        429 => Bilingual::new(
-            "Too many requests (HTTP 429): the service is rate limiting. Wait a moment; while checking a task the app backs off and continues by itself.",
-            "请求过多（HTTP 429），服务正在限流。请稍候；查询任务时本应用会自动放慢并继续。",
-        ),
-        500 => Bilingual::new(
-            "The relay had an internal error (HTTP 500). Try again in a few minutes.",
-            "转发服务内部错误（HTTP 500）。请几分钟后重试。",
-        ),
-        502 => Bilingual::new(
-            "The relay got a bad answer from upstream (HTTP 502). Try again in a few minutes.",
-            "转发服务收到了上游的错误响应（HTTP 502）。请几分钟后重试。",
-        ),
-        503 => Bilingual::new(
-            "The model is unavailable right now: no channel serves it (HTTP 503). Try again later.",
-            "模型暂不可用，没有可用渠道（HTTP 503）。请稍后重试。",
-        ),
-        504 | 524 => Bilingual::new(
-            format!("The gateway timed out waiting for the service (HTTP {status}). Try again in a few minutes."),
-            format!("网关等待服务超时（HTTP {status}）。请几分钟后重试。"),
-        ),
-        s if s >= 500 => Bilingual::new(
-            format!("The service had an error (HTTP {s}). Try again in a few minutes."),
-            format!("服务出错（HTTP {s}）。请几分钟后重试。"),
-        ),
-        s => Bilingual::new(
-            format!("The endpoint refused the request (HTTP {s}). Check the API endpoint and key in Settings."),
-            format!("接口拒绝了请求（HTTP {s}）。请检查设置中的接口地址和密钥。"),
-        ),
+        s if s >= 500 => text_with("error.http_5xx", &[("status", &s.to_string())]),
+        s => text_with("error.http_other", &[("status", &s.to_string())]),
     }
 }
 
 fn upstream_text(code: Option<&str>) -> Bilingual {
     match code.unwrap_or("") {
         "InvalidApiKey" => http_text(401),
-        "Arrearage" => Bilingual::new(
-            "The provider's account is overdue. Top up your DMXAPI balance, then try again.",
-            "服务商账户欠费。请为 DMXAPI 账户充值后重试。",
-        ),
+        "Arrearage" => text("error.arrearage"),
         "AccessDenied" => http_text(403),
         "ModelNotFound" | "ModelUnavailable" => http_text(503),
         c if c.starts_with("Throttling") => http_text(429),
         c if c.starts_with("InvalidParameter") => http_text(400),
-        _ => Bilingual::new(
-            "The service returned an error instead of a task (shown below). Adjust what it names and try again.",
-            "服务返回了错误而不是任务（见下方）。请根据提示调整后重试。",
-        ),
+        _ => text("error.upstream_other"),
     }
 }
 

@@ -4,8 +4,10 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::domain::compare::settings_diff;
-use crate::state::use_app_state;
+use super::msg::Msg;
+use crate::domain::compare::{settings_diff, MAX_TAKES};
+use crate::domain::message::{text_with, Bilingual};
+use crate::state::{use_app_state, use_i18n};
 
 /// The ids of the takes chosen for comparison (provided by the task list).
 #[derive(Clone, Copy)]
@@ -24,10 +26,12 @@ fn videos() -> Vec<web_sys::HtmlMediaElement> {
         .collect()
 }
 
-/// The comparison panel; shown when two or more takes are chosen.
+/// The comparison panel; shown when two or more takes are chosen. With fewer, a hint says how
+/// to choose them (once there are at least two videos to compare).
 #[component]
 pub fn CompareTakes() -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     let CompareSelection(selected) = expect_context::<CompareSelection>();
     let takes = Memo::new(move |_| {
         let ids = selected.get();
@@ -37,6 +41,27 @@ pub fn CompareTakes() -> impl IntoView {
                 .filter(|t| t.snapshot.safe_video_url().is_some())
                 .collect::<Vec<_>>()
         })
+    });
+    // Finished videos whose link still works: the ones with a "Compare this take" box.
+    let comparable = Memo::new(move |_| {
+        let now = state.now.get();
+        state.ledger.tasks().with(|tasks| {
+            tasks
+                .iter()
+                .filter(|t| {
+                    t.snapshot.safe_video_url().is_some()
+                        && t.link_expiry_ms().is_none_or(|e| e > now)
+                })
+                .count()
+        })
+    });
+    let hint = Memo::new(move |_| -> Option<Bilingual> {
+        let max = MAX_TAKES.to_string();
+        match takes.with(Vec::len) {
+            1 => Some(text_with("compare.hint_one", &[("max", &max)])),
+            0 if comparable.get() >= 2 => Some(text_with("compare.hint_none", &[("max", &max)])),
+            _ => None,
+        }
     });
     let (position, set_position) = signal(0u32);
     let play_all = move |_| {
@@ -60,9 +85,15 @@ pub fn CompareTakes() -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || takes.with(|t| t.len() >= 2)>
+        <Show
+            when=move || takes.with(|t| t.len() >= 2)
+            fallback=move || {
+                hint.get()
+                    .map(|h| view! { <p class="hint compare-hint" aria-live="polite"><Msg text=h /></p> })
+            }
+        >
             <section class="compare" aria-labelledby="compare-h">
-                <h3 id="compare-h">"Compare takes"</h3>
+                <h3 id="compare-h">{i18n.t("compare.heading")}</h3>
                 <div class="compare-grid">
                     <For each=move || takes.get() key=|t| t.id.clone() let(t)>
                         <figure>
@@ -73,7 +104,13 @@ pub fn CompareTakes() -> impl IntoView {
                                 preload="auto"
                             ></video>
                             <figcaption>
-                                {t.request.as_ref().and_then(|r| r.seed).map(|s| format!("seed {s}")).unwrap_or_else(|| "seed random".into())}
+                                {
+                                    let seed = t.request.as_ref().and_then(|r| r.seed);
+                                    move || match seed {
+                                        Some(s) => i18n.now("compare.seed").replace("%{seed}", &s.to_string()),
+                                        None => i18n.now("compare.seed_random"),
+                                    }
+                                }
                                 " · "
                                 <code>{t.id.chars().take(8).collect::<String>()}</code>
                             </figcaption>
@@ -81,9 +118,9 @@ pub fn CompareTakes() -> impl IntoView {
                     </For>
                 </div>
                 <div class="row compare-controls">
-                    <button type="button" on:click=play_all>"Play all"</button>
-                    <button type="button" on:click=pause_all>"Pause all"</button>
-                    <label for="compare-position">"Position"</label>
+                    <button type="button" on:click=play_all>{i18n.t("compare.play_all")}</button>
+                    <button type="button" on:click=pause_all>{i18n.t("compare.pause_all")}</button>
+                    <label for="compare-position">{i18n.t("compare.position")}</label>
                     <input
                         id="compare-position"
                         type="range"
@@ -94,7 +131,7 @@ pub fn CompareTakes() -> impl IntoView {
                     />
                 </div>
                 <table class="diff">
-                    <caption>"Settings (differences marked) / 参数对比"</caption>
+                    <caption>{i18n.t("compare.caption")}</caption>
                     <tbody>
                         {move || {
                             let takes = takes.get();
@@ -104,8 +141,8 @@ pub fn CompareTakes() -> impl IntoView {
                                 .map(|row| {
                                     view! {
                                         <tr class:differs=row.differs>
-                                            <th scope="row">{row.label} {row.differs.then_some(" ≠")}</th>
-                                            {row.values.into_iter().map(|v| view! { <td>{v}</td> }).collect_view()}
+                                            <th scope="row"><Msg text=row.label /> {row.differs.then_some(" ≠")}</th>
+                                            {row.values.into_iter().map(|v| view! { <td><Msg text=v /></td> }).collect_view()}
                                         </tr>
                                     }
                                 })
@@ -113,7 +150,7 @@ pub fn CompareTakes() -> impl IntoView {
                         }}
                     </tbody>
                 </table>
-                <button type="button" on:click=move |_| selected.set(Vec::new())>"Close comparison"</button>
+                <button type="button" on:click=move |_| selected.set(Vec::new())>{i18n.t("compare.close")}</button>
             </section>
         </Show>
     }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::msg::Msg;
 use crate::domain::message::Explanation;
 use crate::state::browser::copy_text;
+use crate::state::use_i18n;
 
 /// Shows an [`Explanation`] as an alert.
 #[component]
@@ -19,6 +20,7 @@ pub fn ErrorBox(
         detail,
         ..
     } = explanation;
+    let i18n = use_i18n();
     let (copied, set_copied) = signal(false);
     view! {
         <div class="error" role="alert">
@@ -31,7 +33,8 @@ pub fn ErrorBox(
                     let shown = id.clone();
                     view! {
                         <p class="request-id">
-                            "Request id / 请求 ID: "
+                            {i18n.t("error.box.request_id")}
+                            " "
                             <code>{shown}</code>
                             " "
                             <button
@@ -42,7 +45,13 @@ pub fn ErrorBox(
                                     set_copied.set(true);
                                 }
                             >
-                                {move || if copied.get() { "Copied" } else { "Copy request id" }}
+                                {move || {
+                                    if copied.get() {
+                                        i18n.now("error.box.copied")
+                                    } else {
+                                        i18n.now("error.box.copy_request_id")
+                                    }
+                                }}
                             </button>
                         </p>
                     }

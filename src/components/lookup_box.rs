@@ -3,15 +3,14 @@
 use leptos::prelude::*;
 
 use super::error_box::ErrorBox;
-use super::msg::Msg;
-use crate::domain::message::Bilingual;
 use crate::state::lookup::lookup_task;
-use crate::state::use_app_state;
+use crate::state::{use_app_state, use_i18n};
 
 /// The lookup field and button.
 #[component]
 pub fn LookupBox() -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     let (id, set_id) = signal(String::new());
     let lookup = Action::new_local(move |id: &String| lookup_task(state, id.clone()));
     let pending = lookup.pending();
@@ -24,7 +23,7 @@ pub fn LookupBox() -> impl IntoView {
             }
         >
             <div class="field">
-                <label for="lookup-id">"Look up a task ID"</label>
+                <label for="lookup-id">{i18n.t("lookup.label")}</label>
                 <div class="row">
                     <input
                         id="lookup-id"
@@ -36,7 +35,7 @@ pub fn LookupBox() -> impl IntoView {
                         on:input=move |ev| set_id.set(event_target_value(&ev))
                     />
                     <button type="submit" disabled=move || pending.get()>
-                        "Look up"
+                        {i18n.t("lookup.button")}
                     </button>
                 </div>
             </div>
@@ -46,13 +45,12 @@ pub fn LookupBox() -> impl IntoView {
                     .get()
                     .map(|r| match r {
                         Ok(status) => {
-                            let l = status.label();
+                            let found = status.label();
                             view! {
                                 <p class="hint" role="status">
-                                    <Msg text=Bilingual::new(
-                                        format!("Found: {}. Added to the task list.", l.en),
-                                        format!("已找到：{}。已加入任务列表。", l.zh),
-                                    ) />
+                                    {move || {
+                                        i18n.now("lookup.found").replace("%{status}", &i18n.pick(&found))
+                                    }}
                                 </p>
                             }
                                 .into_any()

@@ -5,12 +5,13 @@ use leptos::prelude::*;
 use super::msg::Msg;
 use crate::state::browser::save_text;
 use crate::state::problems::storage;
-use crate::state::use_app_state;
+use crate::state::{use_app_state, use_i18n};
 
 /// The banner; empty when all is well.
 #[component]
 pub fn ProblemsBanner() -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     view! {
         <For each=move || state.problems.list().get() key=|p| (p.key.clone(), p.text.en.clone()) let(p)>
             <div class="error banner" role="alert">
@@ -24,7 +25,7 @@ pub fn ProblemsBanner() -> impl IntoView {
                                     save_text(&raw, &file, "text/plain");
                                 }
                             }>
-                                "Download the unreadable data / 下载无法读取的数据"
+                                {i18n.t("problems.download")}
                             </button>
                         }
                     })}
@@ -32,7 +33,7 @@ pub fn ProblemsBanner() -> impl IntoView {
                         let key = p.key.clone();
                         move |_| state.problems.dismiss(&key)
                     }>
-                        "Dismiss / 关闭"
+                        {i18n.t("problems.dismiss")}
                     </button>
                 </div>
             </div>

@@ -1,60 +1,197 @@
 //! Settings: the API key (masked, show/hide, forget), the endpoint (DMXAPI sites or a custom
-//! URL) and the `X-DashScope-Async` switch.
+//! URL), the `X-DashScope-Async` switch, prices, notifications and the theme.
+//!
+//! The section folds away once it is set up: it opens by itself while no key is stored (or the
+//! endpoint is not valid), and starts folded, with a one-line summary, once both are in place
+//! (and in demo mode). The heading's button opens and closes it at any time (the APG disclosure
+//! pattern: `aria-expanded` + `aria-controls`). It never folds under the user's hands: a key
+//! typed in this visit leaves it open until the next load.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::msg::Msg;
 use super::theme_switch::ThemeSwitch;
-use crate::domain::message::Bilingual;
+use crate::domain::message::{text, text_with, tr, Bilingual, Lang};
 use crate::domain::settings::{
     fingerprint, key_shape_warning, normalise_key, CUSTOM, DEMO_ENDPOINT, PRESETS,
 };
-use crate::state::use_app_state;
+use crate::state::{use_app_state, use_i18n};
+
+/// The id of the button that opens and closes the Settings section.
+pub const SETTINGS_TOGGLE_ID: &str = "settings-toggle";
+/// The id of the API key field.
+pub const API_KEY_ID: &str = "api-key";
+const BODY_ID: &str = "settings-body";
+const SUMMARY_ID: &str = "settings-summary";
+
+/// Opens the Settings section if it is folded and puts the focus in the API key field (the
+/// first-run guide's "paste it in Settings" step). In demo mode, which has no key field, it only
+/// opens the section.
+pub fn focus_key_field() {
+    let by_id = |id: &str| {
+        document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    };
+    if let Some(toggle) = by_id(SETTINGS_TOGGLE_ID) {
+        if toggle.get_attribute("aria-expanded").as_deref() != Some("true") {
+            toggle.click();
+        }
+    }
+    // The section unfolds in the next reactive tick; focus once it has.
+    set_timeout(
+        move || {
+            if let Some(field) = by_id(API_KEY_ID) {
+                let _ = field.focus();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
+/// `template` with its `%{name}` placeholder shown as `<code>value</code>`: technical tokens
+/// (header names, commands, the key's last characters) that read the same in every language.
+/// A template without the placeholder is shown as it is.
+pub fn text_with_code(template: String, name: &str, value: &str) -> AnyView {
+    let placeholder = format!("%{{{name}}}");
+    match template.split_once(&placeholder) {
+        Some((before, after)) => {
+            let (before, after, value) = (before.to_string(), after.to_string(), value.to_string());
+            view! { {before} <code>{value}</code> {after} }.into_any()
+        }
+        None => template.into_any(),
+    }
+}
 
 /// The settings section.
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
+    // Set up = nothing left to do here before generating.
+    let set_up = Memo::new(move |_| {
+        state.demo
+            || (!state.key.with(String::is_empty) && state.settings.with(|s| s.endpoint().is_ok()))
+    });
+    let open = RwSignal::new(!set_up.get_untracked());
+    // Whatever undoes the setup (a forgotten key, another tab, a broken custom URL) opens it.
+    Effect::new(move |_| {
+        if !set_up.get() && !open.get_untracked() {
+            open.set(true);
+        }
+    });
+    let summary = Memo::new(move |_| {
+        let endpoint = state.settings.with(|s| s.endpoint().ok());
+        state.key.with(|key| {
+            (
+                summary_template(state.demo, key.is_empty(), endpoint.as_deref()),
+                key_tail(key),
+            )
+        })
+    });
+    let demo_note = text_with("settings.demo_note", &[("endpoint", DEMO_ENDPOINT)]);
     view! {
         <section class="panel settings" aria-labelledby="settings-h">
-            <h2 id="settings-h">"Settings"</h2>
-            {if state.demo {
-                view! {
-                    <div class="demo-banner" role="note">
-                        <p>
-                            <Msg text=Bilingual::new(
-                                format!("Demo mode: this page talks to the local simulator at {DEMO_ENDPOINT} with a throwaway key. Your saved key and endpoint are not used or changed."),
-                                format!("演示模式：本页使用临时密钥连接本地模拟器 {DEMO_ENDPOINT}，不会使用或修改你保存的密钥和接口地址。"),
-                            ) />
-                        </p>
-                        <a href="./">"Leave demo mode / 退出演示"</a>
-                    </div>
-                }
-                    .into_any()
-            } else {
-                view! { <KeyField /> <EndpointField /> }.into_any()
-            }}
-            <AsyncSwitch />
-            <PricingFields />
-            <NotifyField />
-            <ThemeSwitch />
+            <div class="settings-head">
+                <h2 id="settings-h">
+                    <button
+                        type="button"
+                        id=SETTINGS_TOGGLE_ID
+                        class="settings-toggle"
+                        aria-expanded=move || open.get().to_string()
+                        aria-controls=BODY_ID
+                        aria-describedby=SUMMARY_ID
+                        on:click=move |_| open.update(|o| *o = !*o)
+                    >
+                        <span class="chevron" aria-hidden="true"></span>
+                        {i18n.t("settings.title")}
+                    </button>
+                </h2>
+                <p id=SUMMARY_ID class="settings-summary hint" hidden=move || open.get()>
+                    {move || {
+                        let (template, tail) = summary.get();
+                        text_with_code(i18n.pick(&template), "key", &tail)
+                    }}
+                </p>
+            </div>
+            {state
+                .demo
+                .then(|| {
+                    view! {
+                        <div class="demo-banner" role="note">
+                            <p>
+                                <Msg text=demo_note.clone() />
+                            </p>
+                            <a href="./">{i18n.t("settings.leave_demo")}</a>
+                        </div>
+                    }
+                })}
+            <div id=BODY_ID class="settings-body" hidden=move || !open.get()>
+                {(!state.demo).then(|| view! { <KeyField /> <EndpointField /> })}
+                <AsyncSwitch />
+                <PricingFields />
+                <NotifyField />
+                <ThemeSwitch />
+            </div>
         </section>
     }
+}
+
+/// The one-line summary shown while Settings is folded: the endpoint, and `%{key}` where the
+/// key's last four characters go (never more of the key; see [`key_tail`]).
+fn summary_template(demo: bool, no_key: bool, endpoint: Option<&str>) -> Bilingual {
+    if demo {
+        return text("settings.summary_demo");
+    }
+    let endpoint = match endpoint {
+        Some(url) if url.starts_with('/') => text_with("settings.summary_relay", &[("path", url)]),
+        Some(url) => Bilingual::same(host_of(url)),
+        None => text("settings.summary_bad_endpoint"),
+    };
+    let fill = |lang: Lang| {
+        let template = if no_key {
+            tr(lang, "settings.summary_no_key")
+        } else {
+            tr(lang, "settings.summary")
+        };
+        template.replace("%{endpoint}", endpoint.pick(lang))
+    };
+    Bilingual::new(fill(Lang::En), fill(Lang::Zh))
+}
+
+/// The masked fingerprint without its head: `…abcd` (only the last four characters), or `…`
+/// for a key too short to show any.
+fn key_tail(key: &str) -> String {
+    let fp = fingerprint(key);
+    match fp.find('…') {
+        Some(i) => fp[i..].to_string(),
+        None => "…".into(),
+    }
+}
+
+/// The host (with port) of an absolute URL, or the URL itself when it has none.
+fn host_of(url: &str) -> &str {
+    url.split("//")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or(url)
 }
 
 /// The API key field with show/hide and forget.
 #[component]
 fn KeyField() -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     let (shown, set_shown) = signal(false);
     let (note, set_note) = signal(None::<Bilingual>);
     let warning = Memo::new(move |_| state.key.with(|k| key_shape_warning(k)));
     view! {
         <div class="field">
-            <label for="api-key">"API key"</label>
+            <label for=API_KEY_ID>{i18n.t("settings.key_label")}</label>
             <div class="row">
                 <input
-                    id="api-key"
+                    id=API_KEY_ID
                     name="api-key"
                     type=move || if shown.get() { "text" } else { "password" }
                     autocomplete="off"
@@ -72,10 +209,16 @@ fn KeyField() -> impl IntoView {
                 <button
                     type="button"
                     aria-pressed=move || shown.get().to_string()
-                    aria-controls="api-key"
+                    aria-controls=API_KEY_ID
                     on:click=move |_| set_shown.update(|s| *s = !*s)
                 >
-                    {move || if shown.get() { "Hide key" } else { "Show key" }}
+                    {move || {
+                        if shown.get() {
+                            i18n.now("settings.hide_key")
+                        } else {
+                            i18n.now("settings.show_key")
+                        }
+                    }}
                 </button>
                 <button
                     type="button"
@@ -85,28 +228,18 @@ fn KeyField() -> impl IntoView {
                         set_shown.set(false);
                     }
                 >
-                    "Forget key"
+                    {i18n.t("settings.forget_key")}
                 </button>
             </div>
             <p id="api-key-hint" class="hint">
                 {move || {
                     let key = state.key.get();
                     if key.is_empty() {
-                        view! {
-                            <Msg text=Bilingual::new(
-                                "Stored only in this browser's local storage; sent only to the endpoint below.",
-                                "仅保存在此浏览器的本地存储中，只发送到下方的接口地址。",
-                            ) />
-                        }
-                            .into_any()
+                        i18n.now("settings.key_hint_empty")
                     } else {
-                        view! {
-                            <Msg text=Bilingual::new(
-                                format!("Saved on this device: {}", fingerprint(&key)),
-                                format!("已保存在本设备：{}", fingerprint(&key)),
-                            ) />
-                        }
-                            .into_any()
+                        i18n.pick(
+                            &text_with("settings.key_saved", &[("fingerprint", &fingerprint(&key))]),
+                        )
                     }
                 }}
             </p>
@@ -119,14 +252,9 @@ fn KeyField() -> impl IntoView {
                     prop:checked=move || state.settings.with(|s| s.remember_key)
                     on:change=move |ev| state.set_remember_key.run(event_target_checked(&ev))
                 />
-                <label for="remember-key">"Remember key on this device"</label>
+                <label for="remember-key">{i18n.t("settings.remember_label")}</label>
             </div>
-            <p id="remember-hint" class="hint">
-                <Msg text=Bilingual::new(
-                    "On: kept in this browser's local storage. Off: kept only for this tab and forgotten when it closes.",
-                    "开启：保存在此浏览器的本地存储中。关闭：仅在此标签页中保留，关闭后即忘记。",
-                ) />
-            </p>
+            <p id="remember-hint" class="hint">{i18n.t("settings.remember_hint")}</p>
             {move || warning.get().map(|w| view! { <p class="hint warn"><Msg text=w /></p> })}
         </div>
     }
@@ -136,12 +264,13 @@ fn KeyField() -> impl IntoView {
 #[component]
 fn EndpointField() -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     let choice = Memo::new(move |_| state.settings.with(|s| s.endpoint_choice.clone()));
     let is_custom = move || choice.get() == CUSTOM;
     let endpoint_error = Memo::new(move |_| state.settings.with(|s| s.endpoint().err()));
     view! {
         <div class="field">
-            <label for="endpoint">"API endpoint"</label>
+            <label for="endpoint">{i18n.t("settings.endpoint_label")}</label>
             <select
                 id="endpoint"
                 on:change=move |ev| {
@@ -160,22 +289,17 @@ fn EndpointField() -> impl IntoView {
                     })
                     .collect_view()}
                 <option value=CUSTOM selected=is_custom>
-                    "Custom URL"
+                    {i18n.t("settings.custom_option")}
                 </option>
             </select>
-            <p class="hint">
-                <Msg text=Bilingual::new(
-                    "A key works only on the DMXAPI site that issued it.",
-                    "密钥只能在签发它的 DMXAPI 站点使用。",
-                ) />
-            </p>
+            <p class="hint">{i18n.t("settings.endpoint_hint")}</p>
             <p class="hint mode" role="status">
                 {move || state.settings.with(|s| s.endpoint().ok()).map(|url| view! { <Msg text=mode_text(&url) /> })}
             </p>
         </div>
         <Show when=is_custom>
             <div class="field">
-                <label for="custom-endpoint">"Custom endpoint URL"</label>
+                <label for="custom-endpoint">{i18n.t("settings.custom_label")}</label>
                 <input
                     id="custom-endpoint"
                     type="url"
@@ -206,6 +330,7 @@ fn EndpointField() -> impl IntoView {
 #[component]
 fn AsyncSwitch() -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     view! {
         <div class="field check">
             <input
@@ -218,12 +343,13 @@ fn AsyncSwitch() -> impl IntoView {
                     state.set_settings.update(|s| s.async_header = on);
                 }
             />
-            <label for="async-header">"Send X-DashScope-Async header"</label>
+            <label for="async-header">
+                {move || text_with_code(i18n.now("settings.async_label"), "header", "X-DashScope-Async")}
+            </label>
             <p class="hint">
-                <Msg text=Bilingual::new(
-                    "The seed example sends X-DashScope-Async: enable; newer DMXAPI docs omit it. Turn off if your relay rejects it.",
-                    "官方示例会发送 X-DashScope-Async: enable，较新的 DMXAPI 文档已省略。如转发服务拒绝该请求头，请关闭。",
-                ) />
+                {move || {
+                    text_with_code(i18n.now("settings.async_hint"), "header", "X-DashScope-Async: enable")
+                }}
             </p>
         </div>
     }
@@ -233,6 +359,7 @@ fn AsyncSwitch() -> impl IntoView {
 #[component]
 fn PricingFields() -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     let rate = move |f: fn(&crate::domain::history::Pricing) -> f64| {
         move || state.settings.with(|s| format!("{}", f(&s.pricing)))
     };
@@ -247,22 +374,22 @@ fn PricingFields() -> impl IntoView {
     };
     view! {
         <fieldset class="pricing">
-            <legend>"Price per second of video (for estimates)"</legend>
+            <legend>{i18n.t("settings.pricing_legend")}</legend>
             <div class="grid3">
                 <div class="field">
-                    <label for="rate-720">"720P rate"</label>
+                    <label for="rate-720">{i18n.t("settings.rate_720")}</label>
                     <input id="rate-720" type="number" min="0" step="0.01" inputmode="decimal"
                         prop:value=rate(|p| p.per_second_720p)
                         on:change=set_rate(|p, v| p.per_second_720p = v) />
                 </div>
                 <div class="field">
-                    <label for="rate-1080">"1080P rate"</label>
+                    <label for="rate-1080">{i18n.t("settings.rate_1080")}</label>
                     <input id="rate-1080" type="number" min="0" step="0.01" inputmode="decimal"
                         prop:value=rate(|p| p.per_second_1080p)
                         on:change=set_rate(|p, v| p.per_second_1080p = v) />
                 </div>
                 <div class="field">
-                    <label for="currency">"Currency"</label>
+                    <label for="currency">{i18n.t("settings.currency")}</label>
                     <input id="currency" type="text" maxlength="8"
                         prop:value=move || state.settings.with(|s| s.pricing.currency.clone())
                         on:change=move |ev| {
@@ -271,12 +398,7 @@ fn PricingFields() -> impl IntoView {
                         } />
                 </div>
             </div>
-            <p class="hint">
-                <Msg text=Bilingual::new(
-                    "Defaults are Alibaba's list price (0.6 CNY/s at 720P, 1.0 CNY/s at 1080P); your provider's price may differ. Failed tasks are not charged.",
-                    "默认值为阿里云标价（720P 0.6 元/秒，1080P 1.0 元/秒），服务商实际价格可能不同。失败的任务不计费。",
-                ) />
-            </p>
+            <p class="hint">{i18n.t("settings.pricing_hint")}</p>
         </fieldset>
     }
 }
@@ -285,6 +407,7 @@ fn PricingFields() -> impl IntoView {
 #[component]
 fn NotifyField() -> impl IntoView {
     use crate::state::notify::{ask_permission, notifications_allowed};
+    let i18n = use_i18n();
     let (allowed, set_allowed) = signal(notifications_allowed());
     view! {
         <div class="field">
@@ -292,16 +415,11 @@ fn NotifyField() -> impl IntoView {
                 when=move || allowed.get()
                 fallback=move || view! {
                     <button type="button" on:click=move |_| ask_permission(move |ok| set_allowed.set(ok))>
-                        "Notify me when a task ends"
+                        {i18n.t("settings.notify_button")}
                     </button>
                 }
             >
-                <p class="hint">
-                    <Msg text=Bilingual::new(
-                        "Notifications are on: you will be told when a task ends while this tab is in the background.",
-                        "通知已开启：此标签页在后台时，任务结束会通知你。",
-                    ) />
-                </p>
+                <p class="hint">{i18n.t("settings.notify_on")}</p>
             </Show>
         </div>
     }
@@ -310,19 +428,60 @@ fn NotifyField() -> impl IntoView {
 /// Says plainly how calls travel: straight from the browser, or through this site's relay.
 fn mode_text(url: &str) -> Bilingual {
     if url.starts_with('/') {
-        Bilingual::new(
-            format!("Mode: same-origin relay. The page calls {url} on this site, which forwards to DMXAPI; no CORS permission is needed, and your key passes through this site's server."),
-            format!("模式：同源转发。页面调用本站的 {url}，由本站服务器转发到 DMXAPI；无需 CORS 许可，密钥会经过本站服务器。"),
-        )
+        text_with("settings.mode_relay", &[("url", url)])
     } else {
-        let host = url
-            .split("//")
-            .nth(1)
-            .and_then(|r| r.split('/').next())
-            .unwrap_or(url);
-        Bilingual::new(
-            format!("Mode: direct. Your browser calls {host} itself; that site must allow calls from web pages (CORS). If it does not, use a same-origin relay path."),
-            format!("模式：直连。浏览器直接调用 {host}；该站点需允许网页调用（CORS）。如不允许，请使用同源转发路径。"),
-        )
+        text_with("settings.mode_direct", &[("host", host_of(url))])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHWXYZ";
+
+    fn summary(demo: bool, key: &str, endpoint: Option<&str>) -> Bilingual {
+        let t = summary_template(demo, key.is_empty(), endpoint);
+        let tail = key_tail(key);
+        Bilingual::new(t.en.replace("%{key}", &tail), t.zh.replace("%{key}", &tail))
+    }
+
+    #[test]
+    fn the_summary_shows_the_endpoint_and_only_the_last_four_characters() {
+        let s = summary(false, KEY, Some("https://www.dmxapi.cn/v1/responses"));
+        assert_eq!(s.en, "www.dmxapi.cn · key …WXYZ");
+        assert_eq!(s.zh, "www.dmxapi.cn · 密钥 …WXYZ");
+        for text in [&s.en, &s.zh] {
+            assert!(!text.contains("sk-"), "{text}");
+            assert!(!text.contains("HWXYZ"), "{text}");
+        }
+        let relay = summary(false, KEY, Some("/dmxapi/v1/responses"));
+        assert_eq!(
+            relay.en,
+            "this site's relay /dmxapi/v1/responses · key …WXYZ"
+        );
+        let local = summary(false, KEY, Some("http://127.0.0.1:9090/v1/responses"));
+        assert_eq!(local.en, "127.0.0.1:9090 · key …WXYZ");
+    }
+
+    #[test]
+    fn the_summary_says_what_is_missing() {
+        let s = summary(false, "", Some("https://www.dmxapi.cn/v1/responses"));
+        assert_eq!(s.en, "www.dmxapi.cn · no key yet");
+        assert!(!s.en.contains("%{"), "{}", s.en);
+        let s = summary(false, KEY, None);
+        assert_eq!(s.en, "endpoint needs fixing · key …WXYZ");
+        assert_eq!(key_tail("short"), "…");
+        assert_eq!(summary(true, "", None).en, "Demo mode: local simulator");
+    }
+
+    #[test]
+    fn the_mode_names_the_host_or_the_relay_path() {
+        assert!(mode_text("https://www.dmxapi.cn/v1/responses")
+            .en
+            .contains("Your browser calls www.dmxapi.cn itself"));
+        assert!(mode_text("/dmxapi/v1/responses")
+            .en
+            .contains("The page calls /dmxapi/v1/responses on this site"));
     }
 }

@@ -7,12 +7,13 @@ use crate::domain::message::Bilingual;
 use crate::domain::site_config::SiteConfig;
 use crate::state::browser::copy_text;
 use crate::state::site::share_url;
-use crate::state::use_app_state;
+use crate::state::{use_app_state, use_i18n};
 
 /// The presets menu (when the site has presets) and the share button.
 #[component]
 pub fn ShareBox() -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     let site = use_context::<RwSignal<SiteConfig>>();
     let presets = Memo::new(move |_| {
         site.map(|s| s.with(|c| c.presets.clone()))
@@ -30,7 +31,7 @@ pub fn ShareBox() -> impl IntoView {
         <div class="share">
             <Show when=move || presets.with(|p| !p.is_empty())>
                 <div class="field">
-                    <label for="presets">"Presets"</label>
+                    <label for="presets">{i18n.t("share.presets")}</label>
                     <select
                         id="presets"
                         on:change=move |ev| {
@@ -40,7 +41,7 @@ pub fn ShareBox() -> impl IntoView {
                             }
                         }
                     >
-                        <option value="" selected>"Choose a preset… / 选择预设…"</option>
+                        <option value="" selected>{i18n.t("share.choose_preset")}</option>
                         {move || presets
                             .get()
                             .into_iter()
@@ -50,18 +51,13 @@ pub fn ShareBox() -> impl IntoView {
                     </select>
                 </div>
             </Show>
-            <button type="button" on:click=share>"Share these settings"</button>
+            <button type="button" on:click=share>{i18n.t("share.button")}</button>
             {move || link.get().map(|r| match r {
                 Ok(url) => view! {
                     <div class="field">
-                        <label for="share-link">"Share link"</label>
+                        <label for="share-link">{i18n.t("share.link")}</label>
                         <input id="share-link" type="text" readonly prop:value=url />
-                        <p class="hint" role="status">
-                            <Msg text=Bilingual::new(
-                                "Copied. The link carries the form only (in the part after #, which is never sent to a server): never your key or endpoint.",
-                                "已复制。链接只包含表单内容（位于 # 之后，不会发送到服务器），不含密钥或接口地址。",
-                            ) />
-                        </p>
+                        <p class="hint" role="status">{i18n.t("share.copied")}</p>
                     </div>
                 }.into_any(),
                 Err(why) => view! { <p class="field-error" role="alert"><Msg text=why /></p> }.into_any(),

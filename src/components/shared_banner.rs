@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 
 use super::msg::Msg;
-use crate::domain::message::Bilingual;
+use crate::domain::message::text;
 use crate::state::site::SharedLink;
-use crate::state::use_app_state;
+use crate::state::{use_app_state, use_i18n};
 
 /// Shows the outcome of a share link, if the page was opened with one.
 #[component]
@@ -14,6 +14,7 @@ pub fn SharedBanner(
     outcome: Option<SharedLink>,
 ) -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     let (open, set_open) = signal(outcome.is_some());
     let (undone, set_undone) = signal(false);
     outcome.map(|outcome| {
@@ -24,12 +25,9 @@ pub fn SharedBanner(
                         <div class="notice banner" role="status">
                             <p>
                                 {move || if undone.get() {
-                                    view! { <Msg text=Bilingual::new("Your previous form is back.", "已恢复你之前的表单。") /> }
+                                    view! { <Msg text=text("shared.restored") /> }
                                 } else {
-                                    view! { <Msg text=Bilingual::new(
-                                        "Settings loaded from a shared link. Only the form was changed; your key, endpoint and other settings are untouched.",
-                                        "已从分享链接载入设置。只更改了表单；你的密钥、接口地址和其他设置保持不变。",
-                                    ) /> }
+                                    view! { <Msg text=text("shared.loaded") /> }
                                 }}
                             </p>
                             <div class="actions">
@@ -40,9 +38,9 @@ pub fn SharedBanner(
                                             state.set_form.set(previous.clone());
                                             set_undone.set(true);
                                         }
-                                    }>"Undo"</button>
+                                    }>{i18n.t("shared.undo")}</button>
                                 </Show>
-                                <button type="button" on:click=move |_| set_open.set(false)>"Dismiss / 关闭"</button>
+                                <button type="button" on:click=move |_| set_open.set(false)>{i18n.t("shared.dismiss")}</button>
                             </div>
                         </div>
                     }
@@ -50,7 +48,7 @@ pub fn SharedBanner(
                     SharedLink::Broken(why) => view! {
                         <div class="error banner" role="alert">
                             <p><Msg text=why /></p>
-                            <button type="button" on:click=move |_| set_open.set(false)>"Dismiss / 关闭"</button>
+                            <button type="button" on:click=move |_| set_open.set(false)>{i18n.t("shared.dismiss")}</button>
                         </div>
                     }
                         .into_any(),

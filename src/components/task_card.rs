@@ -6,12 +6,26 @@ use super::error_box::ErrorBox;
 use super::msg::Msg;
 use super::task_list::Undo;
 use super::video_result::VideoResult;
+use crate::domain::form::ShotType;
 use crate::domain::history::eta_ms;
-use crate::domain::message::Bilingual;
+use crate::domain::message::{text, text_with, tr, Bilingual, Lang};
 use crate::domain::task::{Origin, TaskStatus};
 use crate::domain::time::{clock, parse_china_time, span};
 use crate::state::browser::{copy_text, focus, local_time};
-use crate::state::{poller, use_app_state};
+use crate::state::{poller, use_app_state, use_i18n};
+
+/// A message made for each language by `f` (for texts whose filled-in parts differ by language,
+/// such as durations).
+fn both(f: impl Fn(Lang) -> String) -> Bilingual {
+    Bilingual::new(f(Lang::En), f(Lang::Zh))
+}
+
+/// `template` with each `%{name}` replaced by its value.
+fn fill(template: String, args: &[(&str, &str)]) -> String {
+    args.iter().fold(template, |s, (name, value)| {
+        s.replace(&format!("%{{{name}}}"), value)
+    })
+}
 
 /// A task card, following the ledger entry with this id.
 #[component]
@@ -20,6 +34,7 @@ pub fn TaskCard(
     id: String,
 ) -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     let record = {
         let id = id.clone();
         Memo::new(move |_| {
@@ -54,38 +69,31 @@ pub fn TaskCard(
                 (t(&s.submit_time), t(&s.scheduled_time), t(&s.end_time));
             let mut parts = Vec::new();
             if let Some(a) = submit {
-                parts.push(Bilingual::new(
-                    format!("Accepted {}", local_time(a)),
-                    format!("受理于 {}", local_time(a)),
-                ));
+                let at = local_time(a);
+                parts.push(both(|lang| {
+                    fill(tr(lang, "card.accepted"), &[("time", at.pick(lang))])
+                }));
             }
             if let (Some(a), Some(b)) = (submit, scheduled) {
                 let q = span(b - a);
-                parts.push(Bilingual::new(
-                    format!("queued {}", q.en),
-                    format!("排队 {}", q.zh),
-                ));
+                parts.push(both(|lang| {
+                    fill(tr(lang, "card.queued"), &[("time", q.pick(lang))])
+                }));
             }
             if let (Some(b), Some(c)) = (scheduled, end) {
                 let run = span(c - b);
-                parts.push(Bilingual::new(
-                    format!("ran {}", run.en),
-                    format!("生成 {}", run.zh),
-                ));
+                parts.push(both(|lang| {
+                    fill(tr(lang, "card.ran"), &[("time", run.pick(lang))])
+                }));
             }
             (!parts.is_empty()).then(|| {
-                Bilingual::new(
+                both(|lang| {
                     parts
                         .iter()
-                        .map(|p| p.en.as_str())
+                        .map(|p| p.pick(lang))
                         .collect::<Vec<_>>()
-                        .join(" · "),
-                    parts
-                        .iter()
-                        .map(|p| p.zh.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" · "),
-                )
+                        .join(" · ")
+                })
             })
         })
     };
@@ -105,15 +113,34 @@ pub fn TaskCard(
             let r = r.as_ref()?;
             let prompt: String = r.prompt().unwrap_or("").chars().take(140).collect();
             let more = r.prompt().is_some_and(|p| p.chars().count() > 140);
-            let settings = r.request.as_ref().map(|q| {
-                let (w, h) = q.size.dimensions();
-                let shot = match q.shot_type {
-                    crate::domain::form::ShotType::Single => "single shot",
-                    crate::domain::form::ShotType::Multi => "multi-shot",
-                };
-                let seed = q.seed.map(|s| format!(" · seed {s}")).unwrap_or_default();
-                format!("{w}×{h} · {} s · {shot}{seed}", q.duration)
-            });
+            let settings = match r.request.as_ref() {
+                Some(q) => {
+                    let (w, h) = q.size.dimensions();
+                    let size = format!("{w}×{h}");
+                    let duration = q.duration.to_string();
+                    let seed = q.seed.map(|s| s.to_string());
+                    both(|lang| {
+                        let shot = match q.shot_type {
+                            ShotType::Single => tr(lang, "card.shot_single"),
+                            ShotType::Multi => tr(lang, "card.shot_multi"),
+                        };
+                        let template = match seed {
+                            Some(_) => tr(lang, "card.settings_seed"),
+                            None => tr(lang, "card.settings"),
+                        };
+                        fill(
+                            template,
+                            &[
+                                ("size", &size),
+                                ("duration", &duration),
+                                ("shot", &shot),
+                                ("seed", seed.as_deref().unwrap_or_default()),
+                            ],
+                        )
+                    })
+                }
+                None => text("card.settings_unknown"),
+            };
             Some((
                 format!("{prompt}{}", if more { "…" } else { "" }),
                 settings,
@@ -133,20 +160,18 @@ pub fn TaskCard(
                 .request
                 .as_ref()
                 .and_then(|q| state.ledger.tasks().with(|t| eta_ms(t, q)));
-            let (eta_en, eta_zh) = match eta {
+            let queryable =
+                both(|lang| fill(tr(lang, "card.queryable"), &[("left", left.pick(lang))]));
+            Some(match eta {
                 Some(ms) => {
-                    let m = ((ms as f64) / 60_000.0).round().max(1.0) as i64;
-                    (
-                        format!(" Usually ready in ~{m} min."),
-                        format!("通常约 {m} 分钟完成。"),
-                    )
+                    let min = ((ms as f64) / 60_000.0).round().max(1.0) as i64;
+                    queryable.then(&text_with(
+                        "card.usually_ready",
+                        &[("min", &min.to_string())],
+                    ))
                 }
-                None => (String::new(), String::new()),
-            };
-            Some(Bilingual::new(
-                format!("Queryable for another {}.{eta_en}", left.en),
-                format!("任务 ID 还可查询 {}。{eta_zh}", left.zh),
-            ))
+                None => queryable,
+            })
         })
     };
     let rerun = move |_| {
@@ -169,10 +194,7 @@ pub fn TaskCard(
             if let (Some(set_undo), false) = (set_undo, removed.is_empty()) {
                 set_undo.set(Some(Undo {
                     removed,
-                    text: Bilingual::new(
-                        format!("Deleted task {id}."),
-                        format!("已删除任务 {id}。"),
-                    ),
+                    text: text_with("card.deleted", &[("id", &id)]),
                 }));
             }
         }
@@ -204,16 +226,16 @@ pub fn TaskCard(
     let has_request = move || record.with(|r| r.as_ref().is_some_and(|r| r.request.is_some()));
     let unconfirmed =
         move || record.with(|r| r.as_ref().is_some_and(|r| r.origin == Origin::Unconfirmed));
-    let label = format!("Task {id}");
+    let label = text_with("card.aria", &[("id", &id)]);
     view! {
-        <article class="task" aria-label=label>
+        <article class="task" aria-label=move || i18n.pick(&label)>
             <dl class="facts">
                 <div>
-                    <dt>"Task ID"</dt>
+                    <dt>{i18n.t("card.task_id")}</dt>
                     <dd><code>{id.clone()}</code></dd>
                 </div>
                 <div>
-                    <dt>"Status"</dt>
+                    <dt>{i18n.t("card.status")}</dt>
                     <dd>
                         <span
                             role="status"
@@ -221,22 +243,22 @@ pub fn TaskCard(
                         >
                             {move || {
                                 if unconfirmed() {
-                                    Some("May have been created · 可能已创建".to_string())
+                                    Some(i18n.now("card.maybe_created"))
                                 } else {
-                                    status.get().map(|s| { let l = s.label(); format!("{} · {}", l.en, l.zh) })
+                                    status.get().map(|s| i18n.pick(&s.label()))
                                 }
                             }}
                         </span>
                     </dd>
                 </div>
                 <div>
-                    <dt>"Elapsed"</dt>
+                    <dt>{i18n.t("card.elapsed")}</dt>
                     <dd class="elapsed">{move || elapsed().unwrap_or_else(|| "—".into())}</dd>
                 </div>
             </dl>
             {move || summary().map(|(prompt, settings, created)| view! {
                 <p class="prompt-excerpt">{prompt}</p>
-                <p class="hint">{settings.unwrap_or_else(|| "settings unknown (looked up) / 参数未知（查询所得）".into())} " · " {created}</p>
+                <p class="hint"><Msg text=settings /> " · " <Msg text=created /></p>
             })}
             {move || phases().map(|p| view! { <p class="hint"><Msg text=p /></p> })}
             {move || timing().map(|t| view! { <p class="hint"><Msg text=t /></p> })}
@@ -264,7 +286,7 @@ pub fn TaskCard(
             {move || record.get().and_then(|r| r.problem).map(|p| view! { <ErrorBox explanation=p /> })}
             <Show when=move || record.with(|r| r.as_ref().is_some_and(|r| r.paused && !r.snapshot.status.is_terminal()))>
                 <button type="button" on:click=check_again.clone()>
-                    "Check again"
+                    {i18n.t("card.check_again")}
                 </button>
             </Show>
             <Show when=comparable>
@@ -275,15 +297,15 @@ pub fn TaskCard(
                         prop:checked=chosen.clone()
                         on:change=toggle_compare.clone()
                     />
-                    <label for=compare_box_id.clone()>"Compare this take"</label>
+                    <label for=compare_box_id.clone()>{i18n.t("card.compare")}</label>
                 </div>
             </Show>
             <div class="actions card-actions">
                 <Show when=has_request>
-                    <button type="button" on:click=rerun>"Re-run with these settings"</button>
-                    <button type="button" on:click=copy_settings>"Copy settings"</button>
+                    <button type="button" on:click=rerun>{i18n.t("card.rerun")}</button>
+                    <button type="button" on:click=copy_settings>{i18n.t("card.copy_settings")}</button>
                 </Show>
-                <button type="button" on:click=delete.clone()>"Delete"</button>
+                <button type="button" on:click=delete.clone()>{i18n.t("card.delete")}</button>
             </div>
         </article>
     }

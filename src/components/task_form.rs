@@ -8,18 +8,19 @@ use super::msg::Msg;
 use super::share_box::ShareBox;
 use crate::domain::form::{
     char_count, check_negative_prompt, check_prompt, Field, FieldErrors, FormState, ShotType, Size,
-    Tier, NEGATIVE_PROMPT_MAX, PROMPT_MAX, SEED_MAX,
+    Tier, DURATION_MAX, DURATION_MIN, NEGATIVE_PROMPT_MAX, PROMPT_MAX, SEED_MAX,
 };
 use crate::domain::history::{eta_ms, eta_text, running_count, RUNNING_LIMIT};
-use crate::domain::message::{Bilingual, Explanation};
+use crate::domain::message::{text, text_with, Bilingual, Explanation};
 use crate::state::browser::random_seed;
 use crate::state::submit::submit_task;
-use crate::state::use_app_state;
+use crate::state::{use_app_state, use_i18n};
 
 /// The form section.
 #[component]
 pub fn TaskForm() -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     let form = state.form;
     let set_form = state.set_form;
     // Errors show after the first Generate, then follow every edit; over-long texts show live.
@@ -57,16 +58,7 @@ pub fn TaskForm() -> impl IntoView {
         let pricing = state.settings.with(|s| s.pricing.clone());
         let cost = pricing.format(pricing.cost(&request));
         let eta = eta_text(state.ledger.tasks().with(|t| eta_ms(t, &request)));
-        Some(Bilingual::new(
-            format!(
-                "Estimated cost: {cost} (list price; your provider's price may differ). {}",
-                eta.en
-            ),
-            format!(
-                "预估费用：{cost}（按标价估算，实际价格以服务商为准）。{}",
-                eta.zh
-            ),
-        ))
+        Some(text_with("form.estimate", &[("cost", &cost)]).then(&eta))
     };
     let submit_error = move || {
         connection_error
@@ -115,11 +107,11 @@ pub fn TaskForm() -> impl IntoView {
 
     view! {
         <section class="panel form" aria-labelledby="form-h">
-            <h2 id="form-h">"New video"</h2>
+            <h2 id="form-h">{i18n.t("form.heading")}</h2>
             <form node_ref=form_ref on:submit=on_submit on:keydown=on_keydown novalidate>
                 <LimitedText
                     id="prompt"
-                    label="Prompt"
+                    label=Signal::derive(i18n.t("form.prompt"))
                     rows=6
                     placeholder=""
                     max=PROMPT_MAX
@@ -129,16 +121,16 @@ pub fn TaskForm() -> impl IntoView {
                 />
                 <LimitedText
                     id="negative-prompt"
-                    label="Negative prompt"
+                    label=Signal::derive(i18n.t("form.negative_prompt"))
                     rows=2
-                    placeholder="低分辨率、错误、最差质量… / low resolution, extra fingers…"
+                    placeholder=Signal::derive(i18n.t("form.negative_prompt_placeholder"))
                     max=NEGATIVE_PROMPT_MAX
                     value=Signal::derive(move || form.with(|f| f.negative_prompt.clone()))
                     on_input=Callback::new(move |v| set_form.update(|f| f.negative_prompt = v))
                     error=Signal::derive(error_of(Field::NegativePrompt))
                 />
                 <div class="field">
-                    <label for="audio-url">"Audio URL"</label>
+                    <label for="audio-url">{i18n.t("form.audio_url")}</label>
                     <input
                         id="audio-url"
                         type="url"
@@ -150,59 +142,22 @@ pub fn TaskForm() -> impl IntoView {
                         prop:value=move || form.with(|f| f.audio_url.clone())
                         on:input=update(|s, v| s.audio_url = v)
                     />
-                    <p id="audio-hint" class="hint">
-                        <Msg text=Bilingual::new(
-                            "Optional. A public http(s) link to a wav or mp3, 3–30 s, at most 15 MB. Longer audio is cut; without audio the model makes its own sound.",
-                            "可选。公开的 http(s) 链接，wav 或 mp3，3–30 秒，不超过 15 MB。超出视频时长的部分会被截断；不填则由模型自动配音。",
-                        ) />
-                    </p>
+                    <p id="audio-hint" class="hint">{i18n.t("form.audio_hint")}</p>
                     <FieldError id="audio-error" error=Signal::derive(error_of(Field::AudioUrl)) />
                 </div>
+                <SizePicker
+                    value=Signal::derive(move || form.with(|f| f.size))
+                    on_change=Callback::new(move |s| set_form.update(|f| f.size = s))
+                />
                 <div class="grid2">
                     <div class="field">
-                        <label for="size">"Size"</label>
-                        <select
-                            id="size"
-                            on:change=move |ev| {
-                                if let Some(s) = Size::from_wire(&event_target_value(&ev)) {
-                                    set_form.update(|f| f.size = s);
-                                }
-                            }
-                        >
-                            {[Tier::P720, Tier::P1080]
-                                .into_iter()
-                                .map(|tier| {
-                                    view! {
-                                        <optgroup label=tier.label()>
-                                            {Size::ALL
-                                                .into_iter()
-                                                .filter(|s| s.tier() == tier)
-                                                .map(|s| {
-                                                    let (w, h) = s.dimensions();
-                                                    view! {
-                                                        <option
-                                                            value=s.wire()
-                                                            selected=move || form.with(|f| f.size == s)
-                                                        >
-                                                            {format!("{w}×{h} · {} {}", s.aspect(), s.orientation().en)}
-                                                        </option>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </optgroup>
-                                    }
-                                })
-                                .collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="duration">"Duration"</label>
+                        <label for="duration">{i18n.t("form.duration")}</label>
                         <div class="row">
                             <input
                                 id="duration"
                                 type="number"
-                                min="2"
-                                max="15"
+                                min=DURATION_MIN.to_string()
+                                max=DURATION_MAX.to_string()
                                 step="1"
                                 inputmode="numeric"
                                 aria-describedby="duration-hint duration-error"
@@ -210,14 +165,17 @@ pub fn TaskForm() -> impl IntoView {
                                 prop:value=move || form.with(|f| f.duration.clone())
                                 on:input=update(|s, v| s.duration = v)
                             />
-                            <span id="duration-hint" class="unit">"seconds (2–15) / 秒"</span>
+                            <span id="duration-hint" class="unit">
+                                <Msg text=text_with(
+                                    "form.duration_unit",
+                                    &[("min", &DURATION_MIN.to_string()), ("max", &DURATION_MAX.to_string())],
+                                ) />
+                            </span>
                         </div>
                         <FieldError id="duration-error" error=Signal::derive(error_of(Field::Duration)) />
                     </div>
-                </div>
-                <div class="grid2">
                     <div class="field">
-                        <label for="shot-type">"Shot type"</label>
+                        <label for="shot-type">{i18n.t("form.shot_type")}</label>
                         <select
                             id="shot-type"
                             aria-describedby="shot-hint shot-error"
@@ -229,28 +187,23 @@ pub fn TaskForm() -> impl IntoView {
                             }
                         >
                             <option value="single" selected=move || form.with(|f| f.shot_type == ShotType::Single)>
-                                "Single shot"
+                                {i18n.t("form.shot_single")}
                             </option>
                             <option value="multi" selected=move || form.with(|f| f.shot_type == ShotType::Multi)>
-                                "Multi-shot"
+                                {i18n.t("form.shot_multi")}
                             </option>
                         </select>
-                        <p id="shot-hint" class="hint">
-                            <Msg text=Bilingual::new(
-                                "Multi-shot takes effect only with Prompt extend on.",
-                                "多镜头仅在开启智能改写时生效。",
-                            ) />
-                        </p>
+                        <p id="shot-hint" class="hint">{i18n.t("form.shot_hint")}</p>
                         <FieldError id="shot-error" error=Signal::derive(error_of(Field::ShotType)) />
                     </div>
                     <div class="field">
-                        <label for="seed">"Seed"</label>
+                        <label for="seed">{i18n.t("form.seed")}</label>
                         <div class="row">
                             <input
                                 id="seed"
                                 type="text"
                                 inputmode="numeric"
-                                placeholder="random / 随机"
+                                placeholder=i18n.t("form.seed_placeholder")
                                 aria-describedby="seed-hint seed-error"
                                 aria-invalid=invalid(Field::Seed)
                                 prop:value=move || form.with(|f| f.seed.clone())
@@ -260,14 +213,11 @@ pub fn TaskForm() -> impl IntoView {
                                 type="button"
                                 on:click=move |_| set_form.update(|f| f.seed = random_seed(SEED_MAX).to_string())
                             >
-                                "Random"
+                                {i18n.t("form.seed_random")}
                             </button>
                         </div>
                         <p id="seed-hint" class="hint">
-                            <Msg text=Bilingual::new(
-                                format!("Empty = random. 0–{SEED_MAX}; the same seed makes similar, not identical, videos."),
-                                format!("留空为随机。0–{SEED_MAX}；相同种子生成的视频相似但不保证完全一致。"),
-                            ) />
+                            <Msg text=text_with("form.seed_hint", &[("max", &SEED_MAX.to_string())]) />
                         </p>
                         <FieldError id="seed-error" error=Signal::derive(error_of(Field::Seed)) />
                     </div>
@@ -284,13 +234,8 @@ pub fn TaskForm() -> impl IntoView {
                                 set_form.update(|f| f.prompt_extend = on);
                             }
                         />
-                        <label for="prompt-extend">"Prompt extend"</label>
-                        <p id="extend-hint" class="hint">
-                            <Msg text=Bilingual::new(
-                                "An LLM rewrites the prompt for richer videos.",
-                                "智能改写：由大模型润色提示词。",
-                            ) />
-                        </p>
+                        <label for="prompt-extend">{i18n.t("form.prompt_extend")}</label>
+                        <p id="extend-hint" class="hint">{i18n.t("form.prompt_extend_hint")}</p>
                     </div>
                     <div class="field check">
                         <input
@@ -303,28 +248,18 @@ pub fn TaskForm() -> impl IntoView {
                                 set_form.update(|f| f.watermark = on);
                             }
                         />
-                        <label for="watermark">"Watermark"</label>
-                        <p id="watermark-hint" class="hint">
-                            <Msg text=Bilingual::new("Adds \"AI生成\" at the bottom right.", "在右下角添加“AI生成”水印。") />
-                        </p>
+                        <label for="watermark">{i18n.t("form.watermark")}</label>
+                        <p id="watermark-hint" class="hint">{i18n.t("form.watermark_hint")}</p>
                     </div>
                 </div>
                 {move || estimate().map(|e| view! { <p class="hint estimate"><Msg text=e /></p> })}
                 <Show when=at_limit>
                     <p class="hint warn" role="status">
-                        <Msg text=Bilingual::new(
-                            format!("{RUNNING_LIMIT} tasks are already queued or running: that is the account-wide limit, so another one would fail. Wait for one to finish."),
-                            format!("已有 {RUNNING_LIMIT} 个任务在排队或生成中，已达账户并发上限，再提交会失败。请等待其中一个完成。"),
-                        ) />
+                        <Msg text=text_with("form.running_limit", &[("n", &RUNNING_LIMIT.to_string())]) />
                     </p>
                 </Show>
                 <Show when=move || !state.online.get()>
-                    <p class="hint warn" role="status">
-                        <Msg text=Bilingual::new(
-                            "You are offline: generating is disabled until the connection is back. Your history is still here.",
-                            "你已离线：恢复联网前无法生成视频。历史记录仍然可以查看。",
-                        ) />
-                    </p>
+                    <p class="hint warn" role="status">{i18n.t("form.offline")}</p>
                 </Show>
                 <div class="submit-row">
                     <button
@@ -334,13 +269,13 @@ pub fn TaskForm() -> impl IntoView {
                         aria-describedby="generate-shortcut"
                         disabled=move || pending.get() || at_limit() || !state.online.get()
                     >
-                        "Generate"
+                        {i18n.t("form.generate")}
                     </button>
                     <span id="generate-shortcut" class="hint shortcut">
                         <kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd>" / "<kbd>"⌘"</kbd>"+"<kbd>"Enter"</kbd>
                     </span>
                     <span role="status" class="submit-status">
-                        {move || pending.get().then(|| view! { <Msg text=Bilingual::new("Submitting… (billed once; never re-sent)", "正在提交…（仅计费一次，不会自动重发）") /> })}
+                        {move || pending.get().then(|| view! { <Msg text=text("form.submitting") /> })}
                     </span>
                 </div>
                 {move || submit_error().map(|e| view! { <ErrorBox explanation=e /> })}
@@ -350,18 +285,111 @@ pub fn TaskForm() -> impl IntoView {
     }
 }
 
+/// The size picker: a radio group ("Size") of the ten sizes, grouped by resolution tier. Each
+/// option shows its shape at the true aspect ratio, the ratio and the pixel size; its accessible
+/// name adds the orientation in words. The radios are native and share one `name`, so arrow
+/// keys move between them; each radio's `value` is the wire value (`1280*720`).
+#[component]
+fn SizePicker(
+    /// The selected size.
+    value: Signal<Size>,
+    /// Called with the size the user picks.
+    on_change: Callback<Size>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="size-picker">
+            <legend>{i18n.t("form.size")}</legend>
+            {[Tier::P720, Tier::P1080]
+                .into_iter()
+                .map(|tier| {
+                    view! {
+                        <fieldset class="size-tier">
+                            <legend>{tier.label()}</legend>
+                            <div class="size-options">
+                                {Size::ALL
+                                    .into_iter()
+                                    .filter(|s| s.tier() == tier)
+                                    .map(|s| view! { <SizeOption size=s value=value on_change=on_change /> })
+                                    .collect_view()}
+                            </div>
+                        </fieldset>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+/// One size in the [`SizePicker`]: a radio covering a tile that draws the size's shape.
+#[component]
+fn SizeOption(
+    /// The size this option picks.
+    size: Size,
+    /// The selected size.
+    value: Signal<Size>,
+    /// Called with `size` when the user picks it.
+    on_change: Callback<Size>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (w, h) = size.dimensions();
+    let dimensions = format!("{w}×{h}");
+    let ratio = size.aspect();
+    // One class per shape: the stylesheet sets each one's exact aspect ratio (no inline styles:
+    // the Content-Security-Policy allows only the stylesheet).
+    let orientation = match w.cmp(&h) {
+        std::cmp::Ordering::Greater => "landscape",
+        std::cmp::Ordering::Less => "portrait",
+        std::cmp::Ordering::Equal => "square",
+    };
+    let shape_class = format!("size-shape {orientation} ar-{}", ratio.replace(':', "x"));
+    let name = {
+        let dimensions = dimensions.clone();
+        move || {
+            let template = i18n.now("form.size_option");
+            template
+                .replace("%{ratio}", ratio)
+                .replace("%{dimensions}", &dimensions)
+                .replace("%{orientation}", &i18n.pick(&size.orientation()))
+        }
+    };
+    let checked = move || value.get() == size;
+    view! {
+        <label class="size-option" class:selected=checked>
+            <input
+                type="radio"
+                name="size"
+                value=size.wire()
+                aria-label=name
+                prop:checked=checked
+                on:change=move |ev| {
+                    if event_target_checked(&ev) {
+                        on_change.run(size);
+                    }
+                }
+            />
+            <span class="size-shape-box" aria-hidden="true">
+                <span class=shape_class></span>
+            </span>
+            <span class="size-ratio" aria-hidden="true">{ratio}</span>
+            <span class="size-dim" aria-hidden="true">{dimensions}</span>
+        </label>
+    }
+}
+
 /// A text area with a live `n / max` character counter (in Unicode scalar values) and its
 /// validation message.
 #[component]
 fn LimitedText(
     /// Element id; the counter is `{id}-counter`, the error `{id}-error`.
     id: &'static str,
-    /// Visible label (also the accessible name).
-    label: &'static str,
+    /// Visible label (also the accessible name), in the current language.
+    label: Signal<String>,
     /// Visible rows.
     rows: u32,
-    /// Placeholder text.
-    placeholder: &'static str,
+    /// Placeholder text, in the current language.
+    #[prop(into)]
+    placeholder: Signal<String>,
     /// The character limit.
     max: usize,
     /// Current text.

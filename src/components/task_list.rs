@@ -11,10 +11,10 @@ use super::task_card::TaskCard;
 use crate::domain::history::{
     clear_finished, export_json, import_json, merge, restore, StatusFilter,
 };
-use crate::domain::message::Bilingual;
+use crate::domain::message::{text_with, Bilingual};
 use crate::domain::task::TaskRecord;
 use crate::state::browser::{read_chosen_file, save_text};
-use crate::state::use_app_state;
+use crate::state::{use_app_state, use_i18n};
 
 /// How many cards are rendered at first; "Show more" adds as many again.
 const PAGE: usize = 30;
@@ -32,6 +32,7 @@ pub struct Undo {
 #[component]
 pub fn TaskList() -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     let (filter, set_filter) = signal(StatusFilter::All);
     let (shown, set_shown) = signal(PAGE);
     let (undo, set_undo) = signal(None::<Undo>);
@@ -57,10 +58,7 @@ pub fn TaskList() -> impl IntoView {
     let spend = move || {
         let pricing = state.settings.with(|s| s.pricing.clone());
         let sum = state.ledger.tasks().with(|t| pricing.total(t));
-        Bilingual::new(
-            format!("Estimated spend on succeeded videos: {} (list price; your provider's price may differ).", pricing.format(sum)),
-            format!("已完成视频的预估花费：{}（按标价估算，实际价格以服务商为准）。", pricing.format(sum)),
-        )
+        text_with("tasks.spend", &[("amount", &pricing.format(sum))])
     };
 
     let clear = move |_| {
@@ -70,10 +68,7 @@ pub fn TaskList() -> impl IntoView {
             let n = removed.len();
             set_undo.set(Some(Undo {
                 removed,
-                text: Bilingual::new(
-                    format!("Cleared {n} finished task(s)."),
-                    format!("已清除 {n} 个已结束的任务。"),
-                ),
+                text: text_with("tasks.cleared", &[("n", &n.to_string())]),
             }));
         }
     };
@@ -108,9 +103,12 @@ pub fn TaskList() -> impl IntoView {
             set_note.set(Some(match import_json(&text) {
                 Ok((tasks, skipped)) => {
                     let added = state.ledger.modify(|t| merge(t, tasks));
-                    Bilingual::new(
-                        format!("Imported {added} task(s); {skipped} unreadable record(s) skipped; tasks already here were kept as they are."),
-                        format!("已导入 {added} 个任务；跳过 {skipped} 条无法读取的记录；已有的任务保持不变。"),
+                    text_with(
+                        "tasks.imported",
+                        &[
+                            ("added", &added.to_string()),
+                            ("skipped", &skipped.to_string()),
+                        ],
                     )
                 }
                 Err(e) => e,
@@ -120,11 +118,11 @@ pub fn TaskList() -> impl IntoView {
 
     view! {
         <section class="panel tasks" aria-labelledby="tasks-h">
-            <h2 id="tasks-h">"Tasks"</h2>
+            <h2 id="tasks-h">{i18n.t("tasks.heading")}</h2>
             <LookupBox />
             <div class="toolbar">
                 <div class="field">
-                    <label for="task-filter">"Show"</label>
+                    <label for="task-filter">{i18n.t("tasks.filter.label")}</label>
                     <select
                         id="task-filter"
                         on:change=move |ev| {
@@ -134,14 +132,14 @@ pub fn TaskList() -> impl IntoView {
                     >
                         {StatusFilter::ALL
                             .into_iter()
-                            .map(|f| view! { <option value=f.value() selected=move || filter.get() == f>{f.label()}</option> })
+                            .map(|f| view! { <option value=f.value() selected=move || filter.get() == f prop:selected=move || filter.get() == f>{move || i18n.pick(&f.label())}</option> })
                             .collect_view()}
                     </select>
                 </div>
-                <button type="button" on:click=clear disabled=move || total.get() == 0>"Clear finished"</button>
-                <button type="button" on:click=export disabled=move || total.get() == 0>"Export history"</button>
+                <button type="button" on:click=clear disabled=move || total.get() == 0>{i18n.t("tasks.clear_finished")}</button>
+                <button type="button" on:click=export disabled=move || total.get() == 0>{i18n.t("tasks.export")}</button>
                 <label class="button file">
-                    "Import history"
+                    {i18n.t("tasks.import")}
                     <input type="file" accept="application/json,.json" class="visually-hidden" on:change=import />
                 </label>
             </div>
@@ -149,20 +147,13 @@ pub fn TaskList() -> impl IntoView {
                 {move || undo.get().map(|u| view! {
                     <Msg text=u.text.clone() />
                     " "
-                    <button type="button" class="small" on:click=do_undo>"Undo"</button>
+                    <button type="button" class="small" on:click=do_undo>{i18n.t("tasks.undo")}</button>
                 })}
                 {move || note.get().map(|n| view! { <Msg text=n /> })}
             </p>
             <Show
                 when=move || { total.get() > 0 }
-                fallback=|| view! {
-                    <p class="empty">
-                        <Msg text=Bilingual::new(
-                            "No tasks yet. Fill in the form and press Generate, or look up a task ID. Every task you make is kept here (in this browser) until you delete it.",
-                            "暂无任务。填写表单并点击 Generate，或查询任务 ID。你创建的每个任务都会保存在这里（本浏览器中），直到你删除。",
-                        ) />
-                    </p>
-                }
+                fallback=move || view! { <p class="empty tasks-empty">{i18n.t("tasks.empty")}</p> }
             >
                 <p class="hint">{move || view! { <Msg text=spend() /> }}</p>
                 <CompareTakes />
@@ -171,11 +162,26 @@ pub fn TaskList() -> impl IntoView {
                 </For>
                 <Show when=move || { matching.with(Vec::len) > shown.get() }>
                     <button type="button" on:click=move |_| set_shown.update(|n| *n += PAGE)>
-                        {move || format!("Show more ({} more) / 显示更多", matching.with(Vec::len) - shown.get())}
+                        {move || {
+                            let more = matching.with(Vec::len).saturating_sub(shown.get());
+                            i18n.now("tasks.show_more").replace("%{n}", &more.to_string())
+                        }}
                     </button>
                 </Show>
                 <Show when=move || matching.with(Vec::is_empty)>
-                    <p class="empty">"No tasks match this filter. / 没有符合筛选条件的任务。"</p>
+                    <div class="empty tasks-no-match">
+                        <p>{i18n.t("tasks.no_match")}</p>
+                        <button
+                            type="button"
+                            class="small"
+                            on:click=move |_| {
+                                set_filter.set(StatusFilter::All);
+                                set_shown.set(PAGE);
+                            }
+                        >
+                            {i18n.t("tasks.no_match_clear")}
+                        </button>
+                    </div>
                 </Show>
             </Show>
         </section>

@@ -6,8 +6,7 @@ use codee::string::FromToStringCodec;
 use leptos::prelude::*;
 use leptos_use_storage::use_local_storage;
 
-use super::msg::Msg;
-use crate::domain::message::Bilingual;
+use crate::state::use_i18n;
 
 /// Local-storage key of the theme choice.
 pub const THEME_KEY: &str = "wan-studio.theme.v1";
@@ -24,6 +23,7 @@ pub fn forced_theme(stored: &str) -> Option<&'static str> {
 /// The "Theme" select, for the Settings section.
 #[component]
 pub fn ThemeSwitch() -> impl IntoView {
+    let i18n = use_i18n();
     let (theme, set_theme, _) = use_local_storage::<String, FromToStringCodec>(THEME_KEY);
     Effect::new(move |_| {
         let forced = theme.with(|t| forced_theme(t));
@@ -37,7 +37,7 @@ pub fn ThemeSwitch() -> impl IntoView {
     let current = move || theme.with(|t| forced_theme(t).unwrap_or("system"));
     view! {
         <div class="field">
-            <label for="theme">"Theme"</label>
+            <label for="theme">{i18n.t("theme.label")}</label>
             <select
                 id="theme"
                 aria-describedby="theme-hint"
@@ -46,15 +46,18 @@ pub fn ThemeSwitch() -> impl IntoView {
                     set_theme.set(forced_theme(&v).unwrap_or("system").to_string());
                 }
             >
-                <option value="system" selected=move || current() == "system">"System"</option>
-                <option value="light" selected=move || current() == "light">"Light"</option>
-                <option value="dark" selected=move || current() == "dark">"Dark"</option>
+                <option value="system" selected=move || current() == "system">
+                    {i18n.t("theme.system")}
+                </option>
+                <option value="light" selected=move || current() == "light">
+                    {i18n.t("theme.light")}
+                </option>
+                <option value="dark" selected=move || current() == "dark">
+                    {i18n.t("theme.dark")}
+                </option>
             </select>
             <p id="theme-hint" class="hint">
-                <Msg text=Bilingual::new(
-                    "System follows your device's light or dark setting. Kept in this browser.",
-                    "“System”跟随设备的浅色/深色设置。保存在此浏览器中。",
-                ) />
+                {i18n.t("theme.hint")}
             </p>
         </div>
     }

@@ -5,10 +5,10 @@ use leptos::task::spawn_local;
 
 use super::msg::Msg;
 use crate::api::client::fetch_video;
-use crate::domain::message::Bilingual;
+use crate::domain::message::{text, text_with, Bilingual};
 use crate::domain::time::{expiry_text, link_expiry_ms};
 use crate::state::browser::{copy_text, open_in_new_tab, save_blob};
-use crate::state::use_app_state;
+use crate::state::{use_app_state, use_i18n};
 
 /// The video player and its actions. `url` must already be checked as safe.
 #[component]
@@ -19,6 +19,7 @@ pub fn VideoResult(
     task_id: String,
 ) -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     let expires = link_expiry_ms(&url);
     let expired = move || expires.is_some_and(|e| e <= state.now.get());
     let (note, set_note) = signal(None::<Bilingual>);
@@ -27,7 +28,7 @@ pub fn VideoResult(
         let url = url.clone();
         move |_| {
             copy_text(&url);
-            set_note.set(Some(Bilingual::new("Link copied.", "链接已复制。")));
+            set_note.set(Some(text("video.link_copied")));
         }
     };
     let download = {
@@ -35,25 +36,16 @@ pub fn VideoResult(
         move |_| {
             let url = url.clone();
             let name = format!("wan-{task_id}.mp4");
-            set_note.set(Some(Bilingual::new("Downloading…", "正在下载…")));
+            set_note.set(Some(text("video.downloading")));
             spawn_local(async move {
                 match fetch_video(&url).await.map(|blob| save_blob(&blob, &name)) {
-                    Ok(true) => set_note.set(Some(Bilingual::new(
-                        format!("Saved as {name}."),
-                        format!("已保存为 {name}。"),
-                    ))),
+                    Ok(true) => set_note.set(Some(text_with("video.saved", &[("name", &name)]))),
                     Ok(false) | Err(_) => {
                         let opened = open_in_new_tab(&url);
                         set_note.set(Some(if opened {
-                            Bilingual::new(
-                                "The storage server does not allow direct downloads, so the video opened in a new tab: save it from there.",
-                                "存储服务器不允许直接下载，视频已在新标签页打开，请在那里保存。",
-                            )
+                            text("video.opened_in_tab")
                         } else {
-                            Bilingual::new(
-                                "The browser blocked the download and the new tab. Use Open, then save the video from the player.",
-                                "浏览器阻止了下载和新标签页。请点击“Open”，然后在播放器中保存视频。",
-                            )
+                            text("video.blocked")
                         }));
                     }
                 }
@@ -65,13 +57,8 @@ pub fn VideoResult(
         <div class="result">
             <Show
                 when=move || !expired()
-                fallback=|| view! {
-                    <p class="explain" role="status">
-                        <Msg text=Bilingual::new(
-                            "The video link has expired (links live 24 hours). Generate the video again to get a new one.",
-                            "视频链接已过期（有效期 24 小时）。请重新生成以获得新链接。",
-                        ) />
-                    </p>
+                fallback=move || view! {
+                    <p class="explain" role="status">{i18n.t("video.expired")}</p>
                 }
             >
                 <video
@@ -85,18 +72,13 @@ pub fn VideoResult(
             </Show>
             <Show when=move || load_failed.get() && !expired()>
                 <div class="error" role="alert">
-                    <p>
-                        <Msg text=Bilingual::new(
-                            "The video could not be loaded: the link may have expired or been removed, or the network blocked it. Try Open; if that fails too, use Re-run with these settings.",
-                            "视频无法加载：链接可能已过期或被删除，或网络被拦截。请尝试“Open”；如仍失败，请使用“Re-run with these settings”重新生成。",
-                        ) />
-                    </p>
+                    <p>{i18n.t("video.load_failed")}</p>
                 </div>
             </Show>
             <div class="actions">
-                <a class="button" href=url.clone() target="_blank" rel="noopener noreferrer">"Open"</a>
-                <button type="button" on:click=copy.clone()>"Copy link"</button>
-                <button type="button" on:click=download.clone()>"Download"</button>
+                <a class="button" href=url.clone() target="_blank" rel="noopener noreferrer">{i18n.t("video.open")}</a>
+                <button type="button" on:click=copy.clone()>{i18n.t("video.copy_link")}</button>
+                <button type="button" on:click=download.clone()>{i18n.t("video.download")}</button>
             </div>
             {move || expires.map(|e| view! { <p class="hint expiry"><Msg text=expiry_text(e, state.now.get()) /></p> })}
             <p class="hint" role="status">{move || note.get().map(|n| view! { <Msg text=n /> })}</p>

@@ -1,34 +1,46 @@
-//! First-visit guidance: what a key is, where to get one, and where it goes.
+//! The first-run guide: four short steps from no key to a first video (get a key, limit it,
+//! paste it, generate), where the key goes, and how to try everything without one.
 
 use leptos::prelude::*;
 
-use super::msg::Msg;
-use crate::domain::message::Bilingual;
-use crate::state::use_app_state;
+use super::settings_panel::{focus_key_field, text_with_code};
+use crate::state::{use_app_state, use_i18n};
 
 /// Shown while no key is set (and not in demo mode).
 #[component]
 pub fn Welcome() -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
     let show = move || !state.demo && state.key.with(String::is_empty);
     view! {
         <Show when=show>
             <aside class="welcome" aria-labelledby="welcome-h">
-                <h2 id="welcome-h">"Start here / 开始使用"</h2>
-                <p>
-                    <Msg text=Bilingual::new(
-                        "To generate videos, paste your DMXAPI API key in Settings. Get one in the DMXAPI console → personal centre → API keys, on the site (.cn, .com or ssvip) you pay on.",
-                        "要生成视频，请在设置中粘贴你的 DMXAPI API 密钥。密钥可在 DMXAPI 控制台 → 个人中心 → API 密钥中获取（使用你付费的站点：.cn、.com 或 ssvip）。",
-                    ) />
-                </p>
-                <p>
-                    <Msg text=Bilingual::new(
-                        "The key stays in this browser and is sent only to the endpoint you choose, in the Authorization header. Give it a spending limit in the console.",
-                        "密钥只保存在此浏览器中，仅通过 Authorization 请求头发送到你选择的接口地址。建议在控制台为其设置额度上限。",
-                    ) />
-                </p>
+                <h2 id="welcome-h">{i18n.t("welcome.title")}</h2>
+                <p>{i18n.t("welcome.intro")}</p>
+                <ol class="steps">
+                    <li>
+                        <strong>{i18n.t("welcome.step_get_title")}</strong>
+                        {i18n.t("welcome.step_get")}
+                    </li>
+                    <li>
+                        <strong>{i18n.t("welcome.step_limit_title")}</strong>
+                        {i18n.t("welcome.step_limit")}
+                    </li>
+                    <li>
+                        <strong>{i18n.t("welcome.step_paste_title")}</strong>
+                        <button type="button" class="step-action" on:click=move |_| focus_key_field()>
+                            {i18n.t("welcome.step_paste_button")}
+                        </button>
+                    </li>
+                    <li>
+                        <strong>{i18n.t("welcome.step_generate_title")}</strong>
+                    </li>
+                </ol>
+                <p>{i18n.t("welcome.privacy")}</p>
                 <p class="hint">
-                    "No key yet? Run ./scripts/start.sh --demo to try everything against a local simulator."
+                    {move || {
+                        text_with_code(i18n.now("welcome.demo"), "command", "./scripts/start.sh --demo")
+                    }}
                 </p>
             </aside>
         </Show>

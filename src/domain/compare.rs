@@ -1,6 +1,7 @@
 //! Comparing takes: the settings of 2–4 finished videos side by side, with what differs marked.
 
 use super::form::VideoRequest;
+use super::message::{text, text_with, Bilingual};
 
 /// Most takes compared at once.
 pub const MAX_TAKES: usize = 4;
@@ -9,39 +10,52 @@ pub const MAX_TAKES: usize = 4;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DiffRow {
     /// The setting's name.
-    pub label: &'static str,
+    pub label: Bilingual,
     /// Its value in each take, in order (`—` when unknown).
-    pub values: Vec<String>,
+    pub values: Vec<Bilingual>,
     /// True when not every take has the same value.
     pub differs: bool,
 }
 
 /// The settings table for the given takes (`None` for a take whose settings are unknown).
 pub fn settings_diff(takes: &[Option<&VideoRequest>]) -> Vec<DiffRow> {
-    type Get = fn(&VideoRequest) -> String;
-    let fields: [(&'static str, Get); 9] = [
-        ("Prompt", |r| r.prompt.clone()),
-        ("Negative prompt", |r| {
-            r.negative_prompt.clone().unwrap_or_default()
+    type Get = fn(&VideoRequest) -> Bilingual;
+    let fields: [(Bilingual, Get); 9] = [
+        (text("compare.field.prompt"), |r| {
+            Bilingual::same(r.prompt.clone())
         }),
-        ("Audio URL", |r| r.audio_url.clone().unwrap_or_default()),
-        ("Size", |r| r.size.wire()),
-        ("Duration", |r| format!("{} s", r.duration)),
-        ("Shot type", |r| r.shot_type.wire().to_string()),
-        ("Prompt extend", |r| on_off(r.prompt_extend)),
-        ("Watermark", |r| on_off(r.watermark)),
-        ("Seed", |r| {
+        (text("compare.field.negative_prompt"), |r| {
+            Bilingual::same(r.negative_prompt.clone().unwrap_or_default())
+        }),
+        (text("compare.field.audio_url"), |r| {
+            Bilingual::same(r.audio_url.clone().unwrap_or_default())
+        }),
+        (text("compare.field.size"), |r| {
+            Bilingual::same(r.size.wire())
+        }),
+        (text("compare.field.duration"), |r| {
+            text_with("time.span_s", &[("s", &r.duration.to_string())])
+        }),
+        (text("compare.field.shot_type"), |r| match r.shot_type {
+            super::form::ShotType::Single => text("compare.value.single"),
+            super::form::ShotType::Multi => text("compare.value.multi"),
+        }),
+        (text("compare.field.prompt_extend"), |r| {
+            on_off(r.prompt_extend)
+        }),
+        (text("compare.field.watermark"), |r| on_off(r.watermark)),
+        (text("compare.field.seed"), |r| {
             r.seed
-                .map(|s| s.to_string())
-                .unwrap_or_else(|| "random".into())
+                .map(|s| Bilingual::same(s.to_string()))
+                .unwrap_or_else(|| text("compare.value.random"))
         }),
     ];
     fields
         .into_iter()
         .map(|(label, get)| {
-            let values: Vec<String> = takes
+            let values: Vec<Bilingual> = takes
                 .iter()
-                .map(|t| t.map(get).unwrap_or_else(|| "—".into()))
+                .map(|t| t.map(get).unwrap_or_else(|| Bilingual::same("—")))
                 .collect();
             let differs = values.windows(2).any(|w| w[0] != w[1]);
             DiffRow {
@@ -53,8 +67,12 @@ pub fn settings_diff(takes: &[Option<&VideoRequest>]) -> Vec<DiffRow> {
         .collect()
 }
 
-fn on_off(b: bool) -> String {
-    if b { "on" } else { "off" }.into()
+fn on_off(b: bool) -> Bilingual {
+    text(if b {
+        "compare.value.on"
+    } else {
+        "compare.value.off"
+    })
 }
 
 #[cfg(test)]
@@ -78,10 +96,16 @@ mod tests {
         let a = req("1", ShotType::Single);
         let b = req("2", ShotType::Multi);
         let rows = settings_diff(&[Some(&a), Some(&b)]);
-        let differing: Vec<_> = rows.iter().filter(|r| r.differs).map(|r| r.label).collect();
+        let differing: Vec<_> = rows
+            .iter()
+            .filter(|r| r.differs)
+            .map(|r| r.label.en.as_str())
+            .collect();
         assert_eq!(differing, ["Shot type", "Seed"]);
-        let seed = rows.iter().find(|r| r.label == "Seed").unwrap();
-        assert_eq!(seed.values, ["1", "2"]);
+        let seed = rows.iter().find(|r| r.label.en == "Seed").unwrap();
+        assert_eq!(seed.values, [Bilingual::same("1"), Bilingual::same("2")]);
+        let shot = rows.iter().find(|r| r.label.en == "Shot type").unwrap();
+        assert_eq!(shot.values[1].zh, "多镜头");
         assert_eq!(rows.len(), 9);
     }
 
@@ -92,11 +116,12 @@ mod tests {
             .iter()
             .all(|r| !r.differs));
         let rows = settings_diff(&[Some(&a), None]);
-        assert_eq!(rows[0].values, ["a cat", "—"]);
-        assert!(rows.iter().all(|r| r.differs || r.values[0] == "—"));
         assert_eq!(
-            rows.iter().find(|r| r.label == "Seed").unwrap().values[0],
-            "random"
+            rows[0].values,
+            [Bilingual::same("a cat"), Bilingual::same("—")]
         );
+        assert!(rows.iter().all(|r| r.differs || r.values[0].en == "—"));
+        let seed = &rows.iter().find(|r| r.label.en == "Seed").unwrap().values[0];
+        assert_eq!((seed.en.as_str(), seed.zh.as_str()), ("random", "随机"));
     }
 }

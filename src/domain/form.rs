@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::message::Bilingual;
+use super::message::{text, text_with, Bilingual};
 
 /// Longest prompt, in Unicode scalar values.
 pub const PROMPT_MAX: usize = 1500;
@@ -148,9 +148,9 @@ impl Size {
     pub fn orientation(self) -> Bilingual {
         let (w, h) = self.dimensions();
         match w.cmp(&h) {
-            std::cmp::Ordering::Greater => Bilingual::new("landscape", "横屏"),
-            std::cmp::Ordering::Less => Bilingual::new("portrait", "竖屏"),
-            std::cmp::Ordering::Equal => Bilingual::new("square", "方形"),
+            std::cmp::Ordering::Greater => text("form.orientation.landscape"),
+            std::cmp::Ordering::Less => text("form.orientation.portrait"),
+            std::cmp::Ordering::Equal => text("form.orientation.square"),
         }
     }
 }
@@ -315,20 +315,15 @@ pub fn is_blank(text: &str) -> bool {
 pub fn check_prompt(prompt: &str) -> Option<Bilingual> {
     let n = char_count(prompt);
     if is_blank(prompt) {
-        Some(Bilingual::new(
-            "Enter a prompt: describe the video you want.",
-            "请输入提示词：描述你想要的视频。",
-        ))
+        Some(text("form.error.prompt_empty"))
     } else if n > PROMPT_MAX {
-        Some(Bilingual::new(
-            format!(
-                "The prompt has {n} characters; the limit is {PROMPT_MAX} (the service would cut the rest). Shorten it by {}.",
-                n - PROMPT_MAX
-            ),
-            format!(
-                "提示词有 {n} 个字符，上限为 {PROMPT_MAX}（超出部分会被服务截断）。请删减 {} 个字符。",
-                n - PROMPT_MAX
-            ),
+        Some(text_with(
+            "form.error.prompt_long",
+            &[
+                ("n", &n.to_string()),
+                ("max", &PROMPT_MAX.to_string()),
+                ("over", &(n - PROMPT_MAX).to_string()),
+            ],
         ))
     } else {
         None
@@ -336,18 +331,16 @@ pub fn check_prompt(prompt: &str) -> Option<Bilingual> {
 }
 
 /// Checks the negative prompt.
-pub fn check_negative_prompt(text: &str) -> Option<Bilingual> {
-    let n = char_count(text);
+pub fn check_negative_prompt(negative: &str) -> Option<Bilingual> {
+    let n = char_count(negative);
     (n > NEGATIVE_PROMPT_MAX).then(|| {
-        Bilingual::new(
-            format!(
-                "The negative prompt has {n} characters; the limit is {NEGATIVE_PROMPT_MAX}. Shorten it by {}.",
-                n - NEGATIVE_PROMPT_MAX
-            ),
-            format!(
-                "反向提示词有 {n} 个字符，上限为 {NEGATIVE_PROMPT_MAX}。请删减 {} 个字符。",
-                n - NEGATIVE_PROMPT_MAX
-            ),
+        text_with(
+            "form.error.negative_long",
+            &[
+                ("n", &n.to_string()),
+                ("max", &NEGATIVE_PROMPT_MAX.to_string()),
+                ("over", &(n - NEGATIVE_PROMPT_MAX).to_string()),
+            ],
         )
     })
 }
@@ -370,22 +363,18 @@ pub fn check_audio_url(url: &str) -> Option<Bilingual> {
         }
         None => false,
     };
-    (!ok).then(|| {
-        Bilingual::new(
-            "The audio URL must be a public http:// or https:// link to a wav or mp3 file. Fix the link or leave the field empty.",
-            "音频链接必须是公开的 http:// 或 https:// 地址（wav 或 mp3 文件）。请修正链接，或留空。",
-        )
-    })
+    (!ok).then(|| text("form.error.audio_url"))
 }
 
 /// Parses the duration field.
 pub fn parse_duration(text: &str) -> Result<u8, Bilingual> {
     let bad = || {
-        Bilingual::new(
-            format!(
-                "Duration must be a whole number of seconds from {DURATION_MIN} to {DURATION_MAX}."
-            ),
-            format!("时长必须是 {DURATION_MIN} 到 {DURATION_MAX} 之间的整数秒。"),
+        text_with(
+            "form.error.duration",
+            &[
+                ("min", &DURATION_MIN.to_string()),
+                ("max", &DURATION_MAX.to_string()),
+            ],
         )
     };
     let text = text.trim();
@@ -409,21 +398,16 @@ pub fn parse_seed(text: &str) -> Result<Option<u32>, Bilingual> {
     let digits = !text.is_empty() && text.len() <= 12 && text.bytes().all(|b| b.is_ascii_digit());
     match text.parse::<u64>() {
         Ok(s) if digits && s <= u64::from(SEED_MAX) => Ok(Some(s as u32)),
-        _ => Err(Bilingual::new(
-            format!(
-                "The seed must be a whole number from 0 to {SEED_MAX}, or empty for a random one."
-            ),
-            format!("种子必须是 0 到 {SEED_MAX} 之间的整数，留空则随机。"),
+        _ => Err(text_with(
+            "form.error.seed",
+            &[("max", &SEED_MAX.to_string())],
         )),
     }
 }
 
 /// The message shown when multi-shot is chosen without prompt extend.
 pub fn multi_shot_needs_extend() -> Bilingual {
-    Bilingual::new(
-        "Multi-shot only works with Prompt extend on. Turn Prompt extend on, or choose Single shot.",
-        "多镜头仅在开启“智能改写”时生效。请开启智能改写，或选择单镜头。",
-    )
+    text("form.error.multi_shot")
 }
 
 impl FormState {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::form::{ShotType, Tier, VideoRequest};
-use super::message::Bilingual;
+use super::message::{text, text_with, Bilingual};
 use super::task::{TaskRecord, TaskStatus};
 
 /// The ledger format version written by this build.
@@ -131,12 +131,12 @@ impl StatusFilter {
     }
 
     /// Label in the select.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> Bilingual {
         match self {
-            StatusFilter::All => "All tasks / 全部",
-            StatusFilter::Active => "Queued or running / 进行中",
-            StatusFilter::Succeeded => "Succeeded / 已完成",
-            StatusFilter::Problems => "Failed or other / 失败或其他",
+            StatusFilter::All => text("history.filter.all"),
+            StatusFilter::Active => text("history.filter.active"),
+            StatusFilter::Succeeded => text("history.filter.succeeded"),
+            StatusFilter::Problems => text("history.filter.problems"),
         }
     }
 
@@ -207,15 +207,9 @@ pub fn eta_text(eta: Option<i64>) -> Bilingual {
     match eta {
         Some(ms) => {
             let min = ((ms as f64) / 60_000.0).round().max(1.0) as i64;
-            Bilingual::new(
-                format!("Usually ready in ~{min} min (from your earlier videos like this)."),
-                format!("通常约 {min} 分钟完成（根据你之前的同类视频）。"),
-            )
+            text_with("history.eta", &[("min", &min.to_string())])
         }
-        None => Bilingual::new(
-            "No estimate yet: it appears once you have finished a video with this tier, duration and shot type (typically 1–5 min).",
-            "暂无预估：完成过相同清晰度、时长和镜头类型的视频后会显示（通常 1–5 分钟）。",
-        ),
+        None => text("history.eta_none"),
     }
 }
 
@@ -296,12 +290,7 @@ pub fn export_json(tasks: &[TaskRecord], now_ms: i64) -> String {
 /// Reads an export file (or a bare stored ledger). Returns the readable tasks and how many
 /// records were skipped.
 pub fn import_json(text: &str) -> Result<(Vec<TaskRecord>, usize), Bilingual> {
-    let bad = || {
-        Bilingual::new(
-            "This file is not a wan-studio history export. Choose a file made with \"Export history\".",
-            "此文件不是 wan-studio 导出的历史记录。请选择通过“导出历史”生成的文件。",
-        )
-    };
+    let bad = || super::message::text("history.import_not_export");
     let value: serde_json::Value = serde_json::from_str(text).map_err(|_| bad())?;
     let items = match value {
         serde_json::Value::Object(mut o) => {

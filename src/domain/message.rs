@@ -202,7 +202,11 @@ mod tests {
     fn every_key_exists_in_both_languages() {
         let en = catalog(Lang::En);
         let zh = catalog(Lang::Zh);
-        assert!(en.len() > 50, "the catalog loaded ({} English keys)", en.len());
+        assert!(
+            en.len() > 50,
+            "the catalog loaded ({} English keys)",
+            en.len()
+        );
         let en_keys: BTreeSet<_> = en.keys().collect();
         let zh_keys: BTreeSet<_> = zh.keys().collect();
         let no_zh: Vec<_> = en_keys.difference(&zh_keys).collect();
@@ -228,7 +232,10 @@ mod tests {
         let en = catalog(Lang::En);
         let zh = catalog(Lang::Zh);
         let mut used = BTreeSet::new();
-        let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(&dir).expect("src readable") {
                 let path = entry.expect("entry").path();
@@ -240,12 +247,19 @@ mod tests {
                 }
             }
         }
-        assert!(used.len() > 50, "found the keys in the source ({})", used.len());
+        assert!(
+            used.len() > 50,
+            "found the keys in the source ({})",
+            used.len()
+        );
         let missing: Vec<_> = used
             .iter()
             .filter(|k| !en.contains_key(*k) || !zh.contains_key(*k))
             .collect();
-        assert!(missing.is_empty(), "keys used but not translated: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "keys used but not translated: {missing:?}"
+        );
     }
 
     /// Literal keys after the call patterns we use.
@@ -257,7 +271,11 @@ mod tests {
                 let rest = &src[i + call.len()..];
                 if let Some(end) = rest.find('"') {
                     let key = &rest[..end];
-                    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+                    if !key.is_empty()
+                        && key
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+                    {
                         keys.push(key.to_string());
                     }
                 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::message::Bilingual;
+use super::message::{text, Bilingual};
 
 /// The default endpoint, from the seed page.
 pub const DEFAULT_ENDPOINT: &str = "https://www.dmxapi.cn/v1/responses";
@@ -46,12 +46,7 @@ pub fn preset_for(url: &str) -> Option<Preset> {
 /// (loopback), or a same-origin path starting with `/` (for a relay on the hosting server).
 pub fn check_endpoint(url: &str) -> Result<(), Bilingual> {
     let url = url.trim();
-    let bad = || {
-        Bilingual::new(
-            "Enter a full https:// endpoint URL such as https://www.dmxapi.cn/v1/responses (http:// is allowed only for 127.0.0.1/localhost, or a path like /dmxapi/v1/responses on this site).",
-            "请输入完整的 https:// 接口地址，例如 https://www.dmxapi.cn/v1/responses（http:// 仅允许 127.0.0.1/localhost；也可以填写本站路径，如 /dmxapi/v1/responses）。",
-        )
-    };
+    let bad = || text("settings.error.endpoint");
     if url.chars().any(char::is_whitespace) || url.is_empty() {
         return Err(bad());
     }
@@ -116,15 +111,9 @@ pub fn normalise_key(raw: &str) -> NormalisedKey {
         .filter(|c| !c.is_whitespace())
         .collect();
     let note = if stripped.is_some() {
-        Some(Bilingual::new(
-            "Removed the \"Bearer \" prefix: the key is sent bare, as DMXAPI expects.",
-            "已去掉“Bearer ”前缀：按 DMXAPI 的要求直接发送密钥。",
-        ))
+        Some(text("settings.key.bearer_removed"))
     } else if key != raw {
-        Some(Bilingual::new(
-            "Removed spaces and line breaks from the pasted key.",
-            "已去掉粘贴的密钥中的空格和换行。",
-        ))
+        Some(text("settings.key.spaces_removed"))
     } else {
         None
     };
@@ -147,12 +136,7 @@ pub fn key_shape_warning(key: &str) -> Option<Bilingual> {
     let ok = key
         .strip_prefix("sk-")
         .is_some_and(|rest| rest.len() >= 20 && rest.chars().all(|c| c.is_ascii_alphanumeric()));
-    (!key.is_empty() && !ok).then(|| {
-        Bilingual::new(
-            "This does not look like a DMXAPI key (they start with sk- followed by 48 letters and digits). Check that you copied the whole key.",
-            "这看起来不像 DMXAPI 密钥（应以 sk- 开头，后跟 48 位字母和数字）。请确认复制了完整的密钥。",
-        )
-    })
+    (!key.is_empty() && !ok).then(|| text("settings.key.not_dmxapi"))
 }
 
 /// The value of the endpoint choice that means "type your own URL".

@@ -6,7 +6,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use super::form::{FormState, ShotType, Size};
-use super::message::Bilingual;
+use super::message::{text, Bilingual};
 
 /// The fragment key: `#share=…`.
 pub const FRAGMENT_KEY: &str = "share=";
@@ -52,10 +52,7 @@ pub fn encode(form: &FormState) -> Result<String, Bilingual> {
         &form.seed,
     ];
     if fields.iter().any(|f| looks_like_key(f)) {
-        return Err(Bilingual::new(
-            "Not shared: a field contains something that looks like an API key (sk-…). Remove it from the form first; keys never go into links.",
-            "未生成分享链接：某个字段中有类似 API 密钥（sk-…）的内容。请先从表单中删除；密钥绝不会放进链接。",
-        ));
+        return Err(text("share.error.has_key"));
     }
     let v1 = V1 {
         p: form.prompt.clone(),
@@ -76,10 +73,7 @@ pub fn encode(form: &FormState) -> Result<String, Bilingual> {
 }
 
 fn damaged() -> Bilingual {
-    Bilingual::new(
-        "This shared link is damaged (perhaps cut off by a chat app), so nothing was loaded. Ask for the link again.",
-        "此分享链接已损坏（可能被聊天软件截断），未加载任何设置。请重新获取链接。",
-    )
+    text("share.error.damaged")
 }
 
 /// Reads a fragment (with or without `#`). `Ok(None)` when it is not a share link.
@@ -90,7 +84,9 @@ pub fn decode(fragment: &str) -> Result<Option<FormState>, Bilingual> {
     let (version, data) = payload.split_once('.').ok_or_else(damaged)?;
     match version {
         "1" => {
-            let bytes = URL_SAFE_NO_PAD.decode(data.trim_end_matches('=')).map_err(|_| damaged())?;
+            let bytes = URL_SAFE_NO_PAD
+                .decode(data.trim_end_matches('='))
+                .map_err(|_| damaged())?;
             let v: V1 = serde_json::from_slice(&bytes).map_err(|_| damaged())?;
             let defaults = FormState::default();
             Ok(Some(FormState {
@@ -98,17 +94,18 @@ pub fn decode(fragment: &str) -> Result<Option<FormState>, Bilingual> {
                 negative_prompt: v.n,
                 audio_url: v.a,
                 size: Size::from_wire(&v.s).unwrap_or(defaults.size),
-                duration: if v.d.is_empty() { defaults.duration } else { v.d },
+                duration: if v.d.is_empty() {
+                    defaults.duration
+                } else {
+                    v.d
+                },
                 shot_type: ShotType::from_wire(&v.t).unwrap_or(defaults.shot_type),
                 prompt_extend: v.e,
                 watermark: v.w,
                 seed: v.r,
             }))
         }
-        _ => Err(Bilingual::new(
-            "This shared link was made by a newer version of wan-studio, so nothing was loaded. Open it in an up-to-date copy of the page.",
-            "此分享链接由更新版本的 wan-studio 生成，未加载任何设置。请在最新版本的页面中打开。",
-        )),
+        _ => Err(text("share.error.newer")),
     }
 }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::form::VideoRequest;
-use super::message::{Bilingual, Explanation};
+use super::message::{text, text_with, Bilingual, Explanation};
 use super::time::{link_expiry_ms, parse_china_time};
 
 /// A task's status as the service reports it (PROTOCOL.md §4).
@@ -50,39 +50,24 @@ impl TaskStatus {
     /// A short label.
     pub fn label(&self) -> Bilingual {
         match self {
-            TaskStatus::Pending => Bilingual::new("Queued", "排队中"),
-            TaskStatus::Running => Bilingual::new("Running", "生成中"),
-            TaskStatus::Succeeded => Bilingual::new("Succeeded", "已完成"),
-            TaskStatus::Failed => Bilingual::new("Failed", "失败"),
-            TaskStatus::Canceled => Bilingual::new("Canceled", "已取消"),
-            TaskStatus::Unknown => Bilingual::new("Unknown", "未知"),
-            TaskStatus::Other(s) => Bilingual::new(s.clone(), s.clone()),
+            TaskStatus::Pending => text("status.pending"),
+            TaskStatus::Running => text("status.running"),
+            TaskStatus::Succeeded => text("status.succeeded"),
+            TaskStatus::Failed => text("status.failed"),
+            TaskStatus::Canceled => text("status.canceled"),
+            TaskStatus::Unknown => text("status.unknown"),
+            TaskStatus::Other(s) => Bilingual::same(s.clone()),
         }
     }
 
     /// What the status means for the user, where a label is not enough.
     pub fn explain(&self) -> Option<Bilingual> {
         match self {
-            TaskStatus::Pending => Some(Bilingual::new(
-                "Waiting in the queue. This page checks by itself; you can leave it open.",
-                "正在排队。本页会自动查询，可保持打开。",
-            )),
-            TaskStatus::Running => Some(Bilingual::new(
-                "Generating. This usually takes 1–5 minutes.",
-                "正在生成，通常需要 1–5 分钟。",
-            )),
-            TaskStatus::Canceled => Some(Bilingual::new(
-                "The service canceled this task. Nothing was generated and failed tasks are not charged; generate again if you still want it.",
-                "服务端取消了此任务，未生成视频（失败的任务不计费）。如仍需要，请重新生成。",
-            )),
-            TaskStatus::Unknown => Some(Bilingual::new(
-                "The service does not know this task id: it is wrong, or older than 24 hours (ids can be queried for 24 h). Generate again if you need the video.",
-                "服务端查不到此任务 ID：ID 有误，或已超过 24 小时（任务 ID 仅可查询 24 小时）。如需视频请重新生成。",
-            )),
-            TaskStatus::Other(s) => Some(Bilingual::new(
-                format!("The service reported a status this app does not know (\"{s}\"). It keeps checking; if it stays like this, look the task up later."),
-                format!("服务端返回了本应用未知的状态（“{s}”）。将继续查询；如长时间不变，请稍后再查询该任务。"),
-            )),
+            TaskStatus::Pending => Some(text("status.pending_hint")),
+            TaskStatus::Running => Some(text("status.running_hint")),
+            TaskStatus::Canceled => Some(text("status.canceled_hint")),
+            TaskStatus::Unknown => Some(text("status.unknown_hint")),
+            TaskStatus::Other(s) => Some(text_with("status.other_hint", &[("status", s)])),
             TaskStatus::Succeeded | TaskStatus::Failed => None,
         }
     }
@@ -136,34 +121,13 @@ impl TaskSnapshot {
         let code = self.code.clone().unwrap_or_default();
         let message = self.message.clone().unwrap_or_default();
         let text = match code.as_str() {
-            "DataInspectionFailed" => Bilingual::new(
-                "Content moderation rejected the prompt, the audio or the generated video. Rephrase the prompt (avoid sensitive people, violence or brands) and try again. Failed tasks are not charged.",
-                "内容审核未通过（提示词、音频或生成的视频）。请修改提示词（避免敏感人物、暴力或品牌等）后重试。失败的任务不计费。",
-            ),
-            "InvalidParameter.DataInspection" => Bilingual::new(
-                "The service could not download the audio file. Use a public http(s) link to a wav or mp3 file of 3–30 s and at most 15 MB, or leave Audio URL empty.",
-                "服务无法下载音频文件。请使用公开可访问的 http(s) 链接（wav 或 mp3，3–30 秒，不超过 15 MB），或不填音频链接。",
-            ),
-            "InvalidParameter" => Bilingual::new(
-                "The service rejected a parameter (see its message below). Change the named setting and generate again.",
-                "服务拒绝了某个参数（见下方原始信息）。请修改相应设置后重新生成。",
-            ),
-            "Arrearage" => Bilingual::new(
-                "The provider's account is overdue. Top up your DMXAPI balance, then generate again.",
-                "服务商账户欠费。请为 DMXAPI 账户充值后重新生成。",
-            ),
-            c if c.starts_with("Throttling") => Bilingual::new(
-                "The service is rate limiting or its quota is used up. Wait a few minutes, then generate again.",
-                "服务限流或额度已用完。请等待几分钟后重新生成。",
-            ),
-            "InternalError" | "ModelUnavailable" => Bilingual::new(
-                "The model failed on the service side. Try again in a few minutes; failed tasks are not charged.",
-                "模型服务端出错。请几分钟后重试；失败的任务不计费。",
-            ),
-            _ => Bilingual::new(
-                "The service could not generate this video (see its message below). Adjust the settings or the prompt and generate again; failed tasks are not charged.",
-                "服务未能生成此视频（见下方原始信息）。请调整设置或提示词后重新生成；失败的任务不计费。",
-            ),
+            "DataInspectionFailed" => text("failed.moderation"),
+            "InvalidParameter.DataInspection" => text("failed.audio"),
+            "InvalidParameter" => text("failed.invalid_parameter"),
+            "Arrearage" => text("failed.arrearage"),
+            c if c.starts_with("Throttling") => text("failed.throttling"),
+            "InternalError" | "ModelUnavailable" => text("failed.internal"),
+            _ => text("failed.other"),
         };
         let detail = match (code.is_empty(), message.is_empty()) {
             (true, true) => None,

@@ -1,6 +1,6 @@
 //! Time: the service's China-time timestamps, signed-link expiry, and durations in words.
 
-use super::message::Bilingual;
+use super::message::{text, text_with, tr, Bilingual, Lang};
 
 /// Offset of the service's timestamps (China Standard Time, UTC+8), in milliseconds.
 const CHINA_OFFSET_MS: i64 = 8 * 3_600_000;
@@ -70,11 +70,17 @@ pub fn span(ms: i64) -> Bilingual {
     let s = ms.max(0) / 1_000;
     let (h, m, sec) = (s / 3_600, (s / 60) % 60, s % 60);
     if h > 0 {
-        Bilingual::new(format!("{h} h {m} min"), format!("{h} 小时 {m} 分钟"))
+        text_with(
+            "time.span_h",
+            &[("h", &h.to_string()), ("m", &m.to_string())],
+        )
     } else if m > 0 {
-        Bilingual::new(format!("{m} min {sec} s"), format!("{m} 分 {sec} 秒"))
+        text_with(
+            "time.span_m",
+            &[("m", &m.to_string()), ("s", &sec.to_string())],
+        )
     } else {
-        Bilingual::new(format!("{sec} s"), format!("{sec} 秒"))
+        text_with("time.span_s", &[("s", &sec.to_string())])
     }
 }
 
@@ -82,15 +88,12 @@ pub fn span(ms: i64) -> Bilingual {
 pub fn expiry_text(expires_ms: i64, now_ms: i64) -> Bilingual {
     let left = expires_ms - now_ms;
     if left <= 0 {
-        Bilingual::new(
-            "The video link has expired. Generate the video again to get a new link.",
-            "视频链接已过期。请重新生成以获得新链接。",
-        )
+        text("time.link_expired")
     } else {
         let s = span(left);
         Bilingual::new(
-            format!("Link expires in {} (download it to keep it).", s.en),
-            format!("链接将在 {} 后过期（请下载保存）。", s.zh),
+            tr(Lang::En, "time.link_expires").replace("%{span}", &s.en),
+            tr(Lang::Zh, "time.link_expires").replace("%{span}", &s.zh),
         )
     }
 }

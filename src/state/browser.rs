@@ -2,6 +2,8 @@
 
 use wasm_bindgen_futures::JsFuture;
 
+use crate::domain::message::Bilingual;
+
 /// Copies text to the clipboard (fire and forget; the browser may refuse without a gesture).
 pub fn copy_text(text: &str) {
     if let Some(w) = web_sys::window() {
@@ -22,12 +24,24 @@ pub fn open_in_new_tab(url: &str) -> bool {
         .is_some()
 }
 
-/// Formats epoch milliseconds as a local date and time, in the browser's locale.
-pub fn local_time(ms: i64) -> String {
+/// Formats epoch milliseconds as a local date and time, in English and in Chinese conventions.
+pub fn local_time(ms: i64) -> Bilingual {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
-        .as_string()
-        .unwrap_or_default()
+    let format = |locale: &str| {
+        date.to_locale_string(locale, &wasm_bindgen::JsValue::UNDEFINED)
+            .as_string()
+            .unwrap_or_default()
+    };
+    // English in the browser's own English variant (en-GB, en-US…), Chinese as in mainland China.
+    let browser = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default();
+    let en = if browser.starts_with("en") {
+        browser.as_str()
+    } else {
+        "en"
+    };
+    Bilingual::new(format(en), format("zh-CN"))
 }
 
 /// A uniformly random seed in 0..=max.

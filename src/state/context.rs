@@ -15,7 +15,7 @@ use super::ledger::Ledger;
 use super::problems::{storage, Problems};
 use crate::api::Connection;
 use crate::domain::form::FormState;
-use crate::domain::message::Bilingual;
+use crate::domain::message::{text, text_with, Bilingual};
 use crate::domain::settings::{ConnectionSettings, DEMO_ENDPOINT, DEMO_KEY};
 
 /// Storage key of the API key.
@@ -89,10 +89,7 @@ impl AppState {
         let endpoint = settings.endpoint()?;
         let key = self.key.get_untracked();
         if key.is_empty() {
-            return Err(Bilingual::new(
-                "Enter your DMXAPI API key in Settings first (DMXAPI console → personal centre → API keys).",
-                "请先在设置中填写 DMXAPI API 密钥（DMXAPI 控制台 → 个人中心 → API 密钥）。",
-            ));
+            return Err(text("settings.error.no_key"));
         }
         Ok(Connection {
             endpoint,
@@ -136,10 +133,7 @@ where
                     problems.keep_aside(
                         key,
                         &raw,
-                        Bilingual::new(
-                            format!("Saved data \"{key}\" could not be read, so defaults are used. The original text is kept aside and can be downloaded."),
-                            format!("无法读取已保存的数据“{key}”，已改用默认值。原始文本已另存，可下载。"),
-                        ),
+                        text_with("storage.unreadable", &[("key", key)]),
                     );
                 }
             }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::problems::{storage, Problems};
 use crate::domain::history::{decode_ledger, encode_ledger};
-use crate::domain::message::Bilingual;
+use crate::domain::message::{text, text_with};
 use crate::domain::task::TaskRecord;
 
 /// Storage key of the ledger (format version 1, see [`crate::domain::history`]).
@@ -29,14 +29,7 @@ impl Ledger {
     pub fn load(problems: Problems) -> Self {
         let tasks = match storage() {
             None => {
-                problems.report(
-                    LEDGER_KEY,
-                    Bilingual::new(
-                        "This browser does not let the page use local storage (private mode or blocked), so tasks are not saved across reloads. Keep this tab open until your videos are done, or allow site data.",
-                        "此浏览器不允许本页使用本地存储（隐私模式或被禁止），任务在刷新后不会保留。请在视频完成前保持此标签页打开，或允许本站存储数据。",
-                    ),
-                    None,
-                );
+                problems.report(LEDGER_KEY, text("storage.unavailable"), None);
                 Vec::new()
             }
             Some(s) => match s.get_item(LEDGER_KEY).ok().flatten() {
@@ -47,9 +40,9 @@ impl Ledger {
                         problems.keep_aside(
                             LEDGER_KEY,
                             &raw,
-                            Bilingual::new(
-                                format!("Part or all of the saved task list could not be read. {} task(s) were recovered; the original text is kept aside and can be downloaded.", decoded.tasks.len()),
-                                format!("已保存的任务列表部分或全部无法读取，已恢复 {} 个任务；原始文本已另存，可下载。", decoded.tasks.len()),
+                            text_with(
+                                "storage.ledger_partly_unreadable",
+                                &[("n", &decoded.tasks.len().to_string())],
                             ),
                         );
                     }

@@ -14,9 +14,7 @@ pub async fn lookup_task(state: AppState, id: String) -> Result<TaskStatus, Expl
     if id.is_empty() || id.chars().any(char::is_whitespace) || id.len() > 128 {
         return Err(Explanation::plain(text("lookup.bad_id")));
     }
-    let conn = state
-        .connection()
-        .map_err(Explanation::plain)?;
+    let conn = state.connection().map_err(Explanation::plain)?;
     let decoded = client::query(&conn, &id)
         .await
         .map_err(|e| e.explain(Phase::Query))?;

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_use_document_visibility::use_document_visibility;
 
 use super::context::AppState;
+use crate::domain::message::tr;
 use crate::domain::task::TaskStatus;
 
 /// The page's normal title.
@@ -35,6 +36,7 @@ fn set_title(title: &str) {
 
 /// Watches the ledger for tasks that end while the page is hidden.
 pub fn watch_endings(state: AppState) {
+    let i18n = super::use_i18n();
     let visibility = use_document_visibility();
     let hidden = move || visibility.get() == web_sys::VisibilityState::Hidden;
     let (ended, set_ended) = signal(0usize);
@@ -53,21 +55,22 @@ pub fn watch_endings(state: AppState) {
             if terminal && was == Some(false) && hidden() {
                 set_ended.update(|n| *n += 1);
                 if notifications_allowed() {
+                    let lang = i18n.lang.get_untracked();
                     let (title, body) = match t.snapshot.status {
                         TaskStatus::Succeeded => (
-                            "Video ready · 视频已生成",
-                            "Your wan2.6 video is ready to play.",
+                            tr(lang, "notify.ready_title"),
+                            tr(lang, "notify.ready_body"),
                         ),
                         _ => (
-                            "Task ended · 任务结束",
-                            "A wan2.6 task ended without a video.",
+                            tr(lang, "notify.ended_title"),
+                            tr(lang, "notify.ended_body"),
                         ),
                     };
                     let options = web_sys::NotificationOptions::new();
-                    options.set_body(body);
+                    options.set_body(&body);
                     // One notification per task, however many tabs see it end.
                     options.set_tag(&t.id);
-                    let _ = web_sys::Notification::new_with_options(title, &options);
+                    let _ = web_sys::Notification::new_with_options(&title, &options);
                 }
             }
         }
@@ -78,7 +81,10 @@ pub fn watch_endings(state: AppState) {
         }
         match ended.get() {
             0 => set_title(TITLE),
-            n => set_title(&format!("({n}) ✓ Task ended · {TITLE}")),
+            n => set_title(&format!(
+                "({n}) ✓ {} · {TITLE}",
+                tr(i18n.lang.get(), "notify.ended_title")
+            )),
         }
     });
 }

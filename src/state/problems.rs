@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::message::Bilingual;
+use crate::domain::message::{text, Bilingual};
 
 /// Suffix of the key where unreadable text is kept aside: `<key>.unreadable`.
 pub const ASIDE_SUFFIX: &str = ".unreadable";
@@ -63,14 +63,7 @@ impl Problems {
 
     /// Reports that a write failed for lack of space.
     pub fn report_quota(&self) {
-        self.report(
-            QUOTA,
-            Bilingual::new(
-                "Saving failed: browser storage for this site is full or blocked. Your tasks stay on this page until it closes; delete finished tasks or export the history, and copy the task ids you need.",
-                "保存失败：本站的浏览器存储已满或被禁止。任务在关闭页面前仍会显示；请删除已完成的任务或导出历史，并复制需要的任务 ID。",
-            ),
-            None,
-        );
+        self.report(QUOTA, text("storage.quota"), None);
     }
 
     /// Clears the quota problem after a successful write.

@@ -7,6 +7,8 @@ import {
   ROOT,
   TEST_KEY,
   e2e,
+  eventually,
+  setLanguage,
   fillForm,
   loadApp,
   openApp,
@@ -19,8 +21,18 @@ import {
 const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const PROMPT = 'A paper boat drifting down a rainy street, close-up, soft light.';
 
-/** Runs axe in light and dark; returns readable lines for every violation. */
+/** Runs axe in English and Chinese, light and dark; returns readable lines for every violation. */
 async function audit(page, state) {
+  const found = [];
+  for (const lang of ['en', 'zh']) {
+    await setLanguage(page, lang);
+    found.push(...(await auditSchemes(page, `${state} / ${lang}`)));
+  }
+  await setLanguage(page, 'en');
+  return found;
+}
+
+async function auditSchemes(page, state) {
   const found = [];
   for (const colorScheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
@@ -44,7 +56,7 @@ async function audit(page, state) {
   return found;
 }
 
-e2e('a11y: no axe violations in the main states, light and dark', { pendingMs: 1_500, runningMs: 5_000, timeout: 240_000 }, async ({ app, sim, page }) => {
+e2e('a11y: no axe violations in the main states, English and Chinese, light and dark', { pendingMs: 1_500, runningMs: 5_000, timeout: 240_000 }, async ({ app, sim, page }) => {
   const all = [];
   await loadApp(page, app.url);
   all.push(...(await audit(page, 'empty form')));
@@ -70,6 +82,15 @@ e2e('a11y: no axe violations in the main states, light and dark', { pendingMs: 1
   await ui.generate(page).click();
   await waitForStatus(page, 'Failed', { timeout: 60_000 });
   all.push(...(await audit(page, 'history: failed + succeeded')));
+
+  // Next visit: Settings starts folded (key and endpoint stored).
+  await page.reload();
+  await page.getByRole('heading', { name: 'New video', exact: true }).waitFor();
+  await eventually(() => ui.settingsToggle(page).getAttribute('aria-expanded'), 'false', 'Settings folded');
+  all.push(...(await audit(page, 'settings folded')));
+
+  await ui.openSettings(page);
+  all.push(...(await audit(page, 'settings open')));
 
   assert.equal(all.length, 0, `axe violations:\n${all.join('\n')}`);
 });
@@ -117,6 +138,22 @@ e2e('mobile: at 375x667 no horizontal scroll, 44 px buttons, the video fits', { 
   await loadApp(page, app.url);
   await noHorizontalScroll(page, 'empty state');
   assert.deepEqual(await smallButtons(page), [], 'buttons under 44 px (empty state)');
+
+  // An on-screen keyboard leaves ~350 px of a 667 px phone screen (the viewport shrinks: the page
+  // asks for interactive-widget=resizes-content); typing in the prompt keeps Generate in view.
+  await ui.prompt(page).click();
+  await page.setViewportSize({ width: 375, height: 350 });
+  await ui.prompt(page).press('End');
+  await ui.prompt(page).evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  const inView = () => ui.generate(page).evaluate((b) => {
+    const r = b.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+  assert.ok(await inView(), 'Generate is visible above the keyboard while typing the prompt');
+  await ui.negativePrompt(page).click();
+  await ui.negativePrompt(page).evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  assert.ok(await inView(), 'and while typing the negative prompt');
+  await page.setViewportSize({ width: 375, height: 667 });
 
   await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
   await fillForm(page, { prompt: PROMPT });

@@ -1,6 +1,6 @@
 // Failures the relay and the model can produce, injected through the simulator's fault API.
 import assert from 'node:assert/strict';
-import { TEST_KEY, e2e, fillForm, holdsFor, openApp, shownTaskId, ui, waitForStatus } from './harness.mjs';
+import { TEST_KEY, chineseTextOf, e2e, fillForm, holdsFor, openApp, shownTaskId, ui, waitForStatus } from './harness.mjs';
 
 const FAIL_MESSAGE = 'Input data may contain inappropriate content.';
 const PROMPT = 'A small cartoon cat general in golden armour stands on a cliff at dawn.';
@@ -11,8 +11,9 @@ e2e('401 on submit: bilingual key error, no task, never re-sent', {}, async ({ a
   await fillForm(page, { prompt: PROMPT });
   await ui.generate(page).click();
 
-  const alert = page.getByRole('alert').filter({ hasText: 'API key' }).filter({ hasText: '密钥' }).first();
+  const alert = page.getByRole('alert').filter({ hasText: 'API key' }).first();
   await alert.waitFor();
+  assert.match(await chineseTextOf(page, alert), /密钥/, 'the same error in Chinese');
   assert.equal(await ui.cards(page).count(), 0, 'no task card after a rejected submit');
   assert.equal((await sim.submits()).length, 1, 'exactly one submit');
   await holdsFor(async () => (await sim.submits()).length === 1, {

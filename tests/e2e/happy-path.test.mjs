@@ -7,19 +7,20 @@ import {
   fillForm,
   fixture,
   openApp,
+  selectedSize,
   shownTaskId,
   ui,
   waitForStatus,
   waitForVideo,
 } from './harness.mjs';
 
-e2e('happy path: the fixture request is sent as-is, the task runs and the video plays', { pendingMs: 1_500, runningMs: 8_000 }, async ({ app, sim, page, screenshot }) => {
+e2e('happy path: the fixture request is sent as-is, the task runs and the video plays', { pendingMs: 1_500, runningMs: 8_000 }, async ({ app, sim, page }) => {
   const submitFixture = fixture('submit-request.json');
   await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
 
   // Defaults of the form and settings.
   assert.equal(await ui.asyncHeader(page).isChecked(), true, 'async header is sent by default');
-  assert.equal(await ui.size(page).inputValue(), '1920*1080', 'default size');
+  assert.equal(await selectedSize(page), '1920*1080', 'default size');
   assert.equal(await ui.duration(page).inputValue(), '5', 'default duration');
   assert.equal(await ui.shotType(page).inputValue(), 'single', 'default shot type');
   assert.equal(await ui.promptExtend(page).isChecked(), true, 'prompt extend on by default');
@@ -40,7 +41,6 @@ e2e('happy path: the fixture request is sent as-is, the task runs and the video 
 
   const taskId = await shownTaskId(page);
   await waitForStatus(page, 'Running', { timeout: 30_000 });
-  await screenshot('running.png');
   await ui.task(page).first().getByText('Elapsed').first().waitFor();
 
   await waitForStatus(page, 'Succeeded', { timeout: 60_000 });
@@ -55,7 +55,6 @@ e2e('happy path: the fixture request is sent as-is, the task runs and the video 
   await ui.task(page).getByRole('button', { name: 'Copy link', exact: true }).waitFor();
   await ui.task(page).getByRole('button', { name: 'Download', exact: true }).waitFor();
   await ui.task(page).getByText(/Link expires in/).first().waitFor();
-  await screenshot('finished.png');
 
   // --- What the simulator saw ---
   const requests = await sim.requests();

@@ -299,7 +299,7 @@ export async function startSim({ pendingMs = 1_500, runningMs = 6_000, extraArgs
 // ---------------------------------------------------------------------------------------------
 // Chromium
 // ---------------------------------------------------------------------------------------------
-export async function launchBrowser() {
+export async function launchBrowser({ locale = 'en-US' } = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'wan-studio-e2e-'));
   tempDirs.add(userDataDir);
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -307,7 +307,7 @@ export async function launchBrowser() {
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: VIEWPORT,
-    locale: 'en-US',
+    locale,
     timezoneId: 'Asia/Shanghai',
     acceptDownloads: true,
   });
@@ -332,12 +332,12 @@ export async function launchBrowser() {
  * The test fails on any uncaught page error. On failure a screenshot and the page's console
  * errors are written to tests/e2e/artifacts/.
  */
-export function e2e(name, { pendingMs, runningMs, timeout = 120_000 } = {}, fn) {
+export function e2e(name, { pendingMs, runningMs, timeout = 120_000, locale } = {}, fn) {
   test(name, { timeout }, async (t) => {
     const app = await staticServer();
     const sim = await startSim({ pendingMs, runningMs });
     t.after(() => sim.stop());
-    const browser = await launchBrowser();
+    const browser = await launchBrowser({ locale });
     t.after(() => browser.close());
     const { context } = browser;
     const page = context.pages()[0] ?? (await context.newPage());
@@ -394,6 +394,8 @@ export function e2e(name, { pendingMs, runningMs, timeout = 120_000 } = {}, fn) 
 // UI helpers (the app's contract: roles and accessible names)
 // ---------------------------------------------------------------------------------------------
 export const ui = {
+  // The header's language switch; its label names both languages ("Language · 语言").
+  language: (page) => page.getByRole('combobox', { name: /Language/ }),
   section: (page, heading) =>
     page.locator('section').filter({ has: page.getByRole('heading', { name: heading, exact: true }) }),
   apiKey: (page) => page.getByRole('textbox', { name: 'API key', exact: true }),
@@ -408,7 +410,11 @@ export const ui = {
   promptCounter: (page) => page.getByTestId('prompt-counter'),
   negativePrompt: (page) => page.getByRole('textbox', { name: 'Negative prompt', exact: true }),
   audioUrl: (page) => page.getByRole('textbox', { name: 'Audio URL', exact: true }),
-  size: (page) => page.getByRole('combobox', { name: 'Size', exact: true }),
+  // The size picker: a radio group (a fieldset whose legend is "Size") with one radio per size,
+  // whose value attribute is the wire value ('1280*720'); read it with selectedSize(), pick with
+  // pickSize() (or fillForm's `size`).
+  size: (page) => page.getByRole('group', { name: 'Size', exact: true }),
+  sizeOption: (page, wire) => ui.size(page).locator(`input[type="radio"][value="${wire}"]`),
   duration: (page) => page.getByRole('spinbutton', { name: 'Duration', exact: true }),
   shotType: (page) => page.getByRole('combobox', { name: 'Shot type', exact: true }),
   promptExtend: (page) => page.getByRole('checkbox', { name: 'Prompt extend', exact: true }),
@@ -419,6 +425,23 @@ export const ui = {
   cards: (page) => ui.task(page).locator('article'),
   status: (page) => ui.task(page).getByRole('status'),
   alerts: (page) => page.getByRole('alert'),
+  /**
+   * The "Settings" heading's disclosure button. Settings is open while no key is set and folded
+   * (a one-line summary instead of the fields) once a key and a valid endpoint are stored.
+   */
+  settingsToggle: (page) => ui.section(page, 'Settings').getByRole('button', { name: 'Settings', exact: true }),
+  /**
+   * Opens Settings if it is folded (idempotent), so its fields can be filled: folded fields stay
+   * in the DOM (inputValue() reads them) but are hidden, and Playwright acts only on visible ones.
+   */
+  async openSettings(page) {
+    const toggle = ui.settingsToggle(page);
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    await waitUntil(async () => (await toggle.getAttribute('aria-expanded')) === 'true', {
+      timeout: 5_000,
+      message: 'Settings to open',
+    });
+  },
 };
 
 /** Loads the app and waits until it has mounted (the form's heading is visible). */
@@ -428,11 +451,12 @@ export async function loadApp(page, appUrl, { timeout = 30_000 } = {}) {
 }
 
 /**
- * Loads the app and configures it through the Settings UI as a user would: types the key, picks
- * "Custom URL" as the endpoint and types the simulator's URL.
+ * Loads the app and configures it through the Settings UI as a user would: opens Settings if it
+ * is folded, types the key, picks "Custom URL" as the endpoint and types the simulator's URL.
  */
 export async function openApp(page, { app, endpoint, key }) {
   await loadApp(page, app.url);
+  if (key !== undefined || endpoint !== undefined) await ui.openSettings(page);
   if (key !== undefined) {
     const field = ui.apiKey(page);
     await field.fill(key);
@@ -447,12 +471,22 @@ export async function openApp(page, { app, endpoint, key }) {
   }
 }
 
+/** The wire value of the checked size (e.g. '1920*1080'). */
+export async function selectedSize(page) {
+  return ui.size(page).locator('input[type="radio"]:checked').inputValue();
+}
+
+/** Picks the size whose wire value is `wire` (e.g. '1280*720'), as a click on its tile does. */
+export async function pickSize(page, wire) {
+  await ui.sizeOption(page, wire).check();
+}
+
 /** Fills the "New video" form; only the given fields are touched. */
 export async function fillForm(page, f) {
   if (f.prompt !== undefined) await ui.prompt(page).fill(f.prompt);
   if (f.negativePrompt !== undefined) await ui.negativePrompt(page).fill(f.negativePrompt);
   if (f.audioUrl !== undefined) await ui.audioUrl(page).fill(f.audioUrl);
-  if (f.size !== undefined) await ui.size(page).selectOption(f.size);
+  if (f.size !== undefined) await pickSize(page, f.size);
   if (f.duration !== undefined) await ui.duration(page).fill(String(f.duration));
   if (f.shotType !== undefined) await ui.shotType(page).selectOption(f.shotType);
   if (f.promptExtend !== undefined) await ui.promptExtend(page).setChecked(f.promptExtend);
@@ -493,3 +527,28 @@ export async function waitForVideo(page, { timeout = 30_000 } = {}) {
 
 /** Counts Unicode scalar values, as the API does. */
 export const scalars = (s) => [...s].length;
+
+// ---------------------------------------------------------------------------------------------
+// Languages
+// ---------------------------------------------------------------------------------------------
+
+/** Switches the interface language with the header switch ('en' or 'zh') and waits for it. */
+export async function setLanguage(page, code) {
+  await ui.language(page).selectOption(code);
+  const tag = code === 'zh' ? 'zh-CN' : 'en';
+  await page.waitForFunction((t) => document.documentElement.lang === t, tag, { timeout: 5_000 });
+  // The texts update in the same reactive batch as <html lang>; let it paint.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+}
+
+/**
+ * The text of `locator`'s element in Chinese, then back in English. The element is pinned first
+ * (a locator filtered by English text would no longer match once the page is in Chinese).
+ */
+export async function chineseTextOf(page, locator) {
+  const handle = await locator.elementHandle();
+  await setLanguage(page, 'zh');
+  const text = await handle.innerText();
+  await setLanguage(page, 'en');
+  return text;
+}

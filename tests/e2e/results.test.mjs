@@ -2,7 +2,7 @@
 // bring no video (CANCELED, UNKNOWN, an unrecognised one); plus an unreachable endpoint.
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
-import { TEST_KEY, e2e, fillForm, holdsFor, openApp, shownTaskId, ui, waitForStatus, waitForVideo } from './harness.mjs';
+import { TEST_KEY, chineseTextOf, e2e, fillForm, holdsFor, openApp, shownTaskId, ui, waitForStatus, waitForVideo } from './harness.mjs';
 
 const PROMPT = 'A paper boat drifting down a rainy street, macro lens.';
 
@@ -71,7 +71,7 @@ e2e('an unreachable endpoint is explained, and the submit may have created a tas
   await alert.first().waitFor({ timeout: 30_000 });
   const text = await alert.first().innerText();
   assert.match(text, /may have been created/);
-  assert.match(text, /无法连接/);
+  assert.match(await chineseTextOf(page, alert.first()), /无法连接/);
   assert.equal(await ui.generate(page).isEnabled(), true, 'Generate is usable again');
   assert.equal(pageRequests.filter((r) => r.url.startsWith('http://127.0.0.1:9/')).length, 1, 'tried once, never re-sent');
 });

@@ -37,6 +37,23 @@ e2e('persistence: key and endpoint survive a reload, and a task in progress resu
 
   await page.reload();
   await page.getByRole('heading', { name: 'New video', exact: true }).waitFor();
+  // Set up: Settings is folded to a one-line summary that shows only the key's last 4 characters.
+  const toggle = ui.settingsToggle(page);
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false', 'Settings folded once a key and an endpoint are stored');
+  assert.equal(await ui.apiKey(page).isVisible(), false, 'the fields are folded away');
+  const summary = await ui.section(page, 'Settings').innerText();
+  assert.ok(summary.includes(`${new URL(sim.endpoint).host} · key …${TEST_KEY.slice(-4)}`), `the summary: ${summary}`);
+  assert.ok(!summary.includes(TEST_KEY.slice(0, 8)), 'no more of the key than its last 4 characters');
+  // The keyboard opens and folds it; openSettings() opens it only when folded.
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await eventually(() => toggle.getAttribute('aria-expanded'), 'true', 'Enter opens Settings');
+  assert.equal(await ui.apiKey(page).isVisible(), true, 'the fields are back');
+  await page.keyboard.press('Space');
+  await eventually(() => toggle.getAttribute('aria-expanded'), 'false', 'Space folds it again');
+  await ui.openSettings(page);
+  await ui.openSettings(page);
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true', 'openSettings opens it and leaves it open');
   assert.equal(await ui.apiKey(page).inputValue(), TEST_KEY, 'key kept');
   assert.equal(
     await ui.endpoint(page).evaluate((s) => s.options[s.selectedIndex]?.text.trim()),
@@ -72,6 +89,12 @@ e2e('first visit without a key: guidance shown, Generate sends nothing and expla
   // Guidance: some text about the API key beyond the field's own label.
   const guidance = page.getByText(/API key/).filter({ visible: true }).filter({ hasNotText: /^\s*API key\s*$/ });
   await guidance.first().waitFor();
+  // The first-run guide: four ordered steps; step 3 puts the cursor in the (open) key field.
+  const guide = page.getByRole('complementary', { name: 'Start here', exact: true });
+  assert.equal(await guide.getByRole('listitem').count(), 4, 'four steps');
+  assert.equal(await ui.settingsToggle(page).getAttribute('aria-expanded'), 'true', 'Settings open without a key');
+  await guide.getByRole('button', { name: 'Go to the API key field', exact: true }).click();
+  await eventually(() => ui.apiKey(page).evaluate((el) => el === document.activeElement), true, 'the key field has the focus');
 
   await fillForm(page, { prompt: PROMPT });
   await ui.generate(page).click();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, TEST_KEY, e2e, fillForm, launchBrowser, loadApp, openApp, startStaticServer, ui, waitUntil } from './harness.mjs';
+import { DIST, TEST_KEY, e2e, fillForm, launchBrowser, loadApp, openApp, pickSize, selectedSize, startStaticServer, ui, waitUntil } from './harness.mjs';
 
 const FORM = {
   prompt: '一只小猫将军 on a cliff, "epic" & <cute> 😀',
@@ -23,7 +23,7 @@ async function readForm(page) {
     prompt: await ui.prompt(page).inputValue(),
     negativePrompt: await ui.negativePrompt(page).inputValue(),
     audioUrl: await ui.audioUrl(page).inputValue(),
-    size: await ui.size(page).inputValue(),
+    size: await selectedSize(page),
     duration: Number(await ui.duration(page).inputValue()),
     shotType: await ui.shotType(page).inputValue(),
     promptExtend: await ui.promptExtend(page).isChecked(),
@@ -101,7 +101,7 @@ e2e('a team config.json sets the site name, default endpoint, default form and p
   await page.getByRole('heading', { name: 'Team Video Lab', level: 1 }).waitFor();
   assert.equal(await ui.endpoint(page).inputValue(), 'custom');
   assert.equal(await ui.customEndpoint(page).inputValue(), sim.endpoint);
-  assert.equal(await ui.size(page).inputValue(), '1280*720');
+  assert.equal(await selectedSize(page), '1280*720');
   assert.equal(await ui.duration(page).inputValue(), '8');
   await page.getByRole('combobox', { name: 'Presets', exact: true }).selectOption({ label: 'Cat general' });
   assert.equal(await ui.prompt(page).inputValue(), '小猫将军');
@@ -110,11 +110,11 @@ e2e('a team config.json sets the site name, default endpoint, default form and p
 
   // The user picks their own endpoint and size; a reload keeps theirs, not the site's.
   await ui.endpoint(page).selectOption({ label: 'www.dmxapi.com (USD)' });
-  await ui.size(page).selectOption('1920*1080');
+  await pickSize(page, '1920*1080');
   await page.reload();
   await page.getByRole('heading', { name: 'Team Video Lab', level: 1 }).waitFor();
   assert.equal(await ui.endpoint(page).inputValue(), 'https://www.dmxapi.com/v1/responses');
-  assert.equal(await ui.size(page).inputValue(), '1920*1080');
+  assert.equal(await selectedSize(page), '1920*1080');
 });
 
 e2e('a broken config.json leaves the built-in defaults and a console warning', {}, async ({ page }, t) => {
@@ -128,7 +128,7 @@ e2e('a broken config.json leaves the built-in defaults and a console warning', {
   await waitUntil(() => warnings.some((w) => w.includes('config.json')), { timeout: 5_000, message: 'the config.json warning' }).catch(() => {});
   assert.ok(warnings.some((w) => w.includes('config.json is not valid')), warnings.join('\n'));
   assert.equal(await ui.endpoint(page).inputValue(), 'https://www.dmxapi.cn/v1/responses');
-  assert.equal(await ui.size(page).inputValue(), '1920*1080');
+  assert.equal(await selectedSize(page), '1920*1080');
   await fillForm(page, { prompt: 'still works' });
   assert.equal(await ui.generate(page).isEnabled(), true);
 });

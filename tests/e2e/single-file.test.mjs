@@ -39,6 +39,7 @@ async function buildSingleFile(out) {
 async function openFile(page, url, { endpoint, key }) {
   await page.goto(url);
   await page.getByRole('heading', { name: 'New video', exact: true }).waitFor({ timeout: 30_000 });
+  await ui.openSettings(page);
   const field = ui.apiKey(page);
   await field.fill(key);
   await field.blur();
@@ -68,13 +69,13 @@ e2e('single file: wan-studio.html works from file:// (form, storage, API calls) 
   assert.doesNotMatch(html, /\b(src|href)=["']?[^"'\s>]*\.(js|wasm|css)\b/i, 'no src/href to a .js/.wasm/.css file');
   const scripts = [...html.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/gi)].map((m) => m[1]);
   const styles = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => m[1]);
-  assert.equal(scripts.length, 1, 'one inline script');
+  assert.equal(scripts.length, 2, "two inline scripts: index.html's boot script (theme, language) and the module");
   assert.equal(styles.length, 1, 'one inline style block');
   const csp = html.match(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/)?.[1];
   assert.ok(csp, 'a CSP meta tag');
   assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|blob:.*script|data:.*script/, csp);
   assert.match(csp, /(^|; )default-src 'none'(;|$)/, csp);
-  assert.ok(csp.includes(`script-src 'wasm-unsafe-eval' ${sha256(scripts[0])};`), `script-src = wasm + the script's hash: ${csp}`);
+  assert.ok(csp.includes(`script-src 'wasm-unsafe-eval' ${scripts.map(sha256).join(' ')};`), `script-src = wasm + the scripts' hashes: ${csp}`);
   assert.ok(csp.includes(`style-src ${sha256(styles[0])};`), `style-src = the style block's hash: ${csp}`);
   assert.match(csp, /object-src 'none'/);
 
@@ -106,6 +107,7 @@ e2e('single file: wan-studio.html works from file:// (form, storage, API calls) 
   // --- Storage: a reload of the file brings back the key, the endpoint and the task ---
   await page.reload();
   await page.getByRole('heading', { name: 'New video', exact: true }).waitFor({ timeout: 30_000 });
+  await ui.openSettings(page);
   assert.equal(await ui.apiKey(page).inputValue(), TEST_KEY, 'key kept in local storage');
   assert.equal(await ui.customEndpoint(page).inputValue(), sim.endpoint, 'endpoint kept');
   assert.equal(await shownTaskId(page), taskId, 'the task is still there');

@@ -1,0 +1,110 @@
+// Languages: the browser's language picks English or Chinese, the header switch changes it and
+// is remembered, and in Chinese no English sentence is left anywhere the user looks.
+import assert from 'node:assert/strict';
+import {
+  TEST_KEY,
+  e2e,
+  fillForm,
+  loadApp,
+  openApp,
+  setLanguage,
+  shownTaskId,
+  ui,
+  waitForStatus,
+  waitForVideo,
+} from './harness.mjs';
+
+const PROMPT = '一只纸船顺着雨中的街道漂流，特写，柔和的光线。';
+
+// Latin words that are names, units or technical tokens, the same in Chinese text.
+const ALLOWED = new Set(
+  `wan studio dmxapi api url http https sk id ids ctrl enter wav mp3 mb kb json cors
+   authorization bearer llm ai t2v cn com ssvip english language p s min h json v1 responses
+   localhost relay config html png mp4 webm png jpeg csv txt cny usd rmb yuan seed wan2 www
+   github sk- cdn oss aliyuncs ms gzip utf x wan-studio`.split(/\s+/).filter(Boolean),
+);
+
+/** English words (3+ letters, not allowed tokens) in the page's visible text, with context. */
+async function englishLeft(page) {
+  // Every text node and every label-like attribute, hidden ones included (screen readers read
+  // those too), except the user's own words, server details and names in their own language.
+  const texts = await page.evaluate(() => {
+    const skip = 'code, kbd, textarea, script, style, noscript, [lang="en"]';
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.data.trim() && !n.parentElement.closest(skip)) out.push(n.data);
+    }
+    for (const el of document.body.querySelectorAll('[aria-label], [placeholder], [title], [alt]')) {
+      if (el.closest(skip)) continue;
+      for (const a of ['aria-label', 'placeholder', 'title', 'alt']) {
+        if (el.hasAttribute(a)) out.push(el.getAttribute(a));
+      }
+    }
+    return out;
+  });
+  const found = [];
+  for (const line of texts) {
+    const cleaned = line.replace(/https?:\/\/\S+|\/[\w./-]+|\b[0-9a-f]{8}-[0-9a-f-]{27,}\b|\bsk-\S*/gi, ' ');
+    for (const w of cleaned.match(/[A-Za-z][A-Za-z'-]{2,}/g) ?? []) {
+      if (!ALLOWED.has(w.toLowerCase())) found.push(`${w}  ←  ${line.trim().slice(0, 100)}`);
+    }
+  }
+  return found;
+}
+
+e2e('a Chinese browser opens in Chinese; the switch changes the language and remembers it', { locale: 'zh-CN' }, async ({ app, page }) => {
+  await page.goto(app.url);
+  await page.getByRole('button', { name: '生成', exact: true }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  assert.equal(await ui.language(page).inputValue(), 'zh');
+
+  await setLanguage(page, 'en');
+  await ui.generate(page).waitFor();
+  assert.equal(await page.getByRole('button', { name: '生成', exact: true }).count(), 0);
+  await page.reload();
+  await ui.generate(page).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en', 'English is remembered');
+  assert.equal(await ui.language(page).inputValue(), 'en');
+});
+
+e2e('an English browser opens in English', {}, async ({ app, page }) => {
+  await loadApp(page, app.url);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  assert.equal(await ui.language(page).inputValue(), 'en');
+});
+
+e2e('in Chinese, every state of the page is translated', { pendingMs: 1_000, runningMs: 8_000, timeout: 180_000 }, async ({ app, sim, page }) => {
+  const left = [];
+  const check = async (state) => {
+    await setLanguage(page, 'zh');
+    for (const l of await englishLeft(page)) left.push(`[${state}] ${l}`);
+    await setLanguage(page, 'en');
+  };
+  await loadApp(page, app.url);
+  await check('first visit');
+
+  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+  await fillForm(page, { prompt: 'x'.repeat(1501), seed: 'abc', duration: 99 });
+  await ui.generate(page).click();
+  await page.getByRole('alert').filter({ hasText: '1500' }).first().waitFor();
+  await check('validation errors');
+
+  await fillForm(page, { prompt: PROMPT, seed: '', duration: 5 });
+  await ui.generate(page).click();
+  await shownTaskId(page);
+  await waitForStatus(page, 'Running', { timeout: 30_000 });
+  await check('running task');
+  await waitForStatus(page, 'Succeeded', { timeout: 60_000 });
+  await waitForVideo(page);
+  await check('finished video');
+
+  await sim.fault({ on: 'submit', http: 401 });
+  await ui.generate(page).click();
+  await page.getByRole('alert').filter({ hasText: 'API key' }).first().waitFor();
+  await check('an error');
+
+  await ui.openSettings(page);
+  await check('settings open');
+  assert.deepEqual(left, [], `English left in the Chinese page:\n${left.join('\n')}`);
+});

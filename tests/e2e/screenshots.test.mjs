@@ -1,0 +1,57 @@
+// The README's screenshots: one finished video with its history, on a desktop and a 375 px
+// phone, light and dark, English and Chinese (docs/screenshots/<device>-<lang>-<scheme>.png).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  SCREENSHOTS,
+  TEST_KEY,
+  e2e,
+  fillForm,
+  openApp,
+  setLanguage,
+  shownTaskId,
+  ui,
+  waitForStatus,
+  waitForVideo,
+} from './harness.mjs';
+
+// The desktop shot shows the top of the page (form and tasks side by side); the phone shot the
+// finished video's card, as a phone screen shows it.
+const DEVICES = {
+  desktop: { viewport: { width: 1280, height: 900 }, scrollToTasks: false },
+  mobile: { viewport: { width: 375, height: 812 }, scrollToTasks: true },
+};
+
+e2e('screenshots: desktop and mobile, light and dark, English and Chinese', { pendingMs: 500, runningMs: 30_000, timeout: 240_000 }, async ({ app, sim, page }) => {
+  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+  await fillForm(page, { prompt: 'A paper boat drifting down a rainy street at dusk, close-up, soft light.', shotType: 'multi', promptExtend: true });
+  await ui.generate(page).click();
+  await shownTaskId(page);
+  // Each task runs 30 s: the second one is still running while the screenshots are taken.
+  await waitForStatus(page, 'Succeeded', { timeout: 90_000 });
+  await waitForVideo(page);
+  await fillForm(page, { prompt: '一只小猫将军站在黎明的悬崖上，金色铠甲，史诗感。' });
+  await ui.generate(page).click();
+  await ui.cards(page).nth(1).waitFor();
+  // Settings fold away once set up; the screenshots show the everyday page.
+  await page.reload();
+  await ui.generate(page).waitFor();
+
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const [device, { viewport, scrollToTasks }] of Object.entries(DEVICES)) {
+    await page.setViewportSize(viewport);
+    for (const lang of ['en', 'zh']) {
+      await setLanguage(page, lang);
+      for (const colorScheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        await page.evaluate((toTasks) => {
+          const card = document.querySelector('article.task video')?.closest('article.task');
+          window.scrollTo(0, toTasks && card ? card.getBoundingClientRect().top + window.scrollY - 8 : 0);
+        }, scrollToTasks);
+        await page.screenshot({ path: join(SCREENSHOTS, `${device}-${lang}-${colorScheme}.png`), animations: 'disabled' });
+      }
+    }
+  }
+  await setLanguage(page, 'en');
+});
