@@ -30,7 +30,14 @@ pub fn App() -> impl IntoView {
     state::poller::follow(state);
     state::notify::watch_endings(state);
     state::offline::register_service_worker();
-    let shared = state::site::apply_share_link(state);
+    let shared = RwSignal::new(state::site::apply_share_link(state));
+    // A share link pasted into the address bar of this open page changes only the fragment, so
+    // the page does not reload: apply it now.
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
+        if let Some(outcome) = state::site::apply_share_link(state) {
+            shared.set(Some(outcome));
+        }
+    });
     let site = RwSignal::new(domain::site_config::SiteConfig::default());
     provide_context(site);
     state::site::load_site_config(state, site);
@@ -43,7 +50,7 @@ pub fn App() -> impl IntoView {
             <LangSwitch />
         </header>
         <ProblemsBanner />
-        <SharedBanner outcome=shared />
+        <SharedBanner outcome=shared.into() />
         <main class="layout">
             <div class="col">
                 <Welcome />

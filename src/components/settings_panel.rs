@@ -64,6 +64,15 @@ pub fn text_with_code(template: String, name: &str, value: &str) -> AnyView {
     }
 }
 
+/// True when the keyboard focus is inside the element `id`.
+fn focus_inside(id: &str) -> bool {
+    let active = document().active_element();
+    document()
+        .get_element_by_id(id)
+        .zip(active)
+        .is_some_and(|(el, active)| el.contains(Some(&active)))
+}
+
 /// The settings section.
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
@@ -79,6 +88,25 @@ pub fn SettingsPanel() -> impl IntoView {
     Effect::new(move |_| {
         if !set_up.get() && !open.get_untracked() {
             open.set(true);
+        }
+    });
+    // The first task created in this visit proves the setup works: fold it away then, unless the
+    // user is working in it right now.
+    let submitted = Memo::new(move |_| {
+        state.ledger.tasks().with(|t| {
+            t.iter()
+                .filter(|r| r.origin == crate::domain::task::Origin::Submitted)
+                .count()
+        })
+    });
+    let submitted_at_mount = submitted.get_untracked();
+    Effect::new(move |_| {
+        if submitted.get() > submitted_at_mount
+            && set_up.get_untracked()
+            && open.get_untracked()
+            && !focus_inside(BODY_ID)
+        {
+            open.set(false);
         }
     });
     let summary = Memo::new(move |_| {

@@ -7,12 +7,24 @@ use crate::domain::message::text;
 use crate::state::site::SharedLink;
 use crate::state::{use_app_state, use_i18n};
 
-/// Shows the outcome of a share link, if the page was opened with one.
+/// Shows the outcome of the latest share link: the one the page was opened with, or one pasted
+/// into the address bar of the open page later.
 #[component]
 pub fn SharedBanner(
-    /// What opening the link did.
-    outcome: Option<SharedLink>,
+    /// What opening the latest link did (`None` until there is one).
+    outcome: Signal<Option<SharedLink>>,
 ) -> impl IntoView {
+    // A new link makes a new notice (with its own undo).
+    move || outcome.get().map(|o| view! { <SharedNotice outcome=o /> })
+}
+
+/// One share link's outcome, with undo and dismiss.
+#[component]
+fn SharedNotice(
+    /// What opening the link did.
+    outcome: SharedLink,
+) -> impl IntoView {
+    let outcome = Some(outcome);
     let state = use_app_state();
     let i18n = use_i18n();
     let (open, set_open) = signal(outcome.is_some());

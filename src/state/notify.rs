@@ -10,9 +10,6 @@ use super::context::AppState;
 use crate::domain::message::tr;
 use crate::domain::task::TaskStatus;
 
-/// The page's normal title.
-pub const TITLE: &str = "wan-studio · Wan 2.6 text-to-video";
-
 /// True when the browser supports notifications and the user allowed them.
 pub fn notifications_allowed() -> bool {
     web_sys::Notification::permission() == web_sys::NotificationPermission::Granted
@@ -79,11 +76,13 @@ pub fn watch_endings(state: AppState) {
         if !hidden() {
             set_ended.set(0);
         }
+        let lang = i18n.lang.get();
+        let title = tr(lang, "app.title");
         match ended.get() {
-            0 => set_title(TITLE),
+            0 => set_title(&title),
             n => set_title(&format!(
-                "({n}) ✓ {} · {TITLE}",
-                tr(i18n.lang.get(), "notify.ended_title")
+                "({n}) ✓ {} · {title}",
+                tr(lang, "notify.ended_title")
             )),
         }
     });

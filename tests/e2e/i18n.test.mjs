@@ -12,6 +12,7 @@ import {
   ui,
   waitForStatus,
   waitForVideo,
+  waitUntil,
 } from './harness.mjs';
 
 const PROMPT = '一只纸船顺着雨中的街道漂流，特写，柔和的光线。';
@@ -58,6 +59,7 @@ e2e('a Chinese browser opens in Chinese; the switch changes the language and rem
   await page.getByRole('button', { name: '生成', exact: true }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
   assert.equal(await ui.language(page).inputValue(), 'zh');
+  await page.waitForFunction(() => document.title === 'wan-studio · 万相 2.6 文生视频');
 
   await setLanguage(page, 'en');
   await ui.generate(page).waitFor();
@@ -98,6 +100,22 @@ e2e('in Chinese, every state of the page is translated', { pendingMs: 1_000, run
   await waitForStatus(page, 'Succeeded', { timeout: 60_000 });
   await waitForVideo(page);
   await check('finished video');
+
+  // A second take, then both compared side by side.
+  await fillForm(page, { prompt: PROMPT, seed: 7 });
+  await ui.generate(page).click();
+  await waitUntil(async () => (await ui.task(page).getByRole('status').filter({ hasText: 'Succeeded' }).count()) === 2, { timeout: 60_000, message: 'two finished takes' });
+  for (const box of await ui.task(page).getByRole('checkbox', { name: 'Compare this take' }).all()) await box.check();
+  await page.getByRole('button', { name: 'Play all' }).waitFor();
+  await check('compare takes');
+
+  // A share link, and the banner of one opened in this page.
+  await page.getByRole('button', { name: 'Share these settings', exact: true }).click();
+  const link = await page.getByRole('textbox', { name: 'Share link', exact: true }).inputValue();
+  await check('share link');
+  await page.evaluate((hash) => { window.location.hash = hash; }, link.split('#')[1]);
+  await page.getByText('Settings loaded from a shared link').waitFor();
+  await check('shared link banner');
 
   await sim.fault({ on: 'submit', http: 401 });
   await ui.generate(page).click();

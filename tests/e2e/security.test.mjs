@@ -91,6 +91,7 @@ e2e('the key appears only in Authorization headers to the endpoint during a whol
   assert.ok(!exportText.includes(TEST_KEY), 'the exported file never contains the key');
 
   // --- The page ---
+  await ui.openSettings(page);
   const dom = await ui.apiKey(page).evaluate((input) => ({
     // The whole document minus the key field itself (the one place the key may live).
     html: document.documentElement.outerHTML.replace(input.outerHTML, ''),

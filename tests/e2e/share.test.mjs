@@ -58,11 +58,17 @@ e2e('a share link round-trips the form, never carries the key, and changes nothi
     await page2.reload();
     await ui.prompt(page2).waitFor();
     assert.equal(await ui.prompt(page2).inputValue(), '');
+    // The link pasted into the address bar of the already open page (only the fragment changes,
+    // so nothing reloads) is applied at once.
+    await page2.evaluate((hash) => { window.location.hash = hash; }, link.split('#')[1]);
+    await page2.getByText('Settings loaded from a shared link').waitFor();
+    assert.deepEqual(await readForm(page2), FORM);
+    assert.equal(new URL(page2.url()).hash, '', 'the fragment is consumed again');
     // A damaged link says so and changes nothing.
     await page2.goto('about:blank');
     await page2.goto(link.slice(0, link.length - 40));
     await page2.getByRole('alert').filter({ hasText: 'damaged' }).first().waitFor();
-    assert.equal(await ui.prompt(page2).inputValue(), '');
+    assert.equal(await ui.prompt(page2).inputValue(), FORM.prompt, 'the form is unchanged');
   } finally {
     await other.close();
   }
