@@ -3,8 +3,8 @@
 //!
 //! Across tabs, each task is polled by exactly one: every tab asks for the Web Lock named after
 //! the task, the first one polls, the others wait. If the polling tab closes, the lock passes to
-//! a waiting tab, which carries on (or lets go at once if the task has ended meanwhile). Results
-//! reach every tab through the ledger's storage events.
+//! a waiting tab, which carries on (or lets go at once if the task has ended meanwhile, or if it
+//! has no key). Results reach every tab through the ledger's storage events.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -27,6 +27,8 @@ thread_local! {
 pub fn follow(state: AppState) {
     Effect::new(move |_| {
         state.ledger.tasks().track();
+        // A key entered later (this tab had none) resumes what was left waiting.
+        state.key.track();
         resume_all(state);
     });
 }
@@ -125,6 +127,12 @@ async fn run(state: AppState, id: &str) {
             return;
         }
         let conn = state.connection_for(&record.endpoint);
+        if conn.key.is_empty() {
+            // This tab has no key (with "Remember key" off it lives only in the tab that has it):
+            // asking would only earn a 401 and pause the task. Let go of the lock instead, so a
+            // tab with the key polls it; this one resumes when a key is entered here.
+            return;
+        }
         match client::query(&conn, id).await {
             Ok(decoded) => {
                 failure = None;

@@ -241,3 +241,30 @@ e2e('the status filter, Copy settings, and the title + notification when a task 
   assert.equal(copied.seed, 99);
   assert.equal(copied.prompt, `${PROMPT} fine`);
 });
+
+e2e('with "Remember key" off, a tab without the key never polls keyless; entering the key there resumes the task', { pendingMs: 1_000, runningMs: 20_000, timeout: 150_000 }, async ({ app, sim, page, context }) => {
+  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+  await page.getByRole('checkbox', { name: 'Remember key on this device' }).uncheck();
+  await fillForm(page, { prompt: PROMPT });
+  await ui.generate(page).click();
+  const id = await shownTaskId(page);
+  // A second tab: the same local storage (the task), but no key (session storage is per tab).
+  const other = await context.newPage();
+  await loadApp(other, app.url);
+  await card(other, id).waitFor();
+  const before = (await sim.queries()).length;
+  // The tab with the key closes while the task runs; the other one gets the poll lock.
+  await page.close();
+  await holdsFor(async () => (await sim.queries()).every((q) => q.headers.authorization), {
+    during: 12_000,
+    message: 'no query goes out without a key',
+  });
+  assert.equal((await sim.queries()).length, before, 'the keyless tab does not poll');
+  assert.equal(await card(other, id).getByRole('button', { name: 'Check again' }).count(), 0, 'the task is not paused');
+  // Entering the key in this tab resumes polling, and the task finishes here.
+  await ui.openSettings(other);
+  await ui.apiKey(other).fill(TEST_KEY);
+  await ui.apiKey(other).blur();
+  await waitCard(other, id, 'Succeeded');
+  assert.ok((await sim.queries()).every((q) => q.headers.authorization === TEST_KEY), 'every query carried the key');
+});
