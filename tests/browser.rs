@@ -230,6 +230,15 @@ fn a_full_quota_is_reported_not_dropped() {
             list.iter().any(|p| p.text.en.starts_with("Saving failed")),
             "{list:?}"
         );
+        // The next change builds on what the page holds: the unsaved task is not dropped.
+        ledger.upsert(record("small"));
+        let ids: Vec<_> = ledger
+            .tasks()
+            .get_untracked()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids, ["big", "small"]);
     });
     storage().clear().unwrap();
 }

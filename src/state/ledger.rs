@@ -21,12 +21,16 @@ pub const LEDGER_KEY: &str = "wan-studio.tasks.v1";
 pub struct Ledger {
     tasks: RwSignal<Vec<TaskRecord>>,
     problems: Problems,
+    /// The stored text `tasks` was read from or last written as: while storage still holds
+    /// exactly this, no other tab has written and `tasks` is current, so a write needs no decode.
+    synced: StoredValue<Option<String>>,
 }
 
 impl Ledger {
     /// Loads the ledger; unreadable data is kept aside and reported, never fatal. Also follows
     /// other tabs' changes.
     pub fn load(problems: Problems) -> Self {
+        let mut synced = None;
         let tasks = match storage() {
             None => {
                 problems.report(LEDGER_KEY, text("storage.unavailable"), None);
@@ -47,7 +51,12 @@ impl Ledger {
                         );
                     }
                     if decoded.lossy || decoded.migrated {
-                        let _ = s.set_item(LEDGER_KEY, &encode_ledger(&decoded.tasks));
+                        let encoded = encode_ledger(&decoded.tasks);
+                        if s.set_item(LEDGER_KEY, &encoded).is_ok() {
+                            synced = Some(encoded);
+                        }
+                    } else {
+                        synced = Some(raw);
                     }
                     decoded.tasks
                 }
@@ -56,6 +65,7 @@ impl Ledger {
         let ledger = Self {
             tasks: RwSignal::new(tasks),
             problems,
+            synced: StoredValue::new(synced),
         };
         let listener = window_event_listener(leptos::ev::storage, move |ev| {
             if ev.key().as_deref() == Some(LEDGER_KEY) {
@@ -69,9 +79,15 @@ impl Ledger {
     /// Re-reads storage (after another tab wrote it).
     pub fn reload(&self) {
         if let Some(raw) = storage().and_then(|s| s.get_item(LEDGER_KEY).ok().flatten()) {
+            if self.is_synced(&raw) {
+                return;
+            }
             let decoded = decode_ledger(&raw);
-            if !decoded.lossy && decoded.tasks != self.tasks.get_untracked() {
-                self.tasks.set(decoded.tasks);
+            if !decoded.lossy {
+                if decoded.tasks != self.tasks.get_untracked() {
+                    self.tasks.set(decoded.tasks);
+                }
+                self.synced.set_value(Some(raw));
             }
         }
     }
@@ -90,8 +106,10 @@ impl Ledger {
     /// Applies `f` to the freshest list (storage, else memory), writes storage first, then
     /// updates the page. Returns what `f` returned.
     pub fn modify<R>(&self, f: impl FnOnce(&mut Vec<TaskRecord>) -> R) -> R {
+        // Decoding is the costly part with thousands of tasks: only when another tab wrote.
         let mut next = storage()
             .and_then(|s| s.get_item(LEDGER_KEY).ok().flatten())
+            .filter(|raw| !self.is_synced(raw))
             .map(|raw| decode_ledger(&raw))
             .filter(|d| !d.lossy)
             .map(|d| d.tasks)
@@ -133,10 +151,20 @@ impl Ledger {
         })
     }
 
+    fn is_synced(&self, raw: &str) -> bool {
+        self.synced.with_value(|s| s.as_deref() == Some(raw))
+    }
+
     fn persist(&self, tasks: &[TaskRecord]) {
         let Some(s) = storage() else { return };
-        match s.set_item(LEDGER_KEY, &encode_ledger(tasks)) {
-            Ok(()) => self.problems.clear_quota(),
+        let encoded = encode_ledger(tasks);
+        match s.set_item(LEDGER_KEY, &encoded) {
+            Ok(()) => {
+                self.synced.set_value(Some(encoded));
+                self.problems.clear_quota();
+            }
+            // Storage keeps the older text, which no longer matches the page: the next write
+            // builds on what the page holds (a task added meanwhile is not dropped).
             Err(_) => self.problems.report_quota(),
         }
     }
