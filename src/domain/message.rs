@@ -232,6 +232,7 @@ mod tests {
         let en = catalog(Lang::En);
         let zh = catalog(Lang::Zh);
         let mut used = BTreeSet::new();
+        let mut all_source = String::new();
         let mut stack = vec![std::path::PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/src"
@@ -244,6 +245,7 @@ mod tests {
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let src = std::fs::read_to_string(&path).expect("source readable");
                     used.extend(keys_in(&src));
+                    all_source.push_str(&src);
                 }
             }
         }
@@ -260,6 +262,12 @@ mod tests {
             missing.is_empty(),
             "keys used but not translated: {missing:?}"
         );
+        // And no stale translations: every key in the files is named somewhere in the source.
+        let stale: Vec<_> = en
+            .keys()
+            .filter(|k| !all_source.contains(&format!("\"{k}\"")))
+            .collect();
+        assert!(stale.is_empty(), "translations no code uses: {stale:?}");
     }
 
     /// Literal keys after the call patterns we use.
