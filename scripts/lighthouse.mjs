@@ -26,6 +26,7 @@ import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
+import { CONTENT_TYPES } from './content-types.mjs';
 
 const { values: opt, positionals } = parseArgs({
   options: { report: { type: 'string' }, runs: { type: 'string', default: '1' } },
@@ -61,20 +62,7 @@ const PRESETS = [
 class CannotRun extends Error {}
 
 // --- Static server ----------------------------------------------------------------------------------
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.xml': 'application/xml',
-};
+const TYPES = CONTENT_TYPES;
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.json', '.webmanifest', '.svg', '.txt', '.xml', '.ico']);
 // Trunk's output names carry a 16-hex-digit content hash (main-<hash>.css, wan-studio-<hash>_bg.wasm).
 const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z]+$/;

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { AssertionError } from 'node:assert';
 import { chromium } from 'playwright-core';
+import { CONTENT_TYPES } from '../../scripts/content-types.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // Overridable to test a copy (e.g. while a rebuild is rewriting dist/).
@@ -125,21 +126,7 @@ export async function holdsFor(fn, { during = 1_500, interval = 100, message = '
 // ---------------------------------------------------------------------------------------------
 // Static server for dist/
 // ---------------------------------------------------------------------------------------------
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.woff2': 'font/woff2',
-};
+const MIME = CONTENT_TYPES;
 
 export async function startStaticServer(dir = DIST) {
   if (!existsSync(join(dir, 'index.html'))) {
