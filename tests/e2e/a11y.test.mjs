@@ -167,6 +167,15 @@ e2e('mobile: at 375x667 no horizontal scroll, 44 px buttons, the video fits', { 
   assert.ok(box && box.x >= 0 && box.x + box.width <= 375, `video fits the width: ${JSON.stringify(box)}`);
 });
 
+e2e('a short laptop screen keeps Generate in reach while the prompt is in view', {}, async ({ app, page }) => {
+  await page.setViewportSize({ width: 1280, height: 600 });
+  await loadApp(page, app.url);
+  await ui.prompt(page).click();
+  const box = await ui.generate(page).boundingBox();
+  assert.ok(box && box.y >= 0 && box.y + box.height <= 600, `Generate is on screen: ${JSON.stringify(box)}`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
 const DARK_BG = 'rgb(13, 17, 23)';
 const LIGHT_BG = 'rgb(246, 247, 249)';
 const bodyBg = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
