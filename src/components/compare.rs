@@ -45,15 +45,10 @@ pub fn CompareTakes() -> impl IntoView {
     // Finished videos whose link still works: the ones with a "Compare this take" box.
     let comparable = Memo::new(move |_| {
         let now = state.now.get();
-        state.ledger.tasks().with(|tasks| {
-            tasks
-                .iter()
-                .filter(|t| {
-                    t.snapshot.safe_video_url().is_some()
-                        && t.link_expiry_ms().is_none_or(|e| e > now)
-                })
-                .count()
-        })
+        state
+            .ledger
+            .tasks()
+            .with(|tasks| tasks.iter().filter(|t| t.has_live_video(now)).count())
     });
     let hint = Memo::new(move |_| -> Option<Bilingual> {
         let max = MAX_TAKES.to_string();
@@ -107,7 +102,7 @@ pub fn CompareTakes() -> impl IntoView {
                                 {
                                     let seed = t.request.as_ref().and_then(|r| r.seed);
                                     move || match seed {
-                                        Some(s) => i18n.now("compare.seed").replace("%{seed}", &s.to_string()),
+                                        Some(s) => i18n.now_with("compare.seed", &[("seed", &s.to_string())]),
                                         None => i18n.now("compare.seed_random"),
                                     }
                                 }

@@ -49,7 +49,7 @@ pub fn LookupBox() -> impl IntoView {
                             view! {
                                 <p class="hint" role="status">
                                     {move || {
-                                        i18n.now("lookup.found").replace("%{status}", &i18n.pick(&found))
+                                        i18n.now_with("lookup.found", &[("status", &i18n.pick(&found))])
                                     }}
                                 </p>
                             }

@@ -10,9 +10,9 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::msg::Msg;
+use super::msg::{text_with_code, Msg};
 use super::theme_switch::ThemeSwitch;
-use crate::domain::message::{text, text_with, tr, Bilingual, Lang};
+use crate::domain::message::{text, text_with, text_with_each, Bilingual};
 use crate::domain::settings::{
     fingerprint, key_shape_warning, normalise_key, CUSTOM, DEMO_ENDPOINT, PRESETS,
 };
@@ -48,20 +48,6 @@ pub fn focus_key_field() {
         },
         std::time::Duration::ZERO,
     );
-}
-
-/// `template` with its `%{name}` placeholder shown as `<code>value</code>`: technical tokens
-/// (header names, commands, the key's last characters) that read the same in every language.
-/// A template without the placeholder is shown as it is.
-pub fn text_with_code(template: String, name: &str, value: &str) -> AnyView {
-    let placeholder = format!("%{{{name}}}");
-    match template.split_once(&placeholder) {
-        Some((before, after)) => {
-            let (before, after, value) = (before.to_string(), after.to_string(), value.to_string());
-            view! { {before} <code>{value}</code> {after} }.into_any()
-        }
-        None => template.into_any(),
-    }
 }
 
 /// True when the keyboard focus is inside the element `id`.
@@ -177,15 +163,12 @@ fn summary_template(demo: bool, no_key: bool, endpoint: Option<&str>) -> Bilingu
         Some(url) => Bilingual::same(host_of(url)),
         None => text("settings.summary_bad_endpoint"),
     };
-    let fill = |lang: Lang| {
-        let template = if no_key {
-            tr(lang, "settings.summary_no_key")
-        } else {
-            tr(lang, "settings.summary")
-        };
-        template.replace("%{endpoint}", endpoint.pick(lang))
-    };
-    Bilingual::new(fill(Lang::En), fill(Lang::Zh))
+    // `%{key}` stays in the template: the view shows the key's tail as code.
+    if no_key {
+        text_with_each("settings.summary_no_key", &[("endpoint", &endpoint)])
+    } else {
+        text_with_each("settings.summary", &[("endpoint", &endpoint)])
+    }
 }
 
 /// The masked fingerprint without its head: `…abcd` (only the last four characters), or `…`
@@ -471,7 +454,7 @@ mod tests {
     fn summary(demo: bool, key: &str, endpoint: Option<&str>) -> Bilingual {
         let t = summary_template(demo, key.is_empty(), endpoint);
         let tail = key_tail(key);
-        Bilingual::new(t.en.replace("%{key}", &tail), t.zh.replace("%{key}", &tail))
+        Bilingual::from_fn(|lang| crate::domain::message::fill(t.pick(lang), &[("key", &tail)]))
     }
 
     #[test]

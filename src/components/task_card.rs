@@ -7,25 +7,12 @@ use super::msg::Msg;
 use super::task_list::Undo;
 use super::video_result::VideoResult;
 use crate::domain::form::ShotType;
-use crate::domain::history::eta_ms;
-use crate::domain::message::{text, text_with, tr, Bilingual, Lang};
+use crate::domain::history::{eta_minutes, eta_ms};
+use crate::domain::message::{text, text_with, text_with_each, Bilingual};
 use crate::domain::task::{Origin, TaskStatus};
 use crate::domain::time::{clock, parse_china_time, span};
 use crate::state::browser::{copy_text, focus, local_time};
 use crate::state::{poller, use_app_state, use_i18n};
-
-/// A message made for each language by `f` (for texts whose filled-in parts differ by language,
-/// such as durations).
-fn both(f: impl Fn(Lang) -> String) -> Bilingual {
-    Bilingual::new(f(Lang::En), f(Lang::Zh))
-}
-
-/// `template` with each `%{name}` replaced by its value.
-fn fill(template: String, args: &[(&str, &str)]) -> String {
-    args.iter().fold(template, |s, (name, value)| {
-        s.replace(&format!("%{{{name}}}"), value)
-    })
-}
 
 /// A task card, following the ledger entry with this id.
 #[component]
@@ -70,24 +57,18 @@ pub fn TaskCard(
             let mut parts = Vec::new();
             if let Some(a) = submit {
                 let at = local_time(a);
-                parts.push(both(|lang| {
-                    fill(tr(lang, "card.accepted"), &[("time", at.pick(lang))])
-                }));
+                parts.push(text_with_each("card.accepted", &[("time", &at)]));
             }
             if let (Some(a), Some(b)) = (submit, scheduled) {
                 let q = span(b - a);
-                parts.push(both(|lang| {
-                    fill(tr(lang, "card.queued"), &[("time", q.pick(lang))])
-                }));
+                parts.push(text_with_each("card.queued", &[("time", &q)]));
             }
             if let (Some(b), Some(c)) = (scheduled, end) {
                 let run = span(c - b);
-                parts.push(both(|lang| {
-                    fill(tr(lang, "card.ran"), &[("time", run.pick(lang))])
-                }));
+                parts.push(text_with_each("card.ran", &[("time", &run)]));
             }
             (!parts.is_empty()).then(|| {
-                both(|lang| {
+                Bilingual::from_fn(|lang| {
                     parts
                         .iter()
                         .map(|p| p.pick(lang))
@@ -116,28 +97,22 @@ pub fn TaskCard(
             let settings = match r.request.as_ref() {
                 Some(q) => {
                     let (w, h) = q.size.dimensions();
-                    let size = format!("{w}×{h}");
-                    let duration = q.duration.to_string();
-                    let seed = q.seed.map(|s| s.to_string());
-                    both(|lang| {
-                        let shot = match q.shot_type {
-                            ShotType::Single => tr(lang, "card.shot_single"),
-                            ShotType::Multi => tr(lang, "card.shot_multi"),
-                        };
-                        let template = match seed {
-                            Some(_) => tr(lang, "card.settings_seed"),
-                            None => tr(lang, "card.settings"),
-                        };
-                        fill(
-                            template,
-                            &[
-                                ("size", &size),
-                                ("duration", &duration),
-                                ("shot", &shot),
-                                ("seed", seed.as_deref().unwrap_or_default()),
-                            ],
-                        )
-                    })
+                    let size = Bilingual::same(format!("{w}×{h}"));
+                    let duration = Bilingual::same(q.duration.to_string());
+                    let shot = match q.shot_type {
+                        ShotType::Single => text("card.shot_single"),
+                        ShotType::Multi => text("card.shot_multi"),
+                    };
+                    let args = [("size", &size), ("duration", &duration), ("shot", &shot)];
+                    match q.seed {
+                        Some(s) => {
+                            let seed = Bilingual::same(s.to_string());
+                            let mut args = args.to_vec();
+                            args.push(("seed", &seed));
+                            text_with_each("card.settings_seed", &args)
+                        }
+                        None => text_with_each("card.settings", &args),
+                    }
                 }
                 None => text("card.settings_unknown"),
             };
@@ -160,16 +135,12 @@ pub fn TaskCard(
                 .request
                 .as_ref()
                 .and_then(|q| state.ledger.tasks().with(|t| eta_ms(t, q)));
-            let queryable =
-                both(|lang| fill(tr(lang, "card.queryable"), &[("left", left.pick(lang))]));
+            let queryable = text_with_each("card.queryable", &[("left", &left)]);
             Some(match eta {
-                Some(ms) => {
-                    let min = ((ms as f64) / 60_000.0).round().max(1.0) as i64;
-                    queryable.then(&text_with(
-                        "card.usually_ready",
-                        &[("min", &min.to_string())],
-                    ))
-                }
+                Some(ms) => queryable.then(&text_with(
+                    "card.usually_ready",
+                    &[("min", &eta_minutes(ms).to_string())],
+                )),
                 None => queryable,
             })
         })
@@ -202,10 +173,8 @@ pub fn TaskCard(
     let compare = use_context::<super::compare::CompareSelection>().map(|c| c.0);
     let comparable = move || {
         record.with(|r| {
-            r.as_ref().is_some_and(|r| {
-                r.snapshot.safe_video_url().is_some()
-                    && r.link_expiry_ms().is_none_or(|e| e > state.now.get())
-            })
+            r.as_ref()
+                .is_some_and(|r| r.has_live_video(state.now.get()))
         })
     };
     let compare_id = id.clone();

@@ -346,11 +346,14 @@ fn SizeOption(
     let name = {
         let dimensions = dimensions.clone();
         move || {
-            let template = i18n.now("form.size_option");
-            template
-                .replace("%{ratio}", ratio)
-                .replace("%{dimensions}", &dimensions)
-                .replace("%{orientation}", &i18n.pick(&size.orientation()))
+            i18n.now_with(
+                "form.size_option",
+                &[
+                    ("ratio", ratio),
+                    ("dimensions", &dimensions),
+                    ("orientation", &i18n.pick(&size.orientation())),
+                ],
+            )
         }
     };
     let checked = move || value.get() == size;

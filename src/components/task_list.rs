@@ -132,7 +132,7 @@ pub fn TaskList() -> impl IntoView {
                     >
                         {StatusFilter::ALL
                             .into_iter()
-                            .map(|f| view! { <option value=f.value() selected=move || filter.get() == f prop:selected=move || filter.get() == f>{move || i18n.pick(&f.label())}</option> })
+                            .map(|f| view! { <option value=f.value() prop:selected=move || filter.get() == f>{move || i18n.pick(&f.label())}</option> })
                             .collect_view()}
                     </select>
                 </div>
@@ -164,7 +164,7 @@ pub fn TaskList() -> impl IntoView {
                     <button type="button" on:click=move |_| set_shown.update(|n| *n += PAGE)>
                         {move || {
                             let more = matching.with(Vec::len).saturating_sub(shown.get());
-                            i18n.now("tasks.show_more").replace("%{n}", &more.to_string())
+                            i18n.now_with("tasks.show_more", &[("n", &more.to_string())])
                         }}
                     </button>
                 </Show>

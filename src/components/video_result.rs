@@ -80,7 +80,12 @@ pub fn VideoResult(
                 <button type="button" on:click=copy.clone()>{i18n.t("video.copy_link")}</button>
                 <button type="button" on:click=download.clone()>{i18n.t("video.download")}</button>
             </div>
-            {move || expires.map(|e| view! { <p class="hint expiry"><Msg text=expiry_text(e, state.now.get()) /></p> })}
+            // Once expired, the message in place of the player says so (once).
+            {move || {
+                expires
+                    .filter(|_| !expired())
+                    .map(|e| view! { <p class="hint expiry"><Msg text=expiry_text(e, state.now.get()) /></p> })
+            }}
             <p class="hint" role="status">{move || note.get().map(|n| view! { <Msg text=n /> })}</p>
         </div>
     }

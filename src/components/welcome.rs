@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::settings_panel::{focus_key_field, text_with_code};
+use super::msg::text_with_code;
+use super::settings_panel::focus_key_field;
 use crate::state::{use_app_state, use_i18n};
 
 /// Shown while no key is set (and not in demo mode).

@@ -202,13 +202,15 @@ pub fn eta_ms(tasks: &[TaskRecord], request: &VideoRequest) -> Option<i64> {
     })
 }
 
+/// An ETA in whole minutes, at least 1.
+pub fn eta_minutes(ms: i64) -> i64 {
+    ((ms as f64) / 60_000.0).round().max(1.0) as i64
+}
+
 /// The ETA sentence shown before submitting.
 pub fn eta_text(eta: Option<i64>) -> Bilingual {
     match eta {
-        Some(ms) => {
-            let min = ((ms as f64) / 60_000.0).round().max(1.0) as i64;
-            text_with("history.eta", &[("min", &min.to_string())])
-        }
+        Some(ms) => text_with("history.eta", &[("min", &eta_minutes(ms).to_string())]),
         None => text("history.eta_none"),
     }
 }

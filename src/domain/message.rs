@@ -94,6 +94,14 @@ impl Bilingual {
         }
     }
 
+    /// A message made for each language by `f`.
+    pub fn from_fn(f: impl Fn(Lang) -> String) -> Self {
+        Self {
+            en: f(Lang::En),
+            zh: f(Lang::Zh),
+        }
+    }
+
     /// The same text in both languages (numbers, names, a server's own words).
     pub fn same(text: impl Into<String>) -> Self {
         let text = text.into();
@@ -133,19 +141,25 @@ pub fn text(key: &str) -> Bilingual {
     text_with(key, &[])
 }
 
+/// `template` with each `%{name}` replaced by its value (placeholders not named stay as they are).
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    args.iter().fold(template.to_string(), |s, (name, value)| {
+        s.replace(&format!("%{{{name}}}"), value)
+    })
+}
+
 /// The message under `key` in both languages, with each `%{name}` replaced by its value.
 pub fn text_with(key: &str, args: &[(&str, &str)]) -> Bilingual {
-    let fill = |lang: Lang| {
-        let mut s = tr(lang, key);
-        for (name, value) in args {
-            s = s.replace(&format!("%{{{name}}}"), value);
-        }
-        s
-    };
-    Bilingual {
-        en: fill(Lang::En),
-        zh: fill(Lang::Zh),
-    }
+    Bilingual::from_fn(|lang| fill(&tr(lang, key), args))
+}
+
+/// The message under `key` with values that differ by language (a duration, a date, another
+/// message): each `%{name}` gets the value's text in the same language.
+pub fn text_with_each(key: &str, args: &[(&str, &Bilingual)]) -> Bilingual {
+    Bilingual::from_fn(|lang| {
+        let args: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.pick(lang))).collect();
+        fill(&tr(lang, key), &args)
+    })
 }
 
 /// An explained problem: what happened and what to do, plus details worth copying.
@@ -225,8 +239,9 @@ mod tests {
         }
     }
 
-    /// Every key written as a literal in the source (`text("…")`, `text_with("…"`, `tr(…, "…")`,
-    /// `.t("…")`, `.now("…")`) exists in both languages.
+    /// Every key written as a literal in the source (`text("…")`, `text_with("…"`,
+    /// `text_with_each("…"`, `tr(…, "…")`, `.t("…")`, `.now("…")`, `.now_with("…"`) exists in both
+    /// languages.
     #[test]
     fn every_key_used_in_the_source_exists() {
         let en = catalog(Lang::En);
@@ -272,7 +287,15 @@ mod tests {
 
     /// Literal keys after the call patterns we use.
     fn keys_in(src: &str) -> Vec<String> {
-        const CALLS: [&str; 5] = ["text(\"", "text_with(\"", ".t(\"", ".now(\"", "tr(lang, \""];
+        const CALLS: [&str; 7] = [
+            "text(\"",
+            "text_with(\"",
+            "text_with_each(\"",
+            ".t(\"",
+            ".now(\"",
+            ".now_with(\"",
+            "tr(lang, \"",
+        ];
         let mut keys = Vec::new();
         for call in CALLS {
             for (i, _) in src.match_indices(call) {
@@ -297,6 +320,12 @@ mod tests {
         let m = text_with("test.placeholder", &[("n", "7")]);
         assert_eq!(m.en, "7 seconds");
         assert_eq!(m.zh, "7 秒");
+        let each = text_with_each("test.placeholder", &[("n", &Bilingual::new("seven", "七"))]);
+        assert_eq!(
+            (each.en.as_str(), each.zh.as_str()),
+            ("seven seconds", "七 秒")
+        );
+        assert_eq!(fill("%{a} and %{b}", &[("a", "1")]), "1 and %{b}");
     }
 
     #[test]

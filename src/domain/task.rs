@@ -236,6 +236,11 @@ impl TaskRecord {
         self.snapshot.video_url.as_deref().and_then(link_expiry_ms)
     }
 
+    /// True when the task has a playable video whose link has not expired (what can be compared).
+    pub fn has_live_video(&self, now_ms: i64) -> bool {
+        self.snapshot.safe_video_url().is_some() && self.link_expiry_ms().is_none_or(|e| e > now_ms)
+    }
+
     /// How long the id stays queryable (24 h from submit), or `None` once past.
     pub fn queryable_for_ms(&self, now_ms: i64) -> Option<i64> {
         let left = self.submitted_at_ms + QUERYABLE_MS - now_ms;
@@ -454,5 +459,29 @@ mod tests {
             };
             assert_eq!(s.safe_video_url().is_some(), ok);
         }
+    }
+
+    #[test]
+    fn a_live_video_is_safe_and_not_expired() {
+        let with_url = |url: Option<&str>| TaskRecord {
+            id: "t".into(),
+            request: None,
+            endpoint: String::new(),
+            submitted_at_ms: 0,
+            snapshot: TaskSnapshot {
+                video_url: url.map(Into::into),
+                ..TaskSnapshot::with_status(TaskStatus::Succeeded)
+            },
+            problem: None,
+            paused: false,
+            origin: Origin::Submitted,
+        };
+        // Expires=1000 s after the epoch.
+        let signed = with_url(Some("https://x.aliyuncs.com/a.mp4?Expires=1000"));
+        assert!(signed.has_live_video(999_999));
+        assert!(!signed.has_live_video(1_000_000));
+        assert!(with_url(Some("http://127.0.0.1:9090/video/a.mp4")).has_live_video(i64::MAX));
+        assert!(!with_url(Some("http://example.com/a.mp4")).has_live_video(0));
+        assert!(!with_url(None).has_live_video(0));
     }
 }

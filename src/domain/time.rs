@@ -1,6 +1,6 @@
 //! Time: the service's China-time timestamps, signed-link expiry, and durations in words.
 
-use super::message::{text, text_with, tr, Bilingual, Lang};
+use super::message::{text, text_with, text_with_each, Bilingual};
 
 /// Offset of the service's timestamps (China Standard Time, UTC+8), in milliseconds.
 const CHINA_OFFSET_MS: i64 = 8 * 3_600_000;
@@ -91,10 +91,7 @@ pub fn expiry_text(expires_ms: i64, now_ms: i64) -> Bilingual {
         text("time.link_expired")
     } else {
         let s = span(left);
-        Bilingual::new(
-            tr(Lang::En, "time.link_expires").replace("%{span}", &s.en),
-            tr(Lang::Zh, "time.link_expires").replace("%{span}", &s.zh),
-        )
+        text_with_each("time.link_expires", &[("span", &s)])
     }
 }
 

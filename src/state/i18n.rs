@@ -6,7 +6,7 @@ use codee::string::FromToStringCodec;
 use leptos::prelude::*;
 use leptos_use_storage::use_local_storage;
 
-use crate::domain::message::{tr, Bilingual, Lang};
+use crate::domain::message::{fill, tr, Bilingual, Lang};
 
 /// Local-storage key of the language choice (`en` or `zh`).
 pub const LANG_KEY: &str = "wan-studio.lang.v1";
@@ -30,6 +30,11 @@ impl I18n {
     /// scope).
     pub fn now(self, key: &str) -> String {
         tr(self.lang.get(), key)
+    }
+
+    /// [`I18n::now`] with each `%{name}` replaced by its value.
+    pub fn now_with(self, key: &str, args: &[(&str, &str)]) -> String {
+        fill(&tr(self.lang.get(), key), args)
     }
 
     /// A bilingual message in the current language (tracked).
