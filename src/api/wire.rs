@@ -309,10 +309,7 @@ mod tests {
     use crate::domain::form::{FormState, ShotType, Size};
 
     fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/../shared/api/fixtures/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 

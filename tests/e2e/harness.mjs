@@ -21,8 +21,8 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // Overridable to test a copy (e.g. while a rebuild is rewriting dist/).
 export const DIST = process.env.E2E_DIST ?? join(ROOT, 'dist');
 export const SIM_BIN = process.env.E2E_SIM_BIN ?? join(ROOT, 'target/release/dmxapi-sim');
-// shared/ sits beside the project's root (on developers' machines and in CI alike).
-export const FIXTURES = resolve(ROOT, '../shared/api/fixtures');
+// The project's own copy of the vendor fixtures (see tests/fixtures/README.md).
+export const FIXTURES = join(ROOT, 'tests/fixtures');
 export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 export const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
 

@@ -2,7 +2,7 @@
 //! front of Alibaba's wan2.6-t2v video model, for wan-studio's tests and demo.
 //!
 //! It speaks the protocol in `PROTOCOL.md` (copies of the reference fixtures
-//! live in `fixtures/`): submit with `wan2.6-t2v`, poll with `wan2.6-get`,
+//! live in the project's `tests/fixtures/`): submit with `wan2.6-t2v`, poll with `wan2.6-get`,
 //! tasks go PENDING → RUNNING → SUCCEEDED on a configurable clock, and
 //! finished tasks point to a signed-looking `/video/<id>.mp4` link that serves
 //! a real H.264 clip with byte ranges. A `/__sim/` control API records

@@ -449,7 +449,7 @@ mod tests {
 
     #[test]
     fn fixture_body_is_valid() {
-        let text = include_str!("../fixtures/submit-request.json");
+        let text = include_str!("../../fixtures/submit-request.json");
         let s = validate_submit(&serde_json::from_str(text).unwrap()).unwrap();
         assert_eq!(s.duration, 10);
         assert_eq!(s.seed, Some(666));
@@ -536,7 +536,7 @@ mod tests {
     #[test]
     fn envelope_matches_fixture_shape() {
         let fixture: Value =
-            serde_json::from_str(include_str!("../fixtures/submit-response.json")).unwrap();
+            serde_json::from_str(include_str!("../../fixtures/submit-response.json")).unwrap();
         let text = fixture["output"][0]["content"][0]["text"]
             .as_str()
             .unwrap()

@@ -11,7 +11,7 @@ use dmxapi_sim::{start, Config, Handle, CLIP};
 use serde_json::{json, Value};
 
 const KEY: &str = "sk-test0123456789abcdefABCDEF0123456789abcdefABCDEF";
-const SUBMIT_FIXTURE: &str = include_str!("../fixtures/submit-request.json");
+const SUBMIT_FIXTURE: &str = include_str!("../../fixtures/submit-request.json");
 
 struct Resp {
     status: u16,
