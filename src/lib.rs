@@ -27,8 +27,9 @@ use components::welcome::Welcome;
 pub fn App() -> impl IntoView {
     let state = state::provide_app_state();
     let i18n = state::use_i18n();
+    state::disclosure::provide_settings_disclosure(state);
+    state::undo::provide_undo();
     state::poller::follow(state);
-    state::notify::watch_endings(state);
     state::offline::register_service_worker();
     let shared = RwSignal::new(state::site::apply_share_link(state));
     // A share link pasted into the address bar of this open page changes only the fragment, so
@@ -41,6 +42,11 @@ pub fn App() -> impl IntoView {
     let site = RwSignal::new(domain::site_config::SiteConfig::default());
     provide_context(site);
     state::site::load_site_config(state, site);
+    state::notify::follow_endings(
+        state,
+        i18n,
+        Signal::derive(move || site.with(|s| s.site_name.clone())),
+    );
     view! {
         <header class="top">
             <div class="brand">

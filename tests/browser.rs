@@ -10,11 +10,12 @@ use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
 use wan_studio::domain::form::{FormState, VideoRequest};
+use wan_studio::domain::redact::Redactor;
 use wan_studio::domain::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
-use wan_studio::state::context::{FORM_KEY, KEY_KEY, SETTINGS_KEY};
-use wan_studio::state::i18n::LANG_KEY;
-use wan_studio::state::ledger::{Ledger, LEDGER_KEY};
+use wan_studio::state::browser::BrowserUrl;
+use wan_studio::state::ledger::Ledger;
 use wan_studio::state::problems::Problems;
+use wan_studio::state::storage_keys::{FORM_KEY, KEY_KEY, LANG_KEY, LEDGER_KEY, SETTINGS_KEY};
 
 const LEDGER_ASIDE: &str = "wan-studio.tasks.v1.unreadable";
 use wan_studio::App;
@@ -86,11 +87,13 @@ fn record(id: &str) -> TaskRecord {
     .unwrap();
     TaskRecord {
         id: id.into(),
+        service_id: None,
         request: Some(request),
         endpoint: "http://127.0.0.1:1/v1/responses".into(),
-        submitted_at_ms: 1,
+        submitted_at_ms: 1_770_000_000_000,
         snapshot: TaskSnapshot::with_status(TaskStatus::Succeeded),
         problem: None,
+        legacy_problem: None,
         paused: false,
         origin: Origin::Submitted,
     }
@@ -102,7 +105,7 @@ fn ledger_round_trips_through_local_storage() {
     let owner = Owner::new();
     owner.with(|| {
         let problems = Problems::new();
-        let ledger = Ledger::load(problems);
+        let ledger = Ledger::load(problems, &Redactor::default());
         assert!(ledger.tasks().get_untracked().is_empty());
         ledger.upsert(record("t-1"));
         // Written synchronously: on disk before anything else happens.
@@ -110,13 +113,16 @@ fn ledger_round_trips_through_local_storage() {
         assert!(raw.starts_with("{\"version\":1,"), "{raw}");
         assert!(raw.contains("\"t-1\""));
         ledger.update("t-1", |r| r.paused = true);
-        let again = Ledger::load(problems);
+        let again = Ledger::load(problems, &Redactor::default());
         let tasks = again.tasks().get_untracked();
         assert_eq!(tasks.len(), 1);
         assert!(tasks[0].paused);
         assert!(problems.list().get_untracked().is_empty());
         assert_eq!(again.remove("t-1").len(), 1);
-        assert!(Ledger::load(problems).tasks().get_untracked().is_empty());
+        assert!(Ledger::load(problems, &Redactor::default())
+            .tasks()
+            .get_untracked()
+            .is_empty());
     });
 }
 
@@ -126,13 +132,15 @@ fn a_write_merges_with_what_another_tab_stored() {
     let owner = Owner::new();
     owner.with(|| {
         let problems = Problems::new();
-        let this_tab = Ledger::load(problems);
+        let this_tab = Ledger::load(problems, &Redactor::default());
         this_tab.upsert(record("mine"));
         // Another tab adds a task straight to storage; this tab has not seen it yet.
-        let other_tab = Ledger::load(problems);
+        let other_tab = Ledger::load(problems, &Redactor::default());
         other_tab.upsert(record("theirs"));
         this_tab.update("mine", |r| r.paused = true);
-        let stored = Ledger::load(problems).tasks().get_untracked();
+        let stored = Ledger::load(problems, &Redactor::default())
+            .tasks()
+            .get_untracked();
         let ids: Vec<_> = stored.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["mine", "theirs"]);
         assert!(stored[0].paused);
@@ -147,7 +155,7 @@ fn the_early_bare_array_format_is_migrated() {
     let owner = Owner::new();
     owner.with(|| {
         let problems = Problems::new();
-        let ledger = Ledger::load(problems);
+        let ledger = Ledger::load(problems, &Redactor::default());
         assert_eq!(ledger.tasks().get_untracked().len(), 2);
         assert!(problems.list().get_untracked().is_empty());
         let raw = storage().get_item(LEDGER_KEY).unwrap().unwrap();
@@ -165,12 +173,12 @@ fn corrupt_ledger_is_kept_aside_and_reported() {
     let owner = Owner::new();
     owner.with(|| {
         let problems = Problems::new();
-        let ledger = Ledger::load(problems);
+        let ledger = Ledger::load(problems, &Redactor::default());
         assert!(ledger.tasks().get_untracked().is_empty());
         let list = problems.list().get_untracked();
         assert_eq!(list.len(), 1);
-        assert!(list[0].text.en.contains("could not be read"));
-        assert!(!list[0].text.zh.is_empty());
+        assert!(list[0].text.en().contains("could not be read"));
+        assert!(!list[0].text.zh().is_empty());
         assert_eq!(list[0].aside_key.as_deref(), Some(LEDGER_ASIDE));
         assert_eq!(
             storage().get_item(LEDGER_ASIDE).unwrap().as_deref(),
@@ -188,11 +196,11 @@ fn one_bad_record_does_not_cost_the_others() {
     let owner = Owner::new();
     owner.with(|| {
         let problems = Problems::new();
-        let ledger = Ledger::load(problems);
+        let ledger = Ledger::load(problems, &Redactor::default());
         assert_eq!(ledger.tasks().get_untracked()[0].id, "good");
         assert!(problems.list().get_untracked()[0]
             .text
-            .en
+            .en()
             .contains("1 task(s) were recovered"));
         assert_eq!(
             storage().get_item(LEDGER_ASIDE).unwrap().as_deref(),
@@ -213,7 +221,7 @@ fn a_full_quota_is_reported_not_dropped() {
     let owner = Owner::new();
     owner.with(|| {
         let problems = Problems::new();
-        let ledger = Ledger::load(problems);
+        let ledger = Ledger::load(problems, &Redactor::default());
         let big = TaskRecord {
             id: "big".into(),
             snapshot: TaskSnapshot {
@@ -227,7 +235,8 @@ fn a_full_quota_is_reported_not_dropped() {
         assert_eq!(ledger.tasks().get_untracked().len(), 1);
         let list = problems.list().get_untracked();
         assert!(
-            list.iter().any(|p| p.text.en.starts_with("Saving failed")),
+            list.iter()
+                .any(|p| p.text.en().starts_with("Saving failed")),
             "{list:?}"
         );
         // The next change builds on what the page holds: the unsaved task is not dropped.
@@ -537,7 +546,9 @@ async fn field_rejects(root: &HtmlElement, id: &str, error_id: &str, value: &str
     let el: HtmlElement = by_id(root, id);
     type_into(&el, value);
     submit_form(root);
-    TimeoutFuture::new(30).await;
+    // Let the reactive updates the submit scheduled run (executor ticks, not a timer).
+    leptos::task::tick().await;
+    leptos::task::tick().await;
     root.query_selector(&format!("#{error_id} [role=alert]"))
         .unwrap()
         .is_some()
@@ -782,4 +793,13 @@ async fn the_first_run_guide_opens_settings_at_the_key_field() {
         toggle.get_attribute("aria-expanded").as_deref(),
         Some("true")
     );
+}
+
+/// The page parses URLs with the browser's own `URL`: it must read every endpoint and media link
+/// of the shared table exactly as the native tests (the WHATWG `url` crate) do, attacks included
+/// (`/\\host`, `#@`, user info, look-alike characters, `127.0.0.1.evil.example`).
+#[wasm_bindgen_test]
+fn the_browser_reads_every_url_as_the_native_tests_do() {
+    let wrong = wan_studio::domain::url::cases::disagreements(&BrowserUrl);
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }

@@ -1,5 +1,6 @@
-//! The HTTP client (gloo-net): submit and query, with time limits. The key goes only into the
-//! `Authorization` header of requests to the chosen endpoint.
+//! The HTTP client (fetch through gloo-net): submit and query, with time limits. The key goes
+//! only into the `Authorization` header of requests to an endpoint the user chose (a
+//! [`Connection`] cannot be made otherwise), and every reply passes through one redaction pass.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -11,33 +12,61 @@ use web_sys::AbortController;
 use super::error::ApiError;
 use super::wire::{decode_reply, Decoded, QueryRequest, SubmitRequest};
 use crate::domain::form::VideoRequest;
+use crate::domain::redact::Redactor;
+use crate::domain::settings::{ApiKey, ChosenEndpoint};
 
 /// A submit can take tens of seconds; it is never retried, so wait long (PROTOCOL.md §5).
 pub const SUBMIT_TIMEOUT_S: u32 = 120;
 /// A query is cheap and retried by the poller.
 pub const QUERY_TIMEOUT_S: u32 = 30;
 
-/// Where and how to call: endpoint URL, key, and whether to send `X-DashScope-Async`.
+/// Where and how to call: an endpoint the user chose, a key that can go into a header, and
+/// whether to send `X-DashScope-Async`. Made only from [`ChosenEndpoint`] and [`ApiKey`], so no
+/// other endpoint can ever receive the key.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Connection {
-    /// The endpoint URL (or same-origin path).
-    pub endpoint: String,
-    /// The bare API key.
-    pub key: String,
-    /// Send `X-DashScope-Async: enable` on submit.
-    pub async_header: bool,
-    /// Replaces both time limits (ms); only tests set it (see `state::context`).
-    pub timeout_override_ms: Option<u32>,
+    endpoint: ChosenEndpoint,
+    key: ApiKey,
+    async_header: bool,
+    timeout_override_ms: Option<u32>,
 }
 
 impl std::fmt::Debug for Connection {
     // Never print the key, even in debug output.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
-            .field("endpoint", &self.endpoint)
+            .field("endpoint", &self.endpoint.url())
             .field("async_header", &self.async_header)
             .field("timeout_override_ms", &self.timeout_override_ms)
             .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// A connection to `endpoint` with `key`. `timeout_override_ms` replaces both time limits
+    /// (only tests set it, see `state::context`).
+    pub fn new(
+        endpoint: ChosenEndpoint,
+        key: ApiKey,
+        async_header: bool,
+        timeout_override_ms: Option<u32>,
+    ) -> Self {
+        Self {
+            endpoint,
+            key,
+            async_header,
+            timeout_override_ms,
+        }
+    }
+
+    /// Where the calls go.
+    pub fn endpoint(&self) -> &ChosenEndpoint {
+        &self.endpoint
+    }
+
+    /// The redaction pass for everything this connection's replies say.
+    pub fn redactor(&self) -> Redactor {
+        Redactor::new(self.key.expose())
     }
 }
 
@@ -72,16 +101,38 @@ async fn post(
     timeout_ms: u32,
 ) -> Result<Decoded, ApiError> {
     let timeout_ms = conn.timeout_override_ms.unwrap_or(timeout_ms);
-    let result = post_unredacted(conn, body, async_header, timeout_ms).await;
-    result.map_err(|e| e.redact(&conn.key))
+    let redactor = conn.redactor();
+    let reply = send_post(conn, body, async_header, timeout_ms).await;
+    let reply = reply.map_err(|e| e.redact(&redactor))?;
+    decode_reply(reply.0, &reply.1, reply.2.as_deref(), &redactor)
 }
 
-async fn post_unredacted(
+/// The headers of an API call. Built with the fallible `Headers::set` (gloo's `header()` throws
+/// an uncaught error on a value the browser refuses), so a bad key is an error, never a crash.
+fn api_headers(conn: &Connection, async_header: bool) -> Result<web_sys::Headers, ApiError> {
+    let refused = |what: &str| ApiError::Network(format!("the browser refused the {what} header"));
+    let headers = web_sys::Headers::new().map_err(|_| refused("request"))?;
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(|_| refused("Content-Type"))?;
+    headers
+        .set("Authorization", conn.key.expose())
+        .map_err(|_| refused("Authorization"))?;
+    if async_header {
+        headers
+            .set("X-DashScope-Async", "enable")
+            .map_err(|_| refused("X-DashScope-Async"))?;
+    }
+    Ok(headers)
+}
+
+/// Sends one POST and reads the whole reply: status, body, `Retry-After`.
+async fn send_post(
     conn: &Connection,
     body: String,
     async_header: bool,
     timeout_ms: u32,
-) -> Result<Decoded, ApiError> {
+) -> Result<(u16, String, Option<String>), ApiError> {
     let timeout_s = timeout_ms.div_ceil(1_000);
     let controller = AbortController::new()
         .map_err(|_| ApiError::Network("AbortController unavailable".into()))?;
@@ -94,16 +145,12 @@ async fn post_unredacted(
             controller.abort();
         })
     };
-    let mut builder = Request::post(&conn.endpoint)
-        .header("Content-Type", "application/json")
-        .header("Authorization", &conn.key)
-        .abort_signal(Some(&controller.signal()));
-    if async_header {
-        builder = builder.header("X-DashScope-Async", "enable");
-    }
-    let request = builder
-        .body(body)
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&api_headers(conn, async_header)?.into());
+    init.set_body(&wasm_bindgen::JsValue::from_str(&body));
+    init.set_signal(Some(&controller.signal()));
+    let request = new_request(conn.endpoint.url(), &init)?;
     let fail = |e: gloo_net::Error| {
         if timed_out.get() {
             ApiError::Timeout(timeout_s)
@@ -115,7 +162,15 @@ async fn post_unredacted(
     let status = response.status();
     let retry_after = response.headers().get("retry-after");
     let text = response.text().await.map_err(fail)?;
-    decode_reply(status, &text, retry_after.as_deref())
+    Ok((status, text, retry_after))
+}
+
+/// A request for `url` exactly as given: gloo's builder re-writes a URL that has a query
+/// (it appends a stray `&`, which can break a signed link), so the request is made directly.
+fn new_request(url: &str, init: &web_sys::RequestInit) -> Result<Request, ApiError> {
+    web_sys::Request::new_with_str_and_init(url, init)
+        .map(Request::from)
+        .map_err(|_| ApiError::Network("the browser refused to make this request".into()))
 }
 
 /// Fetches a video as a blob (works only if the storage server allows cross-origin reads), so
@@ -148,7 +203,9 @@ pub async fn fetch_site_file(path: &str) -> Result<Option<String>, ApiError> {
 
 /// A plain GET (no key: these are not API calls); an error status becomes [`ApiError::Http`].
 async fn get_ok(url: &str) -> Result<gloo_net::http::Response, ApiError> {
-    let response = Request::get(url)
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    let response = new_request(url, &init)?
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;

@@ -3,7 +3,8 @@
 
 use thiserror::Error;
 
-use crate::domain::message::{text, text_with, Bilingual, Explanation};
+use crate::domain::message::{Explanation, Msg};
+use crate::domain::redact::Redactor;
 use crate::domain::task::PollFailure;
 
 /// Everything that can go wrong with one call.
@@ -126,9 +127,9 @@ impl ApiError {
     pub fn explain(&self, phase: Phase) -> Explanation {
         let maybe_created = phase == Phase::Submit && self.submit_may_have_created();
         let (mut text, request_id, detail) = match self {
-            ApiError::Network(detail) => (text("error.network"), None, Some(detail.clone())),
+            ApiError::Network(detail) => (Msg::new("error.network"), None, Some(detail.clone())),
             ApiError::Timeout(secs) => (
-                text_with("error.timeout", &[("secs", &secs.to_string())]),
+                Msg::new("error.timeout").with("secs", secs.to_string()),
                 None,
                 None,
             ),
@@ -148,7 +149,7 @@ impl ApiError {
                 (http_text(*status), request_id.clone(), detail)
             }
             ApiError::BadEnvelope { detail, request_id } => (
-                text("error.bad_envelope"),
+                Msg::new("error.bad_envelope"),
                 request_id.clone(),
                 Some(detail.clone()),
             ),
@@ -156,7 +157,7 @@ impl ApiError {
                 text: body,
                 request_id,
             } => (
-                text("error.bad_inner"),
+                Msg::new("error.bad_inner"),
                 request_id.clone(),
                 Some(body.clone()),
             ),
@@ -177,7 +178,7 @@ impl ApiError {
             ),
         };
         if maybe_created {
-            text = text.then(&crate::domain::message::text("error.maybe_created"));
+            text = text.then(Msg::new("error.maybe_created"));
         }
         Explanation {
             text,
@@ -187,16 +188,13 @@ impl ApiError {
         }
     }
 
-    /// Replaces every occurrence of `key` in the error's texts, so a server that echoes the key
-    /// back cannot make the app display or store it.
-    pub fn redact(self, key: &str) -> ApiError {
-        if key.len() < 4 {
-            return self;
-        }
-        let r = |s: String| s.replace(key, "sk-…");
-        let ro = |s: Option<String>| s.map(r);
+    /// Passes every text of the error through `r`, so a server that echoes the key back cannot
+    /// make the app display or store it.
+    pub fn redact(self, r: &Redactor) -> ApiError {
+        let c = |s: String| r.clean(&s);
+        let co = |s: Option<String>| s.map(|s| r.clean(&s));
         match self {
-            ApiError::Network(d) => ApiError::Network(r(d)),
+            ApiError::Network(d) => ApiError::Network(c(d)),
             ApiError::Timeout(s) => ApiError::Timeout(s),
             ApiError::Http {
                 status,
@@ -206,61 +204,58 @@ impl ApiError {
                 retry_after_s,
             } => ApiError::Http {
                 status,
-                message: ro(message),
-                code: ro(code),
-                request_id: ro(request_id),
+                message: co(message),
+                code: co(code),
+                request_id: co(request_id),
                 retry_after_s,
             },
             ApiError::BadEnvelope { detail, request_id } => ApiError::BadEnvelope {
-                detail: r(detail),
-                request_id: ro(request_id),
+                detail: c(detail),
+                request_id: co(request_id),
             },
             ApiError::BadInner { text, request_id } => ApiError::BadInner {
-                text: r(text),
-                request_id: ro(request_id),
+                text: c(text),
+                request_id: co(request_id),
             },
             ApiError::Upstream {
                 code,
                 message,
                 request_id,
             } => ApiError::Upstream {
-                code: ro(code),
-                message: ro(message),
-                request_id: ro(request_id),
+                code: co(code),
+                message: co(message),
+                request_id: co(request_id),
             },
         }
     }
 }
 
-fn http_text(status: u16) -> Bilingual {
+fn http_text(status: u16) -> Msg {
     match status {
-        400 => text("error.http_400"),
-        401 => text("error.http_401"),
-        403 => text("error.http_403"),
-        404 => text("error.http_404"),
-        413 => text("error.http_413"),
-        429 => text("error.http_429"),
-        500 => text("error.http_500"),
-        502 => text("error.http_502"),
-        503 => text("error.http_503"),
-        504 | 524 => text_with(
-            "error.http_gateway_timeout",
-            &[("status", &status.to_string())],
-        ),
-        s if s >= 500 => text_with("error.http_5xx", &[("status", &s.to_string())]),
-        s => text_with("error.http_other", &[("status", &s.to_string())]),
+        400 => Msg::new("error.http_400"),
+        401 => Msg::new("error.http_401"),
+        403 => Msg::new("error.http_403"),
+        404 => Msg::new("error.http_404"),
+        413 => Msg::new("error.http_413"),
+        429 => Msg::new("error.http_429"),
+        500 => Msg::new("error.http_500"),
+        502 => Msg::new("error.http_502"),
+        503 => Msg::new("error.http_503"),
+        504 | 524 => Msg::new("error.http_gateway_timeout").with("status", status.to_string()),
+        s if s >= 500 => Msg::new("error.http_5xx").with("status", s.to_string()),
+        s => Msg::new("error.http_other").with("status", s.to_string()),
     }
 }
 
-fn upstream_text(code: Option<&str>) -> Bilingual {
+fn upstream_text(code: Option<&str>) -> Msg {
     match code.unwrap_or("") {
         "InvalidApiKey" => http_text(401),
-        "Arrearage" => text("error.arrearage"),
+        "Arrearage" => Msg::new("error.arrearage"),
         "AccessDenied" => http_text(403),
         "ModelNotFound" | "ModelUnavailable" => http_text(503),
         c if c.starts_with("Throttling") => http_text(429),
         c if c.starts_with("InvalidParameter") => http_text(400),
-        _ => text("error.upstream_other"),
+        _ => Msg::new("error.upstream_other"),
     }
 }
 
@@ -305,8 +300,8 @@ mod tests {
         ];
         for (status, en, zh) in table {
             let e = http(status).explain(Phase::Query);
-            assert!(e.text.en.contains(en), "{status}: {}", e.text.en);
-            assert!(e.text.zh.contains(zh), "{status}: {}", e.text.zh);
+            assert!(e.text.en().contains(en), "{status}: {}", e.text.en());
+            assert!(e.text.zh().contains(zh), "{status}: {}", e.text.zh());
             assert_eq!(e.request_id, Some(format!("req-{status}")));
             assert!(e.detail.unwrap().contains(&format!("HTTP {status}")));
             assert!(!e.maybe_created);
@@ -327,8 +322,8 @@ mod tests {
         ] {
             let e = err.explain(Phase::Submit);
             assert_eq!(e.maybe_created, maybe, "{err:?}");
-            assert_eq!(e.text.en.contains("may have been created"), maybe);
-            assert_eq!(e.text.zh.contains("可能已创建"), maybe);
+            assert_eq!(e.text.en().contains("may have been created"), maybe);
+            assert_eq!(e.text.zh().contains("可能已创建"), maybe);
             assert!(!err.explain(Phase::Query).maybe_created);
         }
     }
@@ -336,7 +331,7 @@ mod tests {
     #[test]
     fn network_and_decode_errors_are_explained() {
         let e = ApiError::Network("TypeError: Failed to fetch".into()).explain(Phase::Query);
-        assert!(e.text.en.contains("CORS") && e.text.zh.contains("CORS"));
+        assert!(e.text.en().contains("CORS") && e.text.zh().contains("CORS"));
         let e = ApiError::BadInner {
             text: "upstream said no".into(),
             request_id: Some("r".into()),
@@ -350,14 +345,14 @@ mod tests {
         }
         .explain(Phase::Query);
         assert_eq!(e.request_id.as_deref(), Some("rid"));
-        assert!(e.text.en.contains("not a DMXAPI reply"));
+        assert!(e.text.en().contains("not a DMXAPI reply"));
         let e = ApiError::Upstream {
             code: Some("InvalidApiKey".into()),
             message: None,
             request_id: None,
         }
         .explain(Phase::Query);
-        assert!(e.text.en.contains("API key"));
+        assert!(e.text.en().contains("API key"));
     }
 
     #[test]
@@ -397,7 +392,7 @@ mod tests {
             request_id: None,
             retry_after_s: None,
         }
-        .redact(key);
+        .redact(&Redactor::new(key));
         let shown = format!("{e:?} {:?}", e.explain(Phase::Submit));
         assert!(!shown.contains(key));
         assert!(shown.contains("sk-…"));

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{request_id_in, ApiError};
 use crate::domain::form::VideoRequest;
+use crate::domain::redact::{excerpt, Redactor};
 use crate::domain::task::{TaskSnapshot, TaskStatus};
 
 /// The model that creates tasks.
@@ -225,30 +226,61 @@ impl From<TaskInner> for TaskSnapshot {
 /// Longest piece of an undecodable body kept for the user to see.
 const SNIPPET: usize = 300;
 
-fn snippet(body: &str) -> String {
-    let mut s: String = body.chars().take(SNIPPET).collect();
-    if body.chars().count() > SNIPPET {
-        s.push('…');
+impl TaskInner {
+    /// Every text of the reply, redacted (a relay may echo the key in any of them, escaped so
+    /// that a pass over the raw body misses it).
+    fn redact(&mut self, r: &Redactor) {
+        for field in [
+            &mut self.task_id,
+            &mut self.task_status,
+            &mut self.submit_time,
+            &mut self.scheduled_time,
+            &mut self.end_time,
+            &mut self.orig_prompt,
+            &mut self.video_url,
+            &mut self.code,
+            &mut self.message,
+        ] {
+            r.clean_opt(field);
+        }
     }
-    s
 }
 
-/// Decodes a reply from its HTTP status, body and `Retry-After` header.
+impl RelayError {
+    fn redact(&mut self, r: &Redactor) {
+        r.clean_opt(&mut self.message);
+        r.clean_opt(&mut self.kind);
+        if let Some(serde_json::Value::String(code)) = &mut self.code {
+            r.clean_in_place(code);
+        }
+    }
+}
+
+/// Decodes a reply from its HTTP status, body and `Retry-After` header. Every text taken from
+/// the reply passes through `redactor` before it is cut or kept: the raw body first, then each
+/// decoded field (JSON escapes could hide the key from the first pass).
 pub fn decode_reply(
     status: u16,
     body: &str,
     retry_after: Option<&str>,
+    redactor: &Redactor,
 ) -> Result<Decoded, ApiError> {
+    let body = &redactor.clean(body);
+    let snippet = |text: &str| excerpt(redactor, text, SNIPPET);
     let retry_after_s = retry_after.and_then(|v| v.trim().parse::<u64>().ok());
+    let request_id_of = |message: &Option<String>| message.as_deref().and_then(request_id_in);
     if !(200..300).contains(&status) {
         return Err(match serde_json::from_str::<RelayErrorBody>(body) {
-            Ok(RelayErrorBody { error }) => ApiError::Http {
-                status,
-                request_id: error.message.as_deref().and_then(request_id_in),
-                code: error.code_text(),
-                message: error.message,
-                retry_after_s,
-            },
+            Ok(RelayErrorBody { mut error }) => {
+                error.redact(redactor);
+                ApiError::Http {
+                    status,
+                    request_id: request_id_of(&error.message),
+                    code: error.code_text(),
+                    message: error.message,
+                    retry_after_s,
+                }
+            }
             Err(_) => ApiError::Http {
                 status,
                 message: (!body.trim().is_empty() && !body.trim_start().starts_with('<'))
@@ -259,17 +291,19 @@ pub fn decode_reply(
             },
         });
     }
-    let envelope: Envelope = serde_json::from_str(body).map_err(|e| ApiError::BadEnvelope {
+    let mut envelope: Envelope = serde_json::from_str(body).map_err(|e| ApiError::BadEnvelope {
         detail: format!("{e}; body starts: {}", snippet(body.trim())),
         request_id: None,
     })?;
-    if let Some(error) = envelope.error {
+    redactor.clean_opt(&mut envelope.request_id);
+    if let Some(mut error) = envelope.error {
+        error.redact(redactor);
         return Err(ApiError::Http {
             status,
             request_id: envelope
                 .request_id
                 .clone()
-                .or_else(|| error.message.as_deref().and_then(request_id_in)),
+                .or_else(|| request_id_of(&error.message)),
             code: error.code_text(),
             message: error.message,
             retry_after_s,
@@ -280,15 +314,17 @@ pub fn decode_reply(
     let text = contents()
         .find(|c| c.kind.as_deref() == Some("output_text") && c.text.is_some())
         .or_else(|| contents().find(|c| c.text.is_some()))
-        .and_then(|c| c.text.clone())
+        .and_then(|c| c.text.as_deref())
+        .map(|t| redactor.clean(t))
         .ok_or_else(|| ApiError::BadEnvelope {
             detail: "the reply has no output text".into(),
             request_id: request_id.clone(),
         })?;
-    let inner: TaskInner = serde_json::from_str(&text).map_err(|_| ApiError::BadInner {
+    let mut inner: TaskInner = serde_json::from_str(&text).map_err(|_| ApiError::BadInner {
         text: snippet(&text),
         request_id: request_id.clone(),
     })?;
+    inner.redact(redactor);
     match (inner.task_id.clone(), inner.task_status.is_some()) {
         (Some(task_id), true) if !task_id.is_empty() => Ok(Decoded {
             task_id,
@@ -308,6 +344,16 @@ mod tests {
     use super::*;
     use crate::domain::form::{FormState, ShotType, Size};
 
+    fn decode_reply_plain(
+        status: u16,
+        body: &str,
+        retry_after: Option<&str>,
+    ) -> Result<Decoded, ApiError> {
+        decode_reply(status, body, retry_after, &Redactor::new(KEY))
+    }
+
+    const KEY: &str = "sk-e2eTestKey0123456789abcdefghijklmnopqrstuvwxyzAB";
+
     fn fixture(name: &str) -> String {
         let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -315,7 +361,7 @@ mod tests {
 
     #[test]
     fn submit_fixture_decodes_to_pending() {
-        let d = decode_reply(200, &fixture("submit-response.json"), None).unwrap();
+        let d = decode_reply_plain(200, &fixture("submit-response.json"), None).unwrap();
         assert_eq!(d.task_id, "3a7d8355-ef78-48cd-863c-6cdb9707ba91");
         assert_eq!(d.snapshot.status, TaskStatus::Pending);
         assert_eq!(
@@ -326,7 +372,7 @@ mod tests {
 
     #[test]
     fn query_fixture_decodes_with_unescaped_ampersands() {
-        let d = decode_reply(200, &fixture("query-succeeded-response.json"), None).unwrap();
+        let d = decode_reply_plain(200, &fixture("query-succeeded-response.json"), None).unwrap();
         assert_eq!(d.snapshot.status, TaskStatus::Succeeded);
         let url = d.snapshot.video_url.as_deref().unwrap();
         assert!(url.contains("?Expires=1770874935&OSSAccessKeyId=LTAI5tPxpiCM2hjmWrFXrym1&Signature=eFkjP45eqYZDbRPLcwYQJNp%2FF8s%3D"), "{url}");
@@ -343,7 +389,10 @@ mod tests {
             d.snapshot.submit_time.as_deref(),
             Some("2026-02-11 13:37:18.020")
         );
-        assert!(d.snapshot.safe_video_url().is_some());
+        assert!(d
+            .snapshot
+            .safe_video_url(&crate::domain::url::testing::Whatwg)
+            .is_some());
     }
 
     #[test]
@@ -398,7 +447,7 @@ mod tests {
     #[test]
     fn relay_errors_become_http_errors_with_request_id() {
         let body = r#"{"error":{"message":"invalid token (request id: 2026021113371801)","type":"new_api_error","code":"invalid_api_key"}}"#;
-        let e = decode_reply(401, body, None).unwrap_err();
+        let e = decode_reply_plain(401, body, None).unwrap_err();
         assert_eq!(
             e,
             ApiError::Http {
@@ -409,7 +458,7 @@ mod tests {
                 retry_after_s: None,
             }
         );
-        let e = decode_reply(
+        let e = decode_reply_plain(
             429,
             r#"{"error":{"message":"slow down","type":"x","code":null}}"#,
             Some("7"),
@@ -428,7 +477,7 @@ mod tests {
 
     #[test]
     fn html_error_pages_become_http_errors_without_message() {
-        let e = decode_reply(502, "<html><body>Bad Gateway</body></html>", None).unwrap_err();
+        let e = decode_reply_plain(502, "<html><body>Bad Gateway</body></html>", None).unwrap_err();
         assert!(matches!(
             e,
             ApiError::Http {
@@ -437,7 +486,7 @@ mod tests {
                 ..
             }
         ));
-        let e = decode_reply(500, "upstream exploded", None).unwrap_err();
+        let e = decode_reply_plain(500, "upstream exploded", None).unwrap_err();
         assert!(
             matches!(e, ApiError::Http { status: 500, message: Some(ref m), .. } if m == "upstream exploded")
         );
@@ -446,16 +495,16 @@ mod tests {
     #[test]
     fn undecodable_envelopes_and_texts() {
         assert!(matches!(
-            decode_reply(200, "<html>", None),
+            decode_reply_plain(200, "<html>", None),
             Err(ApiError::BadEnvelope { .. })
         ));
         assert!(matches!(
-            decode_reply(200, r#"{"output":[]}"#, None),
+            decode_reply_plain(200, r#"{"output":[]}"#, None),
             Err(ApiError::BadEnvelope { .. })
         ));
         let plain = r#"{"request_id":"r1","output":[{"type":"message","content":[{"type":"output_text","text":"upstream said no"}]}]}"#;
         assert_eq!(
-            decode_reply(200, plain, None).unwrap_err(),
+            decode_reply_plain(200, plain, None).unwrap_err(),
             ApiError::BadInner {
                 text: "upstream said no".into(),
                 request_id: Some("r1".into())
@@ -463,7 +512,7 @@ mod tests {
         );
         let upstream = r#"{"output":[{"type":"message","content":[{"type":"output_text","text":"{\"code\":\"InvalidApiKey\",\"message\":\"bad key\"}"}]}]}"#;
         assert_eq!(
-            decode_reply(200, upstream, None).unwrap_err(),
+            decode_reply_plain(200, upstream, None).unwrap_err(),
             ApiError::Upstream {
                 code: Some("InvalidApiKey".into()),
                 message: Some("bad key".into()),
@@ -472,28 +521,76 @@ mod tests {
         );
         let in_200 = r#"{"error":{"message":"quota (request id: abc)","type":"x","code":403}}"#;
         assert!(
-            matches!(decode_reply(200, in_200, None), Err(ApiError::Http { code: Some(ref c), request_id: Some(ref r), .. }) if c == "403" && r == "abc")
+            matches!(decode_reply_plain(200, in_200, None), Err(ApiError::Http { code: Some(ref c), request_id: Some(ref r), .. }) if c == "403" && r == "abc")
         );
     }
 
     #[test]
     fn falls_back_to_first_text_item_and_keeps_unknown_statuses() {
         let body = r#"{"output":[{"type":"message","content":[{"type":"refusal"},{"type":"text","text":"{\"task_id\":\"t\",\"task_status\":\"WEIRD\"}"}]}]}"#;
-        let d = decode_reply(200, body, None).unwrap();
+        let d = decode_reply_plain(200, body, None).unwrap();
         assert_eq!(d.snapshot.status, TaskStatus::Other("WEIRD".into()));
         let failed = r#"{"output":[{"content":[{"type":"output_text","text":"{\"task_id\":\"t\",\"task_status\":\"FAILED\",\"code\":\"DataInspectionFailed\",\"message\":\"m\"}"}]}]}"#;
-        let d = decode_reply(200, failed, None).unwrap();
+        let d = decode_reply_plain(200, failed, None).unwrap();
         assert_eq!(d.snapshot.code.as_deref(), Some("DataInspectionFailed"));
     }
 
     #[test]
     fn an_empty_output_keeps_the_request_id() {
         assert_eq!(
-            decode_reply(200, r#"{"request_id":"r9","output":[]}"#, None).unwrap_err(),
+            decode_reply_plain(200, r#"{"request_id":"r9","output":[]}"#, None).unwrap_err(),
             ApiError::BadEnvelope {
                 detail: "the reply has no output text".into(),
                 request_id: Some("r9".into())
             }
         );
+    }
+
+    /// Every place a relay can put the key in a task reply, plain or JSON-escaped: none of it
+    /// survives decoding, and an excerpt cut past the key's start keeps none of its characters.
+    #[test]
+    fn an_echoed_key_is_redacted_in_every_field_before_anything_is_cut() {
+        // Escaped twice for the inner JSON string, once for a plain JSON body.
+        let escaped: String = KEY
+            .chars()
+            .map(|c| format!("\\\\u{:04x}", u32::from(c)))
+            .collect();
+        let escaped1: String = KEY
+            .chars()
+            .map(|c| format!("\\u{:04x}", u32::from(c)))
+            .collect();
+        let inner = format!(
+            r#"{{\"task_id\":\"t-1\",\"task_status\":\"FAILED {KEY}\",\"submit_time\":\"{KEY}\",\"scheduled_time\":\"{escaped}\",\"end_time\":\"x\",\"orig_prompt\":\"p {KEY}\",\"video_url\":\"https://x.example/v.mp4?k={KEY}\",\"code\":\"{escaped}\",\"message\":\"token {escaped} bad\"}}"#
+        );
+        let body = format!(
+            r#"{{"request_id":"{KEY}","output":[{{"type":"message","content":[{{"type":"output_text","text":"{inner}"}}]}}]}}"#
+        );
+        let d = decode_reply_plain(200, &body, None).unwrap();
+        let all = format!("{d:?}");
+        assert!(!all.contains(&KEY[3..15]), "{all}");
+        assert!(all.contains("sk-…"));
+        // Error bodies, plain-text bodies and undecodable texts alike.
+        let relay = format!(
+            r#"{{"error":{{"message":"invalid token {KEY} (request id: r1)","type":"{KEY}","code":"{escaped1}"}}}}"#
+        );
+        let e = decode_reply_plain(401, &relay, None).unwrap_err();
+        assert!(!format!("{e:?}").contains(&KEY[3..15]), "{e:?}");
+        // The key sits 10 characters before the 300-character cut.
+        let long = format!("{}{KEY}{}", "x".repeat(290), "y".repeat(200));
+        for e in [
+            decode_reply_plain(500, &long, None).unwrap_err(),
+            decode_reply_plain(200, &long, None).unwrap_err(),
+            decode_reply_plain(
+                200,
+                &format!(
+                    r#"{{"output":[{{"content":[{{"type":"output_text","text":"{long}"}}]}}]}}"#
+                ),
+                None,
+            )
+            .unwrap_err(),
+        ] {
+            let shown = format!("{e:?} {:?}", e.explain(crate::api::Phase::Submit));
+            assert!(!shown.contains(&KEY[..8]), "{shown}");
+        }
     }
 }

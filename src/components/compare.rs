@@ -4,9 +4,11 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::msg::Msg;
+use super::text::Text;
 use crate::domain::compare::{settings_diff, MAX_TAKES};
-use crate::domain::message::{text_with, Bilingual};
+use crate::domain::message::Msg;
+use crate::domain::task::TaskRecord;
+use crate::state::browser::BrowserUrl;
 use crate::state::{use_app_state, use_i18n};
 
 /// The ids of the takes chosen for comparison (provided by the task list).
@@ -38,26 +40,85 @@ pub fn CompareTakes() -> impl IntoView {
         state.ledger.tasks().with(|tasks| {
             ids.iter()
                 .filter_map(|id| tasks.iter().find(|t| &t.id == id).cloned())
-                .filter(|t| t.snapshot.safe_video_url().is_some())
+                .filter(|t| t.snapshot.safe_video_url(&BrowserUrl).is_some())
                 .collect::<Vec<_>>()
         })
     });
     // Finished videos whose link still works: the ones with a "Compare this take" box.
     let comparable = Memo::new(move |_| {
         let now = state.now.get();
-        state
-            .ledger
-            .tasks()
-            .with(|tasks| tasks.iter().filter(|t| t.has_live_video(now)).count())
+        state.ledger.tasks().with(|tasks| {
+            tasks
+                .iter()
+                .filter(|t| t.has_live_video(now, &BrowserUrl))
+                .count()
+        })
     });
-    let hint = Memo::new(move |_| -> Option<Bilingual> {
+    let hint = Memo::new(move |_| -> Option<Msg> {
         let max = MAX_TAKES.to_string();
         match takes.with(Vec::len) {
-            1 => Some(text_with("compare.hint_one", &[("max", &max)])),
-            0 if comparable.get() >= 2 => Some(text_with("compare.hint_none", &[("max", &max)])),
+            1 => Some(Msg::new("compare.hint_one").with("max", &max)),
+            0 if comparable.get() >= 2 => Some(Msg::new("compare.hint_none").with("max", &max)),
             _ => None,
         }
     });
+    view! {
+        <Show
+            when=move || takes.with(|t| t.len() >= 2)
+            fallback=move || {
+                hint.get()
+                    .map(|h| view! { <p class="hint compare-hint" aria-live="polite"><Text msg=h /></p> })
+            }
+        >
+            <section class="compare" aria-labelledby="compare-h">
+                <h3 id="compare-h">{i18n.t("compare.heading")}</h3>
+                <CompareVideos takes=takes />
+                <CompareControls />
+                <CompareTable takes=takes />
+                <button type="button" on:click=move |_| selected.set(Vec::new())>{i18n.t("compare.close")}</button>
+            </section>
+        </Show>
+    }
+}
+
+/// The chosen takes side by side, muted, with their seeds.
+#[component]
+fn CompareVideos(
+    /// The takes.
+    takes: Memo<Vec<TaskRecord>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="compare-grid">
+            <For each=move || takes.get() key=|t| t.id.clone() let(t)>
+                <figure>
+                    <video
+                        src=t.snapshot.safe_video_url(&BrowserUrl).unwrap_or_default()
+                        muted
+                        playsinline
+                        preload="auto"
+                    ></video>
+                    <figcaption>
+                        {
+                            let seed = t.request.as_ref().and_then(|r| r.seed);
+                            move || match seed {
+                                Some(s) => i18n.render(&Msg::new("compare.seed").with("seed", s.to_string())),
+                                None => i18n.render(&Msg::new("compare.seed_random")),
+                            }
+                        }
+                        " · "
+                        <code>{t.id.chars().take(8).collect::<String>()}</code>
+                    </figcaption>
+                </figure>
+            </For>
+        </div>
+    }
+}
+
+/// Play all, Pause all, and one position for every take.
+#[component]
+fn CompareControls() -> impl IntoView {
+    let i18n = use_i18n();
     let (position, set_position) = signal(0u32);
     let play_all = move |_| {
         for v in videos() {
@@ -80,73 +141,53 @@ pub fn CompareTakes() -> impl IntoView {
         }
     };
     view! {
-        <Show
-            when=move || takes.with(|t| t.len() >= 2)
-            fallback=move || {
-                hint.get()
-                    .map(|h| view! { <p class="hint compare-hint" aria-live="polite"><Msg text=h /></p> })
-            }
-        >
-            <section class="compare" aria-labelledby="compare-h">
-                <h3 id="compare-h">{i18n.t("compare.heading")}</h3>
-                <div class="compare-grid">
-                    <For each=move || takes.get() key=|t| t.id.clone() let(t)>
-                        <figure>
-                            <video
-                                src=t.snapshot.safe_video_url().unwrap_or_default().to_string()
-                                muted
-                                playsinline
-                                preload="auto"
-                            ></video>
-                            <figcaption>
-                                {
-                                    let seed = t.request.as_ref().and_then(|r| r.seed);
-                                    move || match seed {
-                                        Some(s) => i18n.now_with("compare.seed", &[("seed", &s.to_string())]),
-                                        None => i18n.now("compare.seed_random"),
-                                    }
-                                }
-                                " · "
-                                <code>{t.id.chars().take(8).collect::<String>()}</code>
-                            </figcaption>
-                        </figure>
-                    </For>
-                </div>
-                <div class="row compare-controls">
-                    <button type="button" on:click=play_all>{i18n.t("compare.play_all")}</button>
-                    <button type="button" on:click=pause_all>{i18n.t("compare.pause_all")}</button>
-                    <label for="compare-position">{i18n.t("compare.position")}</label>
-                    <input
-                        id="compare-position"
-                        type="range"
-                        min="0"
-                        max="1000"
-                        prop:value=move || position.get().to_string()
-                        on:input=seek_all
-                    />
-                </div>
-                <table class="diff">
-                    <caption>{i18n.t("compare.caption")}</caption>
-                    <tbody>
-                        {move || {
-                            let takes = takes.get();
-                            let requests: Vec<_> = takes.iter().map(|t| t.request.as_ref()).collect();
-                            settings_diff(&requests)
-                                .into_iter()
-                                .map(|row| {
-                                    view! {
-                                        <tr class:differs=row.differs>
-                                            <th scope="row"><Msg text=row.label /> {row.differs.then_some(" ≠")}</th>
-                                            {row.values.into_iter().map(|v| view! { <td><Msg text=v /></td> }).collect_view()}
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </tbody>
-                </table>
-                <button type="button" on:click=move |_| selected.set(Vec::new())>{i18n.t("compare.close")}</button>
-            </section>
-        </Show>
+        <div class="row compare-controls">
+            <button type="button" on:click=play_all>{i18n.t("compare.play_all")}</button>
+            <button type="button" on:click=pause_all>{i18n.t("compare.pause_all")}</button>
+            <label for="compare-position">{i18n.t("compare.position")}</label>
+            <input
+                id="compare-position"
+                type="range"
+                min="0"
+                max="1000"
+                prop:value=move || position.get().to_string()
+                on:input=seek_all
+            />
+        </div>
+    }
+}
+
+/// The takes' settings, what differs marked.
+#[component]
+fn CompareTable(
+    /// The takes.
+    takes: Memo<Vec<TaskRecord>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = move || {
+        takes.with(|takes| {
+            let requests: Vec<_> = takes.iter().map(|t| t.request.as_ref()).collect();
+            settings_diff(&requests)
+        })
+    };
+    view! {
+        <table class="diff">
+            <caption>{i18n.t("compare.caption")}</caption>
+            <tbody>
+                {move || {
+                    rows()
+                        .into_iter()
+                        .map(|row| {
+                            view! {
+                                <tr class:differs=row.differs>
+                                    <th scope="row"><Text msg=row.label /> {row.differs.then_some(" ≠")}</th>
+                                    {row.values.into_iter().map(|v| view! { <td><Text msg=v /></td> }).collect_view()}
+                                </tr>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </tbody>
+        </table>
     }
 }

@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::msg::Msg;
+use crate::domain::message::Msg;
+
+use super::text::Text;
 use crate::domain::message::Explanation;
 use crate::state::browser::copy_text;
 use crate::state::use_i18n;
@@ -25,7 +27,7 @@ pub fn ErrorBox(
     view! {
         <div class="error" role="alert">
             <p>
-                <Msg text=text />
+                <Text msg=text />
             </p>
             {detail.map(|d| view! { <p class="detail"><code>{d}</code></p> })}
             {request_id
@@ -47,9 +49,9 @@ pub fn ErrorBox(
                             >
                                 {move || {
                                     if copied.get() {
-                                        i18n.now("error.box.copied")
+                                        i18n.render(&Msg::new("error.box.copied"))
                                     } else {
-                                        i18n.now("error.box.copy_request_id")
+                                        i18n.render(&Msg::new("error.box.copy_request_id"))
                                     }
                                 }}
                             </button>

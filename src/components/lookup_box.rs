@@ -2,8 +2,11 @@
 
 use leptos::prelude::*;
 
+use crate::domain::message::Msg;
+
 use super::error_box::ErrorBox;
 use crate::state::lookup::lookup_task;
+use crate::state::poller::use_poller;
 use crate::state::{use_app_state, use_i18n};
 
 /// The lookup field and button.
@@ -12,7 +15,8 @@ pub fn LookupBox() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
     let (id, set_id) = signal(String::new());
-    let lookup = Action::new_local(move |id: &String| lookup_task(state, id.clone()));
+    let poller = use_poller();
+    let lookup = Action::new_local(move |id: &String| lookup_task(state, poller, id.clone()));
     let pending = lookup.pending();
     view! {
         <form
@@ -49,7 +53,7 @@ pub fn LookupBox() -> impl IntoView {
                             view! {
                                 <p class="hint" role="status">
                                     {move || {
-                                        i18n.now_with("lookup.found", &[("status", &i18n.pick(&found))])
+                                        i18n.render(&Msg::new("lookup.found").with("status", &found))
                                     }}
                                 </p>
                             }

@@ -1,11 +1,11 @@
 //! Page components, one per file. They are thin: they read domain types from the app state and
 //! render them; the logic lives in `domain/`.
 
+pub mod check_field;
 pub mod compare;
 pub mod error_box;
 pub mod lang_switch;
 pub mod lookup_box;
-pub mod msg;
 pub mod problems_banner;
 pub mod settings_panel;
 pub mod share_box;
@@ -13,6 +13,7 @@ pub mod shared_banner;
 pub mod task_card;
 pub mod task_form;
 pub mod task_list;
+pub mod text;
 pub mod theme_switch;
 pub mod video_result;
 pub mod welcome;

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::msg::Msg;
+use super::text::Text;
 use crate::state::browser::save_text;
 use crate::state::problems::storage;
 use crate::state::{use_app_state, use_i18n};
@@ -13,9 +13,9 @@ pub fn ProblemsBanner() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
     view! {
-        <For each=move || state.problems.list().get() key=|p| (p.key.clone(), p.text.en.clone()) let(p)>
+        <For each=move || state.problems.list().get() key=|p| (p.key.clone(), p.text.en().clone()) let(p)>
             <div class="error banner" role="alert">
-                <p><Msg text=p.text.clone() /></p>
+                <p><Text msg=p.text.clone() /></p>
                 <div class="actions">
                     {p.aside_key.clone().map(|aside| {
                         let file = format!("{aside}.txt");

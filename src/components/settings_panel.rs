@@ -1,110 +1,49 @@
 //! Settings: the API key (masked, show/hide, forget), the endpoint (DMXAPI sites or a custom
 //! URL), the `X-DashScope-Async` switch, prices, notifications and the theme.
 //!
-//! The section folds away once it is set up: it opens by itself while no key is stored (or the
-//! endpoint is not valid), and starts folded, with a one-line summary, once both are in place
-//! (and in demo mode). The heading's button opens and closes it at any time (the APG disclosure
-//! pattern: `aria-expanded` + `aria-controls`). It never folds under the user's hands: a key
-//! typed in this visit leaves it open until the next load.
+//! The section folds away once it is set up (the rule is `state::disclosure`'s): the heading's
+//! button opens and closes it at any time (the APG disclosure pattern: `aria-expanded` +
+//! `aria-controls`), and a one-line summary stands in for it while folded.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::msg::{text_with_code, Msg};
+use super::check_field::CheckField;
+use super::text::Text;
 use super::theme_switch::ThemeSwitch;
-use crate::domain::message::{text, text_with, text_with_each, Bilingual};
+use crate::domain::cost::Pricing;
+use crate::domain::message::Msg;
 use crate::domain::settings::{
-    fingerprint, key_shape_warning, normalise_key, CUSTOM, DEMO_ENDPOINT, PRESETS,
+    check_key, fingerprint, key_shape_warning, normalise_key, CUSTOM, DEMO_ENDPOINT, PRESETS,
 };
+use crate::domain::url::{Endpoint, EndpointKind};
+use crate::state::browser::{page, BrowserUrl};
+use crate::state::disclosure::use_settings_disclosure;
 use crate::state::{use_app_state, use_i18n};
 
 /// The id of the button that opens and closes the Settings section.
-pub const SETTINGS_TOGGLE_ID: &str = "settings-toggle";
+const SETTINGS_TOGGLE_ID: &str = "settings-toggle";
 /// The id of the API key field.
-pub const API_KEY_ID: &str = "api-key";
+const API_KEY_ID: &str = "api-key";
 const BODY_ID: &str = "settings-body";
 const SUMMARY_ID: &str = "settings-summary";
-
-/// Opens the Settings section if it is folded and puts the focus in the API key field (the
-/// first-run guide's "paste it in Settings" step). In demo mode, which has no key field, it only
-/// opens the section.
-pub fn focus_key_field() {
-    let by_id = |id: &str| {
-        document()
-            .get_element_by_id(id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    };
-    if let Some(toggle) = by_id(SETTINGS_TOGGLE_ID) {
-        if toggle.get_attribute("aria-expanded").as_deref() != Some("true") {
-            toggle.click();
-        }
-    }
-    // The section unfolds in the next reactive tick; focus once it has.
-    set_timeout(
-        move || {
-            if let Some(field) = by_id(API_KEY_ID) {
-                let _ = field.focus();
-            }
-        },
-        std::time::Duration::ZERO,
-    );
-}
-
-/// True when the keyboard focus is inside the element `id`.
-fn focus_inside(id: &str) -> bool {
-    let active = document().active_element();
-    document()
-        .get_element_by_id(id)
-        .zip(active)
-        .is_some_and(|(el, active)| el.contains(Some(&active)))
-}
 
 /// The settings section.
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
-    // Set up = nothing left to do here before generating.
-    let set_up = Memo::new(move |_| {
-        state.demo
-            || (!state.key.with(String::is_empty) && state.settings.with(|s| s.endpoint().is_ok()))
-    });
-    let open = RwSignal::new(!set_up.get_untracked());
-    // Whatever undoes the setup (a forgotten key, another tab, a broken custom URL) opens it.
-    Effect::new(move |_| {
-        if !set_up.get() && !open.get_untracked() {
-            open.set(true);
-        }
-    });
-    // The first task created in this visit proves the setup works: fold it away then, unless the
-    // user is working in it right now.
-    let submitted = Memo::new(move |_| {
-        state.ledger.tasks().with(|t| {
-            t.iter()
-                .filter(|r| r.origin == crate::domain::task::Origin::Submitted)
-                .count()
-        })
-    });
-    let submitted_at_mount = submitted.get_untracked();
-    Effect::new(move |_| {
-        if submitted.get() > submitted_at_mount
-            && set_up.get_untracked()
-            && open.get_untracked()
-            && !focus_inside(BODY_ID)
-        {
-            open.set(false);
-        }
-    });
+    let disclosure = use_settings_disclosure();
+    let open = disclosure.open;
     let summary = Memo::new(move |_| {
-        let endpoint = state.settings.with(|s| s.endpoint().ok());
-        state.key.with(|key| {
-            (
-                summary_template(state.demo, key.is_empty(), endpoint.as_deref()),
-                key_tail(key),
-            )
-        })
+        let endpoint = state
+            .settings
+            .with(|s| s.endpoint(&page(), &BrowserUrl).ok());
+        state
+            .key
+            .with(|key| summary_text(state.demo, key, endpoint.as_ref()))
     });
-    let demo_note = text_with("settings.demo_note", &[("endpoint", DEMO_ENDPOINT)]);
+    let demo_note = Msg::new("settings.demo_note").with("endpoint", DEMO_ENDPOINT);
     view! {
         <section class="panel settings" aria-labelledby="settings-h">
             <div class="settings-head">
@@ -116,17 +55,14 @@ pub fn SettingsPanel() -> impl IntoView {
                         aria-expanded=move || open.get().to_string()
                         aria-controls=BODY_ID
                         aria-describedby=SUMMARY_ID
-                        on:click=move |_| open.update(|o| *o = !*o)
+                        on:click=move |_| disclosure.toggle()
                     >
                         <span class="chevron" aria-hidden="true"></span>
                         {i18n.t("settings.title")}
                     </button>
                 </h2>
                 <p id=SUMMARY_ID class="settings-summary hint" hidden=move || open.get()>
-                    {move || {
-                        let (template, tail) = summary.get();
-                        text_with_code(i18n.pick(&template), "key", &tail)
-                    }}
+                    {move || view! { <Text msg=summary.get() /> }}
                 </p>
             </div>
             {state
@@ -135,13 +71,25 @@ pub fn SettingsPanel() -> impl IntoView {
                     view! {
                         <div class="demo-banner" role="note">
                             <p>
-                                <Msg text=demo_note.clone() />
+                                <Text msg=demo_note.clone() />
                             </p>
                             <a href="./">{i18n.t("settings.leave_demo")}</a>
                         </div>
                     }
                 })}
-            <div id=BODY_ID class="settings-body" hidden=move || !open.get()>
+            <div
+                id=BODY_ID
+                class="settings-body"
+                hidden=move || !open.get()
+                on:focusin=move |_| disclosure.set_focus_inside(true)
+                on:focusout=move |ev| {
+                    // Still inside when the focus moves to another field of the section.
+                    let next = ev.related_target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+                    let current = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+                    let inside = current.zip(next).is_some_and(|(c, n)| c.contains(Some(&n)));
+                    disclosure.set_focus_inside(inside);
+                }
+            >
                 {(!state.demo).then(|| view! { <KeyField /> <EndpointField /> })}
                 <AsyncSwitch />
                 <PricingFields />
@@ -154,20 +102,23 @@ pub fn SettingsPanel() -> impl IntoView {
 
 /// The one-line summary shown while Settings is folded: the endpoint, and `%{key}` where the
 /// key's last four characters go (never more of the key; see [`key_tail`]).
-fn summary_template(demo: bool, no_key: bool, endpoint: Option<&str>) -> Bilingual {
+fn summary_text(demo: bool, key: &str, endpoint: Option<&Endpoint>) -> Msg {
     if demo {
-        return text("settings.summary_demo");
+        return Msg::new("settings.summary_demo");
     }
     let endpoint = match endpoint {
-        Some(url) if url.starts_with('/') => text_with("settings.summary_relay", &[("path", url)]),
-        Some(url) => Bilingual::same(host_of(url)),
-        None => text("settings.summary_bad_endpoint"),
+        Some(e) if e.kind == EndpointKind::SameOrigin => {
+            Msg::new("settings.summary_relay").with("path", &e.shown)
+        }
+        Some(e) => Msg::verbatim(e.host.clone()),
+        None => Msg::new("settings.summary_bad_endpoint"),
     };
-    // `%{key}` stays in the template: the view shows the key's tail as code.
-    if no_key {
-        text_with_each("settings.summary_no_key", &[("endpoint", &endpoint)])
+    if key.is_empty() {
+        Msg::new("settings.summary_no_key").with("endpoint", endpoint)
     } else {
-        text_with_each("settings.summary", &[("endpoint", &endpoint)])
+        Msg::new("settings.summary")
+            .with("endpoint", endpoint)
+            .with_code("key", &key_tail(key))
     }
 }
 
@@ -181,27 +132,26 @@ fn key_tail(key: &str) -> String {
     }
 }
 
-/// The host (with port) of an absolute URL, or the URL itself when it has none.
-fn host_of(url: &str) -> &str {
-    url.split("//")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap_or(url)
-}
-
 /// The API key field with show/hide and forget.
 #[component]
 fn KeyField() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
     let (shown, set_shown) = signal(false);
-    let (note, set_note) = signal(None::<Bilingual>);
+    let (note, set_note) = signal(None::<Msg>);
     let warning = Memo::new(move |_| state.key.with(|k| key_shape_warning(k)));
+    // A key that cannot be sent (a character a header cannot carry), named: shown as an error.
+    let unusable = Memo::new(move |_| {
+        state
+            .key
+            .with(|k| (!k.is_empty()).then(|| check_key(k)).flatten())
+    });
     view! {
         <div class="field">
             <label for=API_KEY_ID>{i18n.t("settings.key_label")}</label>
             <div class="row">
                 <input
+                    node_ref=use_settings_disclosure().key_field
                     id=API_KEY_ID
                     name="api-key"
                     type=move || if shown.get() { "text" } else { "password" }
@@ -209,7 +159,8 @@ fn KeyField() -> impl IntoView {
                     spellcheck="false"
                     autocapitalize="off"
                     placeholder="sk-…"
-                    aria-describedby="api-key-hint"
+                    aria-describedby="api-key-hint api-key-error"
+                    aria-invalid=move || unusable.with(Option::is_some).to_string()
                     prop:value=move || state.key.get()
                     on:input=move |ev| {
                         let n = normalise_key(&event_target_value(&ev));
@@ -225,9 +176,9 @@ fn KeyField() -> impl IntoView {
                 >
                     {move || {
                         if shown.get() {
-                            i18n.now("settings.hide_key")
+                            i18n.render(&Msg::new("settings.hide_key"))
                         } else {
-                            i18n.now("settings.show_key")
+                            i18n.render(&Msg::new("settings.show_key"))
                         }
                     }}
                 </button>
@@ -246,27 +197,26 @@ fn KeyField() -> impl IntoView {
                 {move || {
                     let key = state.key.get();
                     if key.is_empty() {
-                        i18n.now("settings.key_hint_empty")
+                        i18n.render(&Msg::new("settings.key_hint_empty"))
                     } else {
-                        i18n.pick(
-                            &text_with("settings.key_saved", &[("fingerprint", &fingerprint(&key))]),
+                        i18n.render(
+                            &Msg::new("settings.key_saved").with("fingerprint", fingerprint(&key)),
                         )
                     }
                 }}
             </p>
-            {move || note.get().map(|n| view! { <p class="hint note" role="status"><Msg text=n /></p> })}
-            <div class="check-row">
-                <input
-                    id="remember-key"
-                    type="checkbox"
-                    aria-describedby="remember-hint"
-                    prop:checked=move || state.settings.with(|s| s.remember_key)
-                    on:change=move |ev| state.set_remember_key.run(event_target_checked(&ev))
-                />
-                <label for="remember-key">{i18n.t("settings.remember_label")}</label>
+            {move || note.get().map(|n| view! { <p class="hint note" role="status"><Text msg=n /></p> })}
+            <div id="api-key-error">
+                {move || unusable.get().map(|e| view! { <p class="field-error" role="alert"><Text msg=e /></p> })}
             </div>
-            <p id="remember-hint" class="hint">{i18n.t("settings.remember_hint")}</p>
-            {move || warning.get().map(|w| view! { <p class="hint warn"><Msg text=w /></p> })}
+            <CheckField
+                id="remember-key"
+                label=Msg::new("settings.remember_label")
+                hint=Msg::new("settings.remember_hint")
+                checked=Signal::derive(move || state.settings.with(|s| s.remember_key))
+                on_change=state.set_remember_key
+            />
+            {move || warning.get().map(|w| view! { <p class="hint warn"><Text msg=w /></p> })}
         </div>
     }
 }
@@ -278,7 +228,8 @@ fn EndpointField() -> impl IntoView {
     let i18n = use_i18n();
     let choice = Memo::new(move |_| state.settings.with(|s| s.endpoint_choice.clone()));
     let is_custom = move || choice.get() == CUSTOM;
-    let endpoint_error = Memo::new(move |_| state.settings.with(|s| s.endpoint().err()));
+    let endpoint = Memo::new(move |_| state.settings.with(|s| s.endpoint(&page(), &BrowserUrl)));
+    let endpoint_error = Memo::new(move |_| endpoint.with(|e| e.as_ref().err().cloned()));
     view! {
         <div class="field">
             <label for="endpoint">{i18n.t("settings.endpoint_label")}</label>
@@ -305,7 +256,7 @@ fn EndpointField() -> impl IntoView {
             </select>
             <p class="hint">{i18n.t("settings.endpoint_hint")}</p>
             <p class="hint mode" role="status">
-                {move || state.settings.with(|s| s.endpoint().ok()).map(|url| view! { <Msg text=mode_text(&url) /> })}
+                {move || endpoint.get().ok().map(|e| view! { <Text msg=mode_text(&e) /> })}
             </p>
         </div>
         <Show when=is_custom>
@@ -329,7 +280,7 @@ fn EndpointField() -> impl IntoView {
                     {move || {
                         endpoint_error
                             .get()
-                            .map(|e| view! { <p class="field-error" role="alert"><Msg text=e /></p> })
+                            .map(|e| view! { <p class="field-error" role="alert"><Text msg=e /></p> })
                     }}
                 </div>
             </div>
@@ -341,28 +292,16 @@ fn EndpointField() -> impl IntoView {
 #[component]
 fn AsyncSwitch() -> impl IntoView {
     let state = use_app_state();
-    let i18n = use_i18n();
+
     view! {
-        <div class="field check">
-            <input
-                id="async-header"
-                type="checkbox"
-                role="switch"
-                prop:checked=move || state.settings.with(|s| s.async_header)
-                on:change=move |ev| {
-                    let on = event_target_checked(&ev);
-                    state.set_settings.update(|s| s.async_header = on);
-                }
-            />
-            <label for="async-header">
-                {move || text_with_code(i18n.now("settings.async_label"), "header", "X-DashScope-Async")}
-            </label>
-            <p class="hint">
-                {move || {
-                    text_with_code(i18n.now("settings.async_hint"), "header", "X-DashScope-Async: enable")
-                }}
-            </p>
-        </div>
+        <CheckField
+            id="async-header"
+            switch=true
+            label=Msg::new("settings.async_label").with_code("header", "X-DashScope-Async")
+            hint=Msg::new("settings.async_hint").with_code("header", "X-DashScope-Async: enable")
+            checked=Signal::derive(move || state.settings.with(|s| s.async_header))
+            on_change=Callback::new(move |on| state.set_settings.update(|s| s.async_header = on))
+        />
     }
 }
 
@@ -371,34 +310,12 @@ fn AsyncSwitch() -> impl IntoView {
 fn PricingFields() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
-    let rate = move |f: fn(&crate::domain::history::Pricing) -> f64| {
-        move || state.settings.with(|s| format!("{}", f(&s.pricing)))
-    };
-    let set_rate = move |f: fn(&mut crate::domain::history::Pricing, f64)| {
-        move |ev: leptos::ev::Event| {
-            if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
-                if v.is_finite() && v >= 0.0 {
-                    state.set_settings.update(|s| f(&mut s.pricing, v));
-                }
-            }
-        }
-    };
     view! {
         <fieldset class="pricing">
             <legend>{i18n.t("settings.pricing_legend")}</legend>
             <div class="grid3">
-                <div class="field">
-                    <label for="rate-720">{i18n.t("settings.rate_720")}</label>
-                    <input id="rate-720" type="number" min="0" step="0.01" inputmode="decimal"
-                        prop:value=rate(|p| p.per_second_720p)
-                        on:change=set_rate(|p, v| p.per_second_720p = v) />
-                </div>
-                <div class="field">
-                    <label for="rate-1080">{i18n.t("settings.rate_1080")}</label>
-                    <input id="rate-1080" type="number" min="0" step="0.01" inputmode="decimal"
-                        prop:value=rate(|p| p.per_second_1080p)
-                        on:change=set_rate(|p, v| p.per_second_1080p = v) />
-                </div>
+                <RateField id="rate-720" label="settings.rate_720" get=|p| p.per_second_720p set=|p, v| p.per_second_720p = v />
+                <RateField id="rate-1080" label="settings.rate_1080" get=|p| p.per_second_1080p set=|p, v| p.per_second_1080p = v />
                 <div class="field">
                     <label for="currency">{i18n.t("settings.currency")}</label>
                     <input id="currency" type="text" maxlength="8"
@@ -411,6 +328,36 @@ fn PricingFields() -> impl IntoView {
             </div>
             <p class="hint">{i18n.t("settings.pricing_hint")}</p>
         </fieldset>
+    }
+}
+
+/// One per-second rate; only a finite, non-negative number is kept.
+#[component]
+fn RateField(
+    /// Element id.
+    id: &'static str,
+    /// The label's catalog key.
+    label: &'static str,
+    /// Reads the rate.
+    get: fn(&Pricing) -> f64,
+    /// Writes the rate.
+    set: fn(&mut Pricing, f64),
+) -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for=id>{i18n.t(label)}</label>
+            <input id=id type="number" min="0" step="0.01" inputmode="decimal"
+                prop:value=move || state.settings.with(|s| get(&s.pricing).to_string())
+                on:change=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
+                        if v.is_finite() && v >= 0.0 {
+                            state.set_settings.update(|s| set(&mut s.pricing, v));
+                        }
+                    }
+                } />
+        </div>
     }
 }
 
@@ -436,63 +383,68 @@ fn NotifyField() -> impl IntoView {
     }
 }
 
-/// Says plainly how calls travel: straight from the browser, or through this site's relay.
-fn mode_text(url: &str) -> Bilingual {
-    if url.starts_with('/') {
-        text_with("settings.mode_relay", &[("url", url)])
-    } else {
-        text_with("settings.mode_direct", &[("host", host_of(url))])
+/// Says plainly how calls travel, naming exactly what the browser calls (origin in punycode,
+/// path): straight from the browser, or through this site's relay.
+fn mode_text(endpoint: &Endpoint) -> Msg {
+    match endpoint.kind {
+        EndpointKind::SameOrigin => Msg::new("settings.mode_relay").with("url", &endpoint.shown),
+        EndpointKind::Direct => Msg::new("settings.mode_direct").with("host", &endpoint.shown),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::url::parse_endpoint;
+    use crate::domain::url::testing::{page, Whatwg};
 
     const KEY: &str = "sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHWXYZ";
 
-    fn summary(demo: bool, key: &str, endpoint: Option<&str>) -> Bilingual {
-        let t = summary_template(demo, key.is_empty(), endpoint);
-        let tail = key_tail(key);
-        Bilingual::from_fn(|lang| crate::domain::message::fill(t.pick(lang), &[("key", &tail)]))
+    fn at(url: &str) -> Endpoint {
+        parse_endpoint(url, &page(), &Whatwg).unwrap()
+    }
+
+    fn summary(demo: bool, key: &str, endpoint: Option<&str>) -> Msg {
+        let endpoint = endpoint.map(at);
+        summary_text(demo, key, endpoint.as_ref())
     }
 
     #[test]
     fn the_summary_shows_the_endpoint_and_only_the_last_four_characters() {
         let s = summary(false, KEY, Some("https://www.dmxapi.cn/v1/responses"));
-        assert_eq!(s.en, "www.dmxapi.cn · key …WXYZ");
-        assert_eq!(s.zh, "www.dmxapi.cn · 密钥 …WXYZ");
-        for text in [&s.en, &s.zh] {
+        assert_eq!(s.en(), "www.dmxapi.cn · key …WXYZ");
+        assert_eq!(s.zh(), "www.dmxapi.cn · 密钥 …WXYZ");
+        for text in [&s.en(), &s.zh()] {
             assert!(!text.contains("sk-"), "{text}");
             assert!(!text.contains("HWXYZ"), "{text}");
         }
         let relay = summary(false, KEY, Some("/dmxapi/v1/responses"));
         assert_eq!(
-            relay.en,
-            "this site's relay /dmxapi/v1/responses · key …WXYZ"
+            relay.en(),
+            "this site's relay https://team.example/dmxapi/v1/responses · key …WXYZ"
         );
         let local = summary(false, KEY, Some("http://127.0.0.1:9090/v1/responses"));
-        assert_eq!(local.en, "127.0.0.1:9090 · key …WXYZ");
+        assert_eq!(local.en(), "127.0.0.1:9090 · key …WXYZ");
     }
 
     #[test]
     fn the_summary_says_what_is_missing() {
         let s = summary(false, "", Some("https://www.dmxapi.cn/v1/responses"));
-        assert_eq!(s.en, "www.dmxapi.cn · no key yet");
-        assert!(!s.en.contains("%{"), "{}", s.en);
+        assert_eq!(s.en(), "www.dmxapi.cn · no key yet");
+        assert!(!s.en().contains("%{"), "{}", s.en());
         let s = summary(false, KEY, None);
-        assert_eq!(s.en, "endpoint needs fixing · key …WXYZ");
+        assert_eq!(s.en(), "endpoint needs fixing · key …WXYZ");
         assert_eq!(key_tail("short"), "…");
-        assert_eq!(summary(true, "", None).en, "Demo mode: local simulator");
+        assert_eq!(summary(true, "", None).en(), "Demo mode: local simulator");
     }
 
     #[test]
-    fn the_mode_names_the_host_or_the_relay_path() {
-        assert!(mode_text("https://www.dmxapi.cn/v1/responses")
-            .en
-            .contains("Your browser calls www.dmxapi.cn itself"));
-        assert!(mode_text("/dmxapi/v1/responses")
-            .en
-            .contains("The page calls /dmxapi/v1/responses on this site"));
+    fn the_mode_names_what_is_really_called() {
+        assert!(mode_text(&at("HTTPS://WWW.DMXAPI.CN/v1/responses"))
+            .en()
+            .contains("Your browser calls https://www.dmxapi.cn/v1/responses itself"));
+        assert!(mode_text(&at("/dmxapi/v1/responses"))
+            .en()
+            .contains("The page calls https://team.example/dmxapi/v1/responses on this site"));
     }
 }

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::msg::Msg;
-use crate::domain::message::Bilingual;
+use super::text::Text;
+use crate::domain::message::Msg;
 use crate::domain::site_config::SiteConfig;
 use crate::state::browser::copy_text;
 use crate::state::site::share_url;
@@ -19,7 +19,7 @@ pub fn ShareBox() -> impl IntoView {
         site.map(|s| s.with(|c| c.presets.clone()))
             .unwrap_or_default()
     });
-    let (link, set_link) = signal(None::<Result<String, Bilingual>>);
+    let (link, set_link) = signal(None::<Result<String, Msg>>);
     let share = move |_| {
         let result = state.form.with_untracked(share_url);
         if let Ok(url) = &result {
@@ -60,7 +60,7 @@ pub fn ShareBox() -> impl IntoView {
                         <p class="hint" role="status">{i18n.t("share.copied")}</p>
                     </div>
                 }.into_any(),
-                Err(why) => view! { <p class="field-error" role="alert"><Msg text=why /></p> }.into_any(),
+                Err(why) => view! { <p class="field-error" role="alert"><Text msg=why /></p> }.into_any(),
             })}
         </div>
     }

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::msg::Msg;
-use crate::domain::message::text;
+use super::text::Text;
+use crate::domain::message::Msg;
 use crate::state::site::SharedLink;
 use crate::state::{use_app_state, use_i18n};
 
@@ -18,54 +18,48 @@ pub fn SharedBanner(
     move || outcome.get().map(|o| view! { <SharedNotice outcome=o /> })
 }
 
-/// One share link's outcome, with undo and dismiss.
+/// One share link's outcome, with undo (for a loaded link) and dismiss.
 #[component]
 fn SharedNotice(
     /// What opening the link did.
     outcome: SharedLink,
 ) -> impl IntoView {
-    let outcome = Some(outcome);
     let state = use_app_state();
     let i18n = use_i18n();
-    let (open, set_open) = signal(outcome.is_some());
+    let (open, set_open) = signal(true);
     let (undone, set_undone) = signal(false);
-    outcome.map(|outcome| {
-        view! {
-            <Show when=move || open.get()>
-                {match outcome.clone() {
-                    SharedLink::Loaded { previous } => view! {
-                        <div class="notice banner" role="status">
-                            <p>
-                                {move || if undone.get() {
-                                    view! { <Msg text=text("shared.restored") /> }
-                                } else {
-                                    view! { <Msg text=text("shared.loaded") /> }
-                                }}
-                            </p>
-                            <div class="actions">
-                                <Show when=move || !undone.get()>
-                                    <button type="button" on:click={
-                                        let previous = previous.clone();
-                                        move |_| {
-                                            state.set_form.set(previous.clone());
-                                            set_undone.set(true);
-                                        }
-                                    }>{i18n.t("shared.undo")}</button>
-                                </Show>
-                                <button type="button" on:click=move |_| set_open.set(false)>{i18n.t("shared.dismiss")}</button>
-                            </div>
-                        </div>
-                    }
-                        .into_any(),
-                    SharedLink::Broken(why) => view! {
-                        <div class="error banner" role="alert">
-                            <p><Msg text=why /></p>
-                            <button type="button" on:click=move |_| set_open.set(false)>{i18n.t("shared.dismiss")}</button>
-                        </div>
-                    }
-                        .into_any(),
-                }}
-            </Show>
+    let dismiss = move |_| set_open.set(false);
+    let notice = move || match outcome.clone() {
+        SharedLink::Loaded { previous } => view! {
+            <div class="notice banner" role="status">
+                <p>
+                    {move || {
+                        let key = if undone.get() { "shared.restored" } else { "shared.loaded" };
+                        view! { <Text msg=Msg::new(key) /> }
+                    }}
+                </p>
+                <div class="actions">
+                    <Show when=move || !undone.get()>
+                        <button type="button" on:click={
+                            let previous = previous.clone();
+                            move |_| {
+                                state.set_form.set(previous.clone());
+                                set_undone.set(true);
+                            }
+                        }>{i18n.t("shared.undo")}</button>
+                    </Show>
+                    <button type="button" on:click=dismiss>{i18n.t("shared.dismiss")}</button>
+                </div>
+            </div>
         }
-    })
+        .into_any(),
+        SharedLink::Broken(why) => view! {
+            <div class="error banner" role="alert">
+                <p><Text msg=why /></p>
+                <button type="button" on:click=dismiss>{i18n.t("shared.dismiss")}</button>
+            </div>
+        }
+        .into_any(),
+    };
+    view! { <Show when=move || open.get()>{notice.clone()}</Show> }
 }

@@ -3,77 +3,77 @@
 
 use leptos::prelude::*;
 
+use super::check_field::CheckField;
 use super::error_box::ErrorBox;
-use super::msg::Msg;
 use super::share_box::ShareBox;
+use super::text::Text;
+use crate::api::Connection;
 use crate::domain::form::{
-    char_count, check_negative_prompt, check_prompt, Field, FieldErrors, FormState, ShotType, Size,
-    Tier, DURATION_MAX, DURATION_MIN, NEGATIVE_PROMPT_MAX, PROMPT_MAX, SEED_MAX,
+    char_count, shown_errors, Field, FieldErrors, FormState, ShotType, Size, Tier, VideoRequest,
+    DURATION_MAX, DURATION_MIN, NEGATIVE_PROMPT_MAX, PROMPT_MAX, SEED_MAX,
 };
-use crate::domain::history::{eta_ms, eta_text, running_count, RUNNING_LIMIT};
-use crate::domain::message::{text, text_with, Bilingual, Explanation};
+use crate::domain::history::{eta_ms, running_count, RUNNING_LIMIT};
+use crate::domain::message::{Explanation, Msg};
 use crate::state::browser::random_seed;
+use crate::state::poller::use_poller;
 use crate::state::submit::submit_task;
 use crate::state::{use_app_state, use_i18n};
 
-/// The form section.
+/// The errors shown next to the fields (see `domain::form::shown_errors`).
+type Errors = Memo<FieldErrors>;
+
+/// One field's error, for its `FieldError` and `aria-invalid`.
+fn error_of(errors: Errors, field: Field) -> Signal<Option<Msg>> {
+    Signal::derive(move || errors.with(|e| e.get(field).cloned()))
+}
+
+/// An input handler that stores the field's new text in the draft through `set`.
+fn edit(set: fn(&mut FormState, String)) -> impl Fn(leptos::ev::Event) + Clone + 'static {
+    let state = use_app_state();
+    move |ev| {
+        let v = event_target_value(&ev);
+        state.set_form.update(|f| set(f, v));
+    }
+}
+
+/// The form section: the fields, the estimate, Generate (or Ctrl/⌘+Enter), and what a submit
+/// ran into.
 #[component]
 pub fn TaskForm() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
-    let form = state.form;
-    let set_form = state.set_form;
+    let poller = use_poller();
     // Errors show after the first Generate, then follow every edit; over-long texts show live.
     let (attempted, set_attempted) = signal(false);
-    let errors = Memo::new(move |_| {
-        if attempted.get() {
-            form.with(|f| f.validate().err().unwrap_or_default())
-        } else {
-            let mut live = Vec::new();
-            form.with(|f| {
-                if char_count(&f.prompt) > PROMPT_MAX {
-                    live.extend(check_prompt(&f.prompt).map(|e| (Field::Prompt, e)));
-                }
-                live.extend(
-                    check_negative_prompt(&f.negative_prompt).map(|e| (Field::NegativePrompt, e)),
-                );
-            });
-            FieldErrors(live)
-        }
-    });
+    let errors: Errors = Memo::new(move |_| state.form.with(|f| shown_errors(f, attempted.get())));
     let (connection_error, set_connection_error) = signal(None::<Explanation>);
-    let submit = Action::new_local(
-        move |(conn, request): &(crate::api::Connection, crate::domain::form::VideoRequest)| {
-            submit_task(state, conn.clone(), request.clone())
-        },
-    );
+    let submit = Action::new_local(move |(conn, request): &(Connection, VideoRequest)| {
+        // The key goes to this endpoint now, whatever the answer: it is the user's from here on.
+        state.remember_endpoint(conn.endpoint());
+        let (conn, request) = (conn.clone(), request.clone());
+        submit_task(state.ledger, poller, conn, request, state.now_untracked())
+    });
     let pending = submit.pending();
     let running = Memo::new(move |_| {
         let now = state.now.get();
         state.ledger.tasks().with(|t| running_count(t, now))
     });
-    let at_limit = move || running.get() >= RUNNING_LIMIT;
-    let estimate = move || {
-        let request = form.with(|f| f.validate().ok())?;
-        let pricing = state.settings.with(|s| s.pricing.clone());
-        let cost = pricing.format(pricing.cost(&request));
-        let eta = eta_text(state.ledger.tasks().with(|t| eta_ms(t, &request)));
-        Some(text_with("form.estimate", &[("cost", &cost)]).then(&eta))
-    };
-    let submit_error = move || {
+    let blocked = Signal::derive(move || {
+        pending.get() || running.get() >= RUNNING_LIMIT || !state.online.get()
+    });
+    let submit_error = Signal::derive(move || {
         connection_error
             .get()
             .or_else(|| submit.value().get().and_then(Result::err))
-    };
-
+    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() || at_limit() || !state.online.get_untracked() {
+        if blocked.get_untracked() {
             return;
         }
         set_attempted.set(true);
         set_connection_error.set(None);
-        let Ok(request) = form.with_untracked(FormState::validate) else {
+        let Ok(request) = state.form.with_untracked(FormState::validate) else {
             return;
         };
         match state.connection() {
@@ -83,7 +83,6 @@ pub fn TaskForm() -> impl IntoView {
             Err(why) => set_connection_error.set(Some(Explanation::plain(why))),
         }
     };
-
     // Ctrl+Enter / Cmd+Enter anywhere in the form submits it through the same path as the
     // Generate button (requestSubmit fires the submit event: validation first).
     let form_ref = NodeRef::<leptos::html::Form>::new();
@@ -95,16 +94,8 @@ pub fn TaskForm() -> impl IntoView {
             }
         }
     };
-
-    let update = move |f: fn(&mut FormState, String)| {
-        move |ev: leptos::ev::Event| {
-            let v = event_target_value(&ev);
-            set_form.update(|s| f(s, v));
-        }
-    };
-    let error_of = move |field: Field| move || errors.with(|e| e.get(field).cloned());
-    let invalid = move |field: Field| move || errors.with(|e| e.get(field).is_some()).to_string();
-
+    let form = state.form;
+    let set_form = state.set_form;
     view! {
         <section class="panel form" aria-labelledby="form-h">
             <h2 id="form-h">{i18n.t("form.heading")}</h2>
@@ -117,7 +108,7 @@ pub fn TaskForm() -> impl IntoView {
                     max=PROMPT_MAX
                     value=Signal::derive(move || form.with(|f| f.prompt.clone()))
                     on_input=Callback::new(move |v| set_form.update(|f| f.prompt = v))
-                    error=Signal::derive(error_of(Field::Prompt))
+                    error=error_of(errors, Field::Prompt)
                 />
                 <LimitedText
                     id="negative-prompt"
@@ -127,161 +118,234 @@ pub fn TaskForm() -> impl IntoView {
                     max=NEGATIVE_PROMPT_MAX
                     value=Signal::derive(move || form.with(|f| f.negative_prompt.clone()))
                     on_input=Callback::new(move |v| set_form.update(|f| f.negative_prompt = v))
-                    error=Signal::derive(error_of(Field::NegativePrompt))
+                    error=error_of(errors, Field::NegativePrompt)
                 />
-                <div class="field">
-                    <label for="audio-url">{i18n.t("form.audio_url")}</label>
-                    <input
-                        id="audio-url"
-                        type="url"
-                        inputmode="url"
-                        spellcheck="false"
-                        placeholder="https://…/sound.mp3"
-                        aria-describedby="audio-hint audio-error"
-                        aria-invalid=invalid(Field::AudioUrl)
-                        prop:value=move || form.with(|f| f.audio_url.clone())
-                        on:input=update(|s, v| s.audio_url = v)
-                    />
-                    <p id="audio-hint" class="hint">{i18n.t("form.audio_hint")}</p>
-                    <FieldError id="audio-error" error=Signal::derive(error_of(Field::AudioUrl)) />
-                </div>
+                <AudioField errors=errors />
                 <SizePicker
                     value=Signal::derive(move || form.with(|f| f.size))
                     on_change=Callback::new(move |s| set_form.update(|f| f.size = s))
                 />
                 <div class="grid2">
-                    <div class="field">
-                        <label for="duration">{i18n.t("form.duration")}</label>
-                        <div class="row">
-                            <input
-                                id="duration"
-                                type="number"
-                                min=DURATION_MIN.to_string()
-                                max=DURATION_MAX.to_string()
-                                step="1"
-                                inputmode="numeric"
-                                aria-describedby="duration-hint duration-error"
-                                aria-invalid=invalid(Field::Duration)
-                                prop:value=move || form.with(|f| f.duration.clone())
-                                on:input=update(|s, v| s.duration = v)
-                            />
-                            <span id="duration-hint" class="unit">
-                                <Msg text=text_with(
-                                    "form.duration_unit",
-                                    &[("min", &DURATION_MIN.to_string()), ("max", &DURATION_MAX.to_string())],
-                                ) />
-                            </span>
-                        </div>
-                        <FieldError id="duration-error" error=Signal::derive(error_of(Field::Duration)) />
-                    </div>
-                    <div class="field">
-                        <label for="shot-type">{i18n.t("form.shot_type")}</label>
-                        <select
-                            id="shot-type"
-                            aria-describedby="shot-hint shot-error"
-                            aria-invalid=invalid(Field::ShotType)
-                            on:change=move |ev| {
-                                if let Some(s) = ShotType::from_wire(&event_target_value(&ev)) {
-                                    set_form.update(|f| f.shot_type = s);
-                                }
-                            }
-                        >
-                            <option value="single" selected=move || form.with(|f| f.shot_type == ShotType::Single)>
-                                {i18n.t("form.shot_single")}
-                            </option>
-                            <option value="multi" selected=move || form.with(|f| f.shot_type == ShotType::Multi)>
-                                {i18n.t("form.shot_multi")}
-                            </option>
-                        </select>
-                        <p id="shot-hint" class="hint">{i18n.t("form.shot_hint")}</p>
-                        <FieldError id="shot-error" error=Signal::derive(error_of(Field::ShotType)) />
-                    </div>
-                    <div class="field">
-                        <label for="seed">{i18n.t("form.seed")}</label>
-                        <div class="row">
-                            <input
-                                id="seed"
-                                type="text"
-                                inputmode="numeric"
-                                placeholder=i18n.t("form.seed_placeholder")
-                                aria-describedby="seed-hint seed-error"
-                                aria-invalid=invalid(Field::Seed)
-                                prop:value=move || form.with(|f| f.seed.clone())
-                                on:input=update(|s, v| s.seed = v)
-                            />
-                            <button
-                                type="button"
-                                on:click=move |_| set_form.update(|f| f.seed = random_seed(SEED_MAX).to_string())
-                            >
-                                {i18n.t("form.seed_random")}
-                            </button>
-                        </div>
-                        <p id="seed-hint" class="hint">
-                            <Msg text=text_with("form.seed_hint", &[("max", &SEED_MAX.to_string())]) />
-                        </p>
-                        <FieldError id="seed-error" error=Signal::derive(error_of(Field::Seed)) />
-                    </div>
+                    <DurationField errors=errors />
+                    <ShotTypeField errors=errors />
+                    <SeedField errors=errors />
                 </div>
-                <div class="switches">
-                    <div class="field check">
-                        <input
-                            id="prompt-extend"
-                            type="checkbox"
-                            aria-describedby="extend-hint"
-                            prop:checked=move || form.with(|f| f.prompt_extend)
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                set_form.update(|f| f.prompt_extend = on);
-                            }
-                        />
-                        <label for="prompt-extend">{i18n.t("form.prompt_extend")}</label>
-                        <p id="extend-hint" class="hint">{i18n.t("form.prompt_extend_hint")}</p>
-                    </div>
-                    <div class="field check">
-                        <input
-                            id="watermark"
-                            type="checkbox"
-                            aria-describedby="watermark-hint"
-                            prop:checked=move || form.with(|f| f.watermark)
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                set_form.update(|f| f.watermark = on);
-                            }
-                        />
-                        <label for="watermark">{i18n.t("form.watermark")}</label>
-                        <p id="watermark-hint" class="hint">{i18n.t("form.watermark_hint")}</p>
-                    </div>
-                </div>
-                {move || estimate().map(|e| view! { <p class="hint estimate"><Msg text=e /></p> })}
-                <Show when=at_limit>
-                    <p class="hint warn" role="status">
-                        <Msg text=text_with("form.running_limit", &[("n", &RUNNING_LIMIT.to_string())]) />
-                    </p>
-                </Show>
-                <Show when=move || !state.online.get()>
-                    <p class="hint warn" role="status">{i18n.t("form.offline")}</p>
-                </Show>
-                <div class="submit-row">
-                    <button
-                        type="submit"
-                        class="primary"
-                        aria-keyshortcuts="Control+Enter Meta+Enter"
-                        aria-describedby="generate-shortcut"
-                        disabled=move || pending.get() || at_limit() || !state.online.get()
-                    >
-                        {i18n.t("form.generate")}
-                    </button>
-                    <span id="generate-shortcut" class="hint shortcut">
-                        <kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd>" / "<kbd>"⌘"</kbd>"+"<kbd>"Enter"</kbd>
-                    </span>
-                    <span role="status" class="submit-status">
-                        {move || pending.get().then(|| view! { <Msg text=text("form.submitting") /> })}
-                    </span>
-                </div>
-                {move || submit_error().map(|e| view! { <ErrorBox explanation=e /> })}
+                <FormSwitches />
+                <SubmitArea pending=pending.into() blocked=blocked running=running.into() />
+                {move || submit_error.get().map(|e| view! { <ErrorBox explanation=e /> })}
             </form>
             <ShareBox />
         </section>
+    }
+}
+
+/// The optional audio URL.
+#[component]
+fn AudioField(
+    /// The form's errors.
+    errors: Errors,
+) -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
+    let error = error_of(errors, Field::AudioUrl);
+    view! {
+        <div class="field">
+            <label for="audio-url">{i18n.t("form.audio_url")}</label>
+            <input
+                id="audio-url"
+                type="url"
+                inputmode="url"
+                spellcheck="false"
+                placeholder="https://…/sound.mp3"
+                aria-describedby="audio-hint audio-error"
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                prop:value=move || state.form.with(|f| f.audio_url.clone())
+                on:input=edit(|f, v| f.audio_url = v)
+            />
+            <p id="audio-hint" class="hint">{i18n.t("form.audio_hint")}</p>
+            <FieldError id="audio-error" error=error />
+        </div>
+    }
+}
+
+/// The duration in seconds.
+#[component]
+fn DurationField(
+    /// The form's errors.
+    errors: Errors,
+) -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
+    let error = error_of(errors, Field::Duration);
+    let unit = Msg::new("form.duration_unit")
+        .with("min", DURATION_MIN.to_string())
+        .with("max", DURATION_MAX.to_string());
+    view! {
+        <div class="field">
+            <label for="duration">{i18n.t("form.duration")}</label>
+            <div class="row">
+                <input
+                    id="duration"
+                    type="number"
+                    min=DURATION_MIN.to_string()
+                    max=DURATION_MAX.to_string()
+                    step="1"
+                    inputmode="numeric"
+                    aria-describedby="duration-hint duration-error"
+                    aria-invalid=move || error.with(Option::is_some).to_string()
+                    prop:value=move || state.form.with(|f| f.duration.clone())
+                    on:input=edit(|f, v| f.duration = v)
+                />
+                <span id="duration-hint" class="unit"><Text msg=unit /></span>
+            </div>
+            <FieldError id="duration-error" error=error />
+        </div>
+    }
+}
+
+/// Single or multi-shot.
+#[component]
+fn ShotTypeField(
+    /// The form's errors.
+    errors: Errors,
+) -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
+    let error = error_of(errors, Field::ShotType);
+    let option = move |shot: ShotType, label: &'static str| {
+        view! {
+            <option value=shot.wire() selected=move || state.form.with(|f| f.shot_type == shot)>
+                {i18n.t(label)}
+            </option>
+        }
+    };
+    view! {
+        <div class="field">
+            <label for="shot-type">{i18n.t("form.shot_type")}</label>
+            <select
+                id="shot-type"
+                aria-describedby="shot-hint shot-error"
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                on:change=move |ev| {
+                    if let Some(s) = ShotType::from_wire(&event_target_value(&ev)) {
+                        state.set_form.update(|f| f.shot_type = s);
+                    }
+                }
+            >
+                {option(ShotType::Single, "form.shot_single")}
+                {option(ShotType::Multi, "form.shot_multi")}
+            </select>
+            <p id="shot-hint" class="hint">{i18n.t("form.shot_hint")}</p>
+            <FieldError id="shot-error" error=error />
+        </div>
+    }
+}
+
+/// The seed, with a button that picks a random one.
+#[component]
+fn SeedField(
+    /// The form's errors.
+    errors: Errors,
+) -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
+    let error = error_of(errors, Field::Seed);
+    let hint = Msg::new("form.seed_hint").with("max", SEED_MAX.to_string());
+    view! {
+        <div class="field">
+            <label for="seed">{i18n.t("form.seed")}</label>
+            <div class="row">
+                <input
+                    id="seed"
+                    type="text"
+                    inputmode="numeric"
+                    placeholder=i18n.t("form.seed_placeholder")
+                    aria-describedby="seed-hint seed-error"
+                    aria-invalid=move || error.with(Option::is_some).to_string()
+                    prop:value=move || state.form.with(|f| f.seed.clone())
+                    on:input=edit(|f, v| f.seed = v)
+                />
+                <button
+                    type="button"
+                    on:click=move |_| state.set_form.update(|f| f.seed = random_seed(SEED_MAX).to_string())
+                >
+                    {i18n.t("form.seed_random")}
+                </button>
+            </div>
+            <p id="seed-hint" class="hint"><Text msg=hint /></p>
+            <FieldError id="seed-error" error=error />
+        </div>
+    }
+}
+
+/// Prompt extend and watermark.
+#[component]
+fn FormSwitches() -> impl IntoView {
+    let state = use_app_state();
+    let (form, set_form) = (state.form, state.set_form);
+    view! {
+        <div class="switches">
+            <CheckField
+                id="prompt-extend"
+                label=Msg::new("form.prompt_extend")
+                hint=Msg::new("form.prompt_extend_hint")
+                checked=Signal::derive(move || form.with(|f| f.prompt_extend))
+                on_change=Callback::new(move |on| set_form.update(|f| f.prompt_extend = on))
+            />
+            <CheckField
+                id="watermark"
+                label=Msg::new("form.watermark")
+                hint=Msg::new("form.watermark_hint")
+                checked=Signal::derive(move || form.with(|f| f.watermark))
+                on_change=Callback::new(move |on| set_form.update(|f| f.watermark = on))
+            />
+        </div>
+    }
+}
+
+/// The estimate, why Generate is held back (running limit, offline), and the Generate row.
+#[component]
+fn SubmitArea(
+    /// True while a submit is in flight.
+    pending: Signal<bool>,
+    /// True while Generate cannot be used.
+    blocked: Signal<bool>,
+    /// Tasks running now.
+    running: Signal<usize>,
+) -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
+    let estimate = move || {
+        let request = state.form.with(|f| f.validate().ok())?;
+        let eta = state.ledger.tasks().with(|t| eta_ms(t, &request));
+        Some(state.settings.with(|s| s.pricing.estimate(&request, eta)))
+    };
+    let limit = Msg::new("form.running_limit").with("n", RUNNING_LIMIT.to_string());
+    view! {
+        {move || estimate().map(|e| view! { <p class="hint estimate"><Text msg=e /></p> })}
+        <Show when=move || { running.get() >= RUNNING_LIMIT }>
+            <p class="hint warn" role="status"><Text msg=limit.clone() /></p>
+        </Show>
+        <Show when=move || !state.online.get()>
+            <p class="hint warn" role="status">{i18n.t("form.offline")}</p>
+        </Show>
+        <div class="submit-row">
+            <button
+                type="submit"
+                class="primary"
+                aria-keyshortcuts="Control+Enter Meta+Enter"
+                aria-describedby="generate-shortcut"
+                disabled=move || blocked.get()
+            >
+                {i18n.t("form.generate")}
+            </button>
+            <span id="generate-shortcut" class="hint shortcut">
+                <kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd>" / "<kbd>"⌘"</kbd>"+"<kbd>"Enter"</kbd>
+            </span>
+            <span role="status" class="submit-status">
+                {move || pending.get().then(|| view! { <Text msg=Msg::new("form.submitting") /> })}
+            </span>
+        </div>
     }
 }
 
@@ -346,13 +410,11 @@ fn SizeOption(
     let name = {
         let dimensions = dimensions.clone();
         move || {
-            i18n.now_with(
-                "form.size_option",
-                &[
-                    ("ratio", ratio),
-                    ("dimensions", &dimensions),
-                    ("orientation", &i18n.pick(&size.orientation())),
-                ],
+            i18n.render(
+                &Msg::new("form.size_option")
+                    .with("ratio", ratio)
+                    .with("dimensions", &dimensions)
+                    .with("orientation", size.orientation()),
             )
         }
     };
@@ -400,7 +462,7 @@ fn LimitedText(
     /// Called with the new text on every edit.
     on_input: Callback<String>,
     /// The field's validation message.
-    error: Signal<Option<Bilingual>>,
+    error: Signal<Option<Msg>>,
 ) -> impl IntoView {
     let counter_id = format!("{id}-counter");
     let error_id = format!("{id}-error");
@@ -436,11 +498,11 @@ fn FieldError(
     #[prop(into)]
     id: String,
     /// The message.
-    error: Signal<Option<Bilingual>>,
+    error: Signal<Option<Msg>>,
 ) -> impl IntoView {
     view! {
         <div id=id>
-            {move || error.get().map(|e| view! { <p class="field-error" role="alert"><Msg text=e /></p> })}
+            {move || error.get().map(|e| view! { <p class="field-error" role="alert"><Text msg=e /></p> })}
         </div>
     }
 }

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::msg::Msg;
+use super::text::Text;
 use crate::api::client::fetch_video;
-use crate::domain::message::{text, text_with, Bilingual};
+use crate::domain::message::Msg;
 use crate::domain::time::{expiry_text, link_expiry_ms};
 use crate::state::browser::{copy_text, open_in_new_tab, save_blob};
 use crate::state::{use_app_state, use_i18n};
@@ -22,13 +22,13 @@ pub fn VideoResult(
     let i18n = use_i18n();
     let expires = link_expiry_ms(&url);
     let expired = move || expires.is_some_and(|e| e <= state.now.get());
-    let (note, set_note) = signal(None::<Bilingual>);
+    let (note, set_note) = signal(None::<Msg>);
     let (load_failed, set_load_failed) = signal(false);
     let copy = {
         let url = url.clone();
         move |_| {
             copy_text(&url);
-            set_note.set(Some(text("video.link_copied")));
+            set_note.set(Some(Msg::new("video.link_copied")));
         }
     };
     let download = {
@@ -36,16 +36,16 @@ pub fn VideoResult(
         move |_| {
             let url = url.clone();
             let name = format!("wan-{task_id}.mp4");
-            set_note.set(Some(text("video.downloading")));
+            set_note.set(Some(Msg::new("video.downloading")));
             spawn_local(async move {
                 match fetch_video(&url).await.map(|blob| save_blob(&blob, &name)) {
-                    Ok(true) => set_note.set(Some(text_with("video.saved", &[("name", &name)]))),
+                    Ok(true) => set_note.set(Some(Msg::new("video.saved").with("name", &name))),
                     Ok(false) | Err(_) => {
                         let opened = open_in_new_tab(&url);
                         set_note.set(Some(if opened {
-                            text("video.opened_in_tab")
+                            Msg::new("video.opened_in_tab")
                         } else {
-                            text("video.blocked")
+                            Msg::new("video.blocked")
                         }));
                     }
                 }
@@ -84,9 +84,9 @@ pub fn VideoResult(
             {move || {
                 expires
                     .filter(|_| !expired())
-                    .map(|e| view! { <p class="hint expiry"><Msg text=expiry_text(e, state.now.get()) /></p> })
+                    .map(|e| view! { <p class="hint expiry"><Text msg=expiry_text(e, state.now.get()) /></p> })
             }}
-            <p class="hint" role="status">{move || note.get().map(|n| view! { <Msg text=n /> })}</p>
+            <p class="hint" role="status">{move || note.get().map(|n| view! { <Text msg=n /> })}</p>
         </div>
     }
 }

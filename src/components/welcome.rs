@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::msg::text_with_code;
-use super::settings_panel::focus_key_field;
+use super::text::Text;
+use crate::domain::message::Msg;
+use crate::state::disclosure::use_settings_disclosure;
 use crate::state::{use_app_state, use_i18n};
 
 /// Shown while no key is set (and not in demo mode).
@@ -12,6 +13,7 @@ use crate::state::{use_app_state, use_i18n};
 pub fn Welcome() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
+    let disclosure = use_settings_disclosure();
     let show = move || !state.demo && state.key.with(String::is_empty);
     view! {
         <Show when=show>
@@ -29,7 +31,7 @@ pub fn Welcome() -> impl IntoView {
                     </li>
                     <li>
                         <strong>{i18n.t("welcome.step_paste_title")}</strong>
-                        <button type="button" class="step-action" on:click=move |_| focus_key_field()>
+                        <button type="button" class="step-action" on:click=move |_| disclosure.open_at_key()>
                             {i18n.t("welcome.step_paste_button")}
                         </button>
                     </li>
@@ -39,9 +41,7 @@ pub fn Welcome() -> impl IntoView {
                 </ol>
                 <p>{i18n.t("welcome.privacy")}</p>
                 <p class="hint">
-                    {move || {
-                        text_with_code(i18n.now("welcome.demo"), "command", "./scripts/start.sh --demo")
-                    }}
+                    <Text msg=Msg::new("welcome.demo").with_code("command", "./scripts/start.sh --demo") />
                 </p>
             </aside>
         </Show>

@@ -1,7 +1,7 @@
 //! Comparing takes: the settings of 2–4 finished videos side by side, with what differs marked.
 
 use super::form::VideoRequest;
-use super::message::{text, text_with, Bilingual};
+use super::message::Msg;
 
 /// Most takes compared at once.
 pub const MAX_TAKES: usize = 4;
@@ -10,52 +10,52 @@ pub const MAX_TAKES: usize = 4;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DiffRow {
     /// The setting's name.
-    pub label: Bilingual,
+    pub label: Msg,
     /// Its value in each take, in order (`—` when unknown).
-    pub values: Vec<Bilingual>,
+    pub values: Vec<Msg>,
     /// True when not every take has the same value.
     pub differs: bool,
 }
 
 /// The settings table for the given takes (`None` for a take whose settings are unknown).
 pub fn settings_diff(takes: &[Option<&VideoRequest>]) -> Vec<DiffRow> {
-    type Get = fn(&VideoRequest) -> Bilingual;
-    let fields: [(Bilingual, Get); 9] = [
-        (text("compare.field.prompt"), |r| {
-            Bilingual::same(r.prompt.clone())
+    type Get = fn(&VideoRequest) -> Msg;
+    let fields: [(Msg, Get); 9] = [
+        (Msg::new("compare.field.prompt"), |r| {
+            Msg::verbatim(r.prompt.clone())
         }),
-        (text("compare.field.negative_prompt"), |r| {
-            Bilingual::same(r.negative_prompt.clone().unwrap_or_default())
+        (Msg::new("compare.field.negative_prompt"), |r| {
+            Msg::verbatim(r.negative_prompt.clone().unwrap_or_default())
         }),
-        (text("compare.field.audio_url"), |r| {
-            Bilingual::same(r.audio_url.clone().unwrap_or_default())
+        (Msg::new("compare.field.audio_url"), |r| {
+            Msg::verbatim(r.audio_url.clone().unwrap_or_default())
         }),
-        (text("compare.field.size"), |r| {
-            Bilingual::same(r.size.wire())
+        (Msg::new("compare.field.size"), |r| {
+            Msg::verbatim(r.size.wire())
         }),
-        (text("compare.field.duration"), |r| {
-            text_with("time.span_s", &[("s", &r.duration.to_string())])
+        (Msg::new("compare.field.duration"), |r| {
+            Msg::new("time.span_s").with("s", r.duration.to_string())
         }),
-        (text("compare.field.shot_type"), |r| match r.shot_type {
-            super::form::ShotType::Single => text("compare.value.single"),
-            super::form::ShotType::Multi => text("compare.value.multi"),
+        (Msg::new("compare.field.shot_type"), |r| match r.shot_type {
+            super::form::ShotType::Single => Msg::new("compare.value.single"),
+            super::form::ShotType::Multi => Msg::new("compare.value.multi"),
         }),
-        (text("compare.field.prompt_extend"), |r| {
+        (Msg::new("compare.field.prompt_extend"), |r| {
             on_off(r.prompt_extend)
         }),
-        (text("compare.field.watermark"), |r| on_off(r.watermark)),
-        (text("compare.field.seed"), |r| {
+        (Msg::new("compare.field.watermark"), |r| on_off(r.watermark)),
+        (Msg::new("compare.field.seed"), |r| {
             r.seed
-                .map(|s| Bilingual::same(s.to_string()))
-                .unwrap_or_else(|| text("compare.value.random"))
+                .map(|s| Msg::verbatim(s.to_string()))
+                .unwrap_or_else(|| Msg::new("compare.value.random"))
         }),
     ];
     fields
         .into_iter()
         .map(|(label, get)| {
-            let values: Vec<Bilingual> = takes
+            let values: Vec<Msg> = takes
                 .iter()
-                .map(|t| t.map(get).unwrap_or_else(|| Bilingual::same("—")))
+                .map(|t| t.map(get).unwrap_or_else(|| Msg::verbatim("—")))
                 .collect();
             let differs = values.windows(2).any(|w| w[0] != w[1]);
             DiffRow {
@@ -67,8 +67,8 @@ pub fn settings_diff(takes: &[Option<&VideoRequest>]) -> Vec<DiffRow> {
         .collect()
 }
 
-fn on_off(b: bool) -> Bilingual {
-    text(if b {
+fn on_off(b: bool) -> Msg {
+    Msg::new(if b {
         "compare.value.on"
     } else {
         "compare.value.off"
@@ -99,13 +99,13 @@ mod tests {
         let differing: Vec<_> = rows
             .iter()
             .filter(|r| r.differs)
-            .map(|r| r.label.en.as_str())
+            .map(|r| r.label.en())
             .collect();
         assert_eq!(differing, ["Shot type", "Seed"]);
-        let seed = rows.iter().find(|r| r.label.en == "Seed").unwrap();
-        assert_eq!(seed.values, [Bilingual::same("1"), Bilingual::same("2")]);
-        let shot = rows.iter().find(|r| r.label.en == "Shot type").unwrap();
-        assert_eq!(shot.values[1].zh, "多镜头");
+        let seed = rows.iter().find(|r| r.label.en() == "Seed").unwrap();
+        assert_eq!(seed.values, [Msg::verbatim("1"), Msg::verbatim("2")]);
+        let shot = rows.iter().find(|r| r.label.en() == "Shot type").unwrap();
+        assert_eq!(shot.values[1].zh(), "多镜头");
         assert_eq!(rows.len(), 9);
     }
 
@@ -116,12 +116,9 @@ mod tests {
             .iter()
             .all(|r| !r.differs));
         let rows = settings_diff(&[Some(&a), None]);
-        assert_eq!(
-            rows[0].values,
-            [Bilingual::same("a cat"), Bilingual::same("—")]
-        );
-        assert!(rows.iter().all(|r| r.differs || r.values[0].en == "—"));
-        let seed = &rows.iter().find(|r| r.label.en == "Seed").unwrap().values[0];
-        assert_eq!((seed.en.as_str(), seed.zh.as_str()), ("random", "随机"));
+        assert_eq!(rows[0].values, [Msg::verbatim("a cat"), Msg::verbatim("—")]);
+        assert!(rows.iter().all(|r| r.differs || r.values[0].en() == "—"));
+        let seed = &rows.iter().find(|r| r.label.en() == "Seed").unwrap().values[0];
+        assert_eq!((seed.en().as_str(), seed.zh().as_str()), ("random", "随机"));
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::message::{text, text_with, Bilingual};
+use super::message::Msg;
 
 /// Longest prompt, in Unicode scalar values.
 pub const PROMPT_MAX: usize = 1500;
@@ -145,12 +145,12 @@ impl Size {
     }
 
     /// Orientation in words.
-    pub fn orientation(self) -> Bilingual {
+    pub fn orientation(self) -> Msg {
         let (w, h) = self.dimensions();
         match w.cmp(&h) {
-            std::cmp::Ordering::Greater => text("form.orientation.landscape"),
-            std::cmp::Ordering::Less => text("form.orientation.portrait"),
-            std::cmp::Ordering::Equal => text("form.orientation.square"),
+            std::cmp::Ordering::Greater => Msg::new("form.orientation.landscape"),
+            std::cmp::Ordering::Less => Msg::new("form.orientation.portrait"),
+            std::cmp::Ordering::Equal => Msg::new("form.orientation.square"),
         }
     }
 }
@@ -286,11 +286,11 @@ pub enum Field {
 
 /// Validation problems, each attached to its field.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FieldErrors(pub Vec<(Field, Bilingual)>);
+pub struct FieldErrors(pub Vec<(Field, Msg)>);
 
 impl FieldErrors {
     /// The message for one field, if it has a problem.
-    pub fn get(&self, field: Field) -> Option<&Bilingual> {
+    pub fn get(&self, field: Field) -> Option<&Msg> {
         self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m)
     }
 
@@ -312,42 +312,36 @@ pub fn is_blank(text: &str) -> bool {
 }
 
 /// Checks the prompt (also used live while typing).
-pub fn check_prompt(prompt: &str) -> Option<Bilingual> {
+pub fn check_prompt(prompt: &str) -> Option<Msg> {
     let n = char_count(prompt);
     if is_blank(prompt) {
-        Some(text("form.error.prompt_empty"))
+        Some(Msg::new("form.error.prompt_empty"))
     } else if n > PROMPT_MAX {
-        Some(text_with(
-            "form.error.prompt_long",
-            &[
-                ("n", &n.to_string()),
-                ("max", &PROMPT_MAX.to_string()),
-                ("over", &(n - PROMPT_MAX).to_string()),
-            ],
-        ))
+        Some(
+            Msg::new("form.error.prompt_long")
+                .with("n", n.to_string())
+                .with("max", PROMPT_MAX.to_string())
+                .with("over", (n - PROMPT_MAX).to_string()),
+        )
     } else {
         None
     }
 }
 
 /// Checks the negative prompt.
-pub fn check_negative_prompt(negative: &str) -> Option<Bilingual> {
+pub fn check_negative_prompt(negative: &str) -> Option<Msg> {
     let n = char_count(negative);
     (n > NEGATIVE_PROMPT_MAX).then(|| {
-        text_with(
-            "form.error.negative_long",
-            &[
-                ("n", &n.to_string()),
-                ("max", &NEGATIVE_PROMPT_MAX.to_string()),
-                ("over", &(n - NEGATIVE_PROMPT_MAX).to_string()),
-            ],
-        )
+        Msg::new("form.error.negative_long")
+            .with("n", n.to_string())
+            .with("max", NEGATIVE_PROMPT_MAX.to_string())
+            .with("over", (n - NEGATIVE_PROMPT_MAX).to_string())
     })
 }
 
 /// Checks an audio URL: empty is fine, otherwise an absolute `http`/`https` URL with a host and
 /// no spaces.
-pub fn check_audio_url(url: &str) -> Option<Bilingual> {
+pub fn check_audio_url(url: &str) -> Option<Msg> {
     let url = url.trim();
     if url.is_empty() {
         return None;
@@ -363,19 +357,15 @@ pub fn check_audio_url(url: &str) -> Option<Bilingual> {
         }
         None => false,
     };
-    (!ok).then(|| text("form.error.audio_url"))
+    (!ok).then(|| Msg::new("form.error.audio_url"))
 }
 
 /// Parses the duration field.
-pub fn parse_duration(text: &str) -> Result<u8, Bilingual> {
+pub fn parse_duration(text: &str) -> Result<u8, Msg> {
     let bad = || {
-        text_with(
-            "form.error.duration",
-            &[
-                ("min", &DURATION_MIN.to_string()),
-                ("max", &DURATION_MAX.to_string()),
-            ],
-        )
+        Msg::new("form.error.duration")
+            .with("min", DURATION_MIN.to_string())
+            .with("max", DURATION_MAX.to_string())
     };
     let text = text.trim();
     match text.parse::<u8>() {
@@ -390,7 +380,7 @@ pub fn parse_duration(text: &str) -> Result<u8, Bilingual> {
 }
 
 /// Parses the seed field: empty means random.
-pub fn parse_seed(text: &str) -> Result<Option<u32>, Bilingual> {
+pub fn parse_seed(text: &str) -> Result<Option<u32>, Msg> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -398,16 +388,13 @@ pub fn parse_seed(text: &str) -> Result<Option<u32>, Bilingual> {
     let digits = !text.is_empty() && text.len() <= 12 && text.bytes().all(|b| b.is_ascii_digit());
     match text.parse::<u64>() {
         Ok(s) if digits && s <= u64::from(SEED_MAX) => Ok(Some(s as u32)),
-        _ => Err(text_with(
-            "form.error.seed",
-            &[("max", &SEED_MAX.to_string())],
-        )),
+        _ => Err(Msg::new("form.error.seed").with("max", SEED_MAX.to_string())),
     }
 }
 
 /// The message shown when multi-shot is chosen without prompt extend.
-pub fn multi_shot_needs_extend() -> Bilingual {
-    text("form.error.multi_shot")
+pub fn multi_shot_needs_extend() -> Msg {
+    Msg::new("form.error.multi_shot")
 }
 
 impl FormState {
@@ -451,6 +438,21 @@ impl FormState {
 
 fn non_empty(text: &str) -> Option<String> {
     (!is_blank(text)).then(|| text.to_string())
+}
+
+/// The errors to show next to the fields: every rule once the user has pressed Generate
+/// (`attempted`), before that only what is already certain while typing (a prompt over its
+/// limit, a negative prompt over its limit).
+pub fn shown_errors(form: &FormState, attempted: bool) -> FieldErrors {
+    if attempted {
+        return form.validate().err().unwrap_or_default();
+    }
+    let mut live = Vec::new();
+    if char_count(&form.prompt) > PROMPT_MAX {
+        live.extend(check_prompt(&form.prompt).map(|e| (Field::Prompt, e)));
+    }
+    live.extend(check_negative_prompt(&form.negative_prompt).map(|e| (Field::NegativePrompt, e)));
+    FieldErrors(live)
 }
 
 #[cfg(test)]
@@ -545,8 +547,8 @@ mod tests {
             assert_eq!(f.validate().is_ok(), ok, "len {}", char_count(&prompt));
         }
         let err = check_prompt(&"猫".repeat(1501)).unwrap();
-        assert!(err.en.contains("1500") && err.en.contains("1501"));
-        assert!(err.zh.contains("1500"));
+        assert!(err.en().contains("1500") && err.en().contains("1501"));
+        assert!(err.zh().contains("1500"));
     }
 
     #[test]
@@ -639,7 +641,7 @@ mod tests {
         for (text, want) in table {
             assert_eq!(parse_seed(text).ok(), want, "{text:?}");
         }
-        assert!(parse_seed("-1").unwrap_err().en.contains("2147483647"));
+        assert!(parse_seed("-1").unwrap_err().en().contains("2147483647"));
     }
 
     #[test]
@@ -653,7 +655,7 @@ mod tests {
         assert!(errs
             .get(Field::ShotType)
             .unwrap()
-            .en
+            .en()
             .contains("Prompt extend"));
         let f = FormState {
             shot_type: ShotType::Multi,
@@ -685,7 +687,7 @@ mod tests {
             Field::Seed,
         ] {
             let m = errs.get(field).unwrap_or_else(|| panic!("{field:?}"));
-            assert!(!m.en.is_empty() && !m.zh.is_empty());
+            assert!(!m.en().is_empty() && !m.zh().is_empty());
         }
     }
 
@@ -712,5 +714,34 @@ mod tests {
         let f: FormState = serde_json::from_str(r#"{"prompt":"hi","future":1}"#).unwrap();
         assert_eq!(f.prompt, "hi");
         assert_eq!(f.duration, "5");
+    }
+
+    #[test]
+    fn errors_show_live_only_when_certain_then_all_after_generate() {
+        let empty = FormState::default();
+        assert!(
+            shown_errors(&empty, false).is_empty(),
+            "an empty prompt is not an error yet"
+        );
+        assert!(shown_errors(&empty, true).get(Field::Prompt).is_some());
+        let long = FormState {
+            prompt: "x".repeat(PROMPT_MAX + 1),
+            seed: "not a number".into(),
+            ..FormState::default()
+        };
+        let live = shown_errors(&long, false);
+        assert!(live.get(Field::Prompt).is_some());
+        assert!(
+            live.get(Field::Seed).is_none(),
+            "the seed waits for Generate"
+        );
+        assert!(shown_errors(&long, true).get(Field::Seed).is_some());
+        let negative = FormState {
+            negative_prompt: "x".repeat(NEGATIVE_PROMPT_MAX + 1),
+            ..FormState::default()
+        };
+        assert!(shown_errors(&negative, false)
+            .get(Field::NegativePrompt)
+            .is_some());
     }
 }

@@ -1,7 +1,7 @@
 //! User-facing text in two languages. The words live in data files (`locales/*.yml`, one key
 //! with its English and Simplified Chinese text per entry, loaded at compile time by
-//! `rust-i18n`); code refers to them by key. Every message a user can meet names the cause and
-//! the next step.
+//! `rust-i18n`); code refers to them by key through one type, [`Msg`], and they become words in
+//! one place, [`Msg::segments`]. Every message a user can meet names the cause and the next step.
 
 use serde::{Deserialize, Serialize};
 
@@ -69,104 +69,233 @@ impl Lang {
     }
 }
 
-/// One translated string by key, in one language. A key missing from the data files shows
-/// the English text (and is caught by the catalog tests before it ships).
-pub fn tr(lang: Lang, key: &str) -> String {
+/// One catalog text by key, in one language (the template, placeholders unfilled). A key
+/// missing from the data files shows the English text (and is caught by the catalog tests
+/// before it ships).
+fn template(lang: Lang, key: &str) -> String {
     crate::_rust_i18n_translate(lang.code(), key).into_owned()
 }
 
-/// A message in English and Simplified Chinese.
+/// A user-facing message as data: which catalog text, and the values that go into it. Domain and
+/// api code return it, the ledger stores it (never rendered text, so a corrected translation
+/// reaches stored tasks), and the page renders it in the language shown through one function,
+/// [`Msg::segments`] (`state::i18n::I18n::render` and the `Text` component call it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Bilingual {
-    /// English text.
-    pub en: String,
-    /// Simplified Chinese text.
-    pub zh: String,
+pub enum Msg {
+    /// A catalog text (`locales/*.yml`) and the values of its `%{name}` placeholders.
+    Text {
+        /// The catalog key, e.g. `error.http_401`.
+        key: String,
+        /// Placeholder values, by name.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        args: Vec<(String, Arg)>,
+    },
+    /// Words that are not ours to translate (a server's own text, a status it invented).
+    Verbatim(String),
+    /// Messages shown one after the other (joined by a space in English, directly in Chinese).
+    Join(Vec<Msg>),
 }
 
-impl Bilingual {
-    /// Builds a message from its two texts (for text that is not ours to translate, such as a
-    /// server's own words, pass the same text twice).
-    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
-        Self {
-            en: en.into(),
-            zh: zh.into(),
+/// The value of one placeholder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Arg {
+    /// Text that reads the same in every language (a number, a name, a server's words).
+    Plain(String),
+    /// A technical token shown as code (a header name, a command, the key's last characters).
+    Code(String),
+    /// Another message, in the same language (a duration, a status).
+    Msg(Box<Msg>),
+    /// A moment, ms since the epoch, shown as a local date and time in the language shown.
+    Time(i64),
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Plain(s.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Plain(s)
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(s: &String) -> Self {
+        Arg::Plain(s.clone())
+    }
+}
+
+impl From<&Msg> for Arg {
+    fn from(m: &Msg) -> Self {
+        Arg::Msg(Box::new(m.clone()))
+    }
+}
+
+impl From<Msg> for Arg {
+    fn from(m: Msg) -> Self {
+        Arg::Msg(Box::new(m))
+    }
+}
+
+/// A piece of rendered text: plain, or a technical token to show as code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    /// The text.
+    pub text: String,
+    /// True for a [`Arg::Code`] value.
+    pub code: bool,
+}
+
+impl Msg {
+    /// The catalog text under `key`.
+    pub fn new(key: &str) -> Msg {
+        Msg::Text {
+            key: key.to_string(),
+            args: Vec::new(),
         }
     }
 
-    /// A message made for each language by `f`.
-    pub fn from_fn(f: impl Fn(Lang) -> String) -> Self {
-        Self {
-            en: f(Lang::En),
-            zh: f(Lang::Zh),
+    /// Words shown as they are, in every language.
+    pub fn verbatim(text: impl Into<String>) -> Msg {
+        Msg::Verbatim(text.into())
+    }
+
+    /// Sets the placeholder `name` (text, a number as text, or another message).
+    pub fn with(mut self, name: &str, value: impl Into<Arg>) -> Msg {
+        if let Msg::Text { args, .. } = &mut self {
+            args.push((name.to_string(), value.into()));
+        }
+        self
+    }
+
+    /// Sets the placeholder `name` to a technical token shown as code.
+    pub fn with_code(self, name: &str, token: &str) -> Msg {
+        self.with(name, Arg::Code(token.to_string()))
+    }
+
+    /// Sets the placeholder `name` to a moment (ms since the epoch), shown as local time.
+    pub fn with_time(self, name: &str, ms: i64) -> Msg {
+        self.with(name, Arg::Time(ms))
+    }
+
+    /// This message, then `next`.
+    pub fn then(self, next: Msg) -> Msg {
+        match self {
+            Msg::Join(mut parts) => {
+                parts.push(next);
+                Msg::Join(parts)
+            }
+            first => Msg::Join(vec![first, next]),
         }
     }
 
-    /// The same text in both languages (numbers, names, a server's own words).
-    pub fn same(text: impl Into<String>) -> Self {
-        let text = text.into();
-        Self {
-            en: text.clone(),
-            zh: text,
+    /// The catalog key, for a catalog text.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            Msg::Text { key, .. } => Some(key),
+            _ => None,
         }
     }
 
-    /// The text in `lang`.
-    pub fn pick(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Zh => &self.zh,
+    /// The message in `lang`, as pieces of text and code; `time` formats [`Arg::Time`] values.
+    /// This is the one place messages become words.
+    pub fn segments(&self, lang: Lang, time: &dyn Fn(i64, Lang) -> String) -> Vec<Segment> {
+        let mut out = Vec::new();
+        self.push_segments(lang, time, &mut out);
+        out
+    }
+
+    fn push_segments(
+        &self,
+        lang: Lang,
+        time: &dyn Fn(i64, Lang) -> String,
+        out: &mut Vec<Segment>,
+    ) {
+        let plain = |text: String| Segment { text, code: false };
+        match self {
+            Msg::Verbatim(text) => out.push(plain(text.clone())),
+            Msg::Join(parts) => {
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 && lang == Lang::En {
+                        out.push(plain(" ".into()));
+                    }
+                    part.push_segments(lang, time, out);
+                }
+            }
+            Msg::Text { key, args } => {
+                let mut rest = template(lang, key);
+                while let Some(at) = rest.find("%{") {
+                    let Some(len) = rest[at..].find('}') else {
+                        break;
+                    };
+                    let name = &rest[at + 2..at + len];
+                    let Some((_, value)) = args.iter().find(|(n, _)| n == name) else {
+                        // Not given: left as written (the catalog tests keep this from shipping).
+                        out.push(plain(rest[..at + len + 1].to_string()));
+                        rest = rest[at + len + 1..].to_string();
+                        continue;
+                    };
+                    out.push(plain(rest[..at].to_string()));
+                    match value {
+                        Arg::Plain(v) => out.push(plain(v.clone())),
+                        Arg::Code(v) => out.push(Segment {
+                            text: v.clone(),
+                            code: true,
+                        }),
+                        Arg::Msg(m) => m.push_segments(lang, time, out),
+                        Arg::Time(ms) => out.push(plain(time(*ms, lang))),
+                    }
+                    rest = rest[at + len + 1..].to_string();
+                }
+                out.push(plain(rest));
+            }
+        }
+        out.retain(|s| !s.text.is_empty());
+    }
+
+    /// The message in `lang` as plain text.
+    pub fn render(&self, lang: Lang, time: &dyn Fn(i64, Lang) -> String) -> String {
+        self.segments(lang, time)
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
+    }
+
+    /// The message in English, times as raw milliseconds: for tests and console warnings.
+    pub fn en(&self) -> String {
+        self.render(Lang::En, &|ms, _| ms.to_string())
+    }
+
+    /// The message in Chinese, times as raw milliseconds: for tests.
+    pub fn zh(&self) -> String {
+        self.render(Lang::Zh, &|ms, _| ms.to_string())
+    }
+
+    /// Redacts every text that may hold a relay's words (verbatim parts and argument values).
+    pub fn redact(&mut self, r: &super::redact::Redactor) {
+        match self {
+            Msg::Verbatim(text) => r.clean_in_place(text),
+            Msg::Join(parts) => parts.iter_mut().for_each(|p| p.redact(r)),
+            Msg::Text { args, .. } => {
+                for (_, value) in args {
+                    match value {
+                        Arg::Plain(v) | Arg::Code(v) => r.clean_in_place(v),
+                        Arg::Msg(m) => m.redact(r),
+                        Arg::Time(_) => {}
+                    }
+                }
+            }
         }
     }
-
-    /// Joins two messages with a space (English) or nothing (Chinese).
-    pub fn then(&self, next: &Bilingual) -> Bilingual {
-        Bilingual {
-            en: join_en(&self.en, &next.en),
-            zh: format!("{}{}", self.zh, next.zh),
-        }
-    }
-}
-
-fn join_en(a: &str, b: &str) -> String {
-    match (a.is_empty(), b.is_empty()) {
-        (true, _) => b.to_string(),
-        (_, true) => a.to_string(),
-        _ => format!("{a} {b}"),
-    }
-}
-
-/// The message under `key` in both languages.
-pub fn text(key: &str) -> Bilingual {
-    text_with(key, &[])
-}
-
-/// `template` with each `%{name}` replaced by its value (placeholders not named stay as they are).
-pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    args.iter().fold(template.to_string(), |s, (name, value)| {
-        s.replace(&format!("%{{{name}}}"), value)
-    })
-}
-
-/// The message under `key` in both languages, with each `%{name}` replaced by its value.
-pub fn text_with(key: &str, args: &[(&str, &str)]) -> Bilingual {
-    Bilingual::from_fn(|lang| fill(&tr(lang, key), args))
-}
-
-/// The message under `key` with values that differ by language (a duration, a date, another
-/// message): each `%{name}` gets the value's text in the same language.
-pub fn text_with_each(key: &str, args: &[(&str, &Bilingual)]) -> Bilingual {
-    Bilingual::from_fn(|lang| {
-        let args: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.pick(lang))).collect();
-        fill(&tr(lang, key), &args)
-    })
 }
 
 /// An explained problem: what happened and what to do, plus details worth copying.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Explanation {
     /// Cause and next step.
-    pub text: Bilingual,
+    pub text: Msg,
     /// The relay's request id, when the reply carried one (users quote it to support).
     pub request_id: Option<String>,
     /// The raw detail from the server (status line, upstream code and message), shown as text.
@@ -176,13 +305,53 @@ pub struct Explanation {
 }
 
 impl Explanation {
+    /// Redacts the texts that may hold a relay's words.
+    pub fn redact(&mut self, r: &super::redact::Redactor) {
+        self.text.redact(r);
+        r.clean_opt(&mut self.request_id);
+        r.clean_opt(&mut self.detail);
+    }
+
     /// An explanation with no details.
-    pub fn plain(text: Bilingual) -> Self {
+    pub fn plain(text: Msg) -> Self {
         Self {
             text,
             request_id: None,
             detail: None,
             maybe_created: false,
+        }
+    }
+}
+
+/// An explanation as builds before the message model stored it: its text already rendered in
+/// both languages. Read from old ledgers only; see [`LegacyExplanation::upgrade`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct LegacyExplanation {
+    /// The relay's request id.
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// The server's own words.
+    #[serde(default)]
+    pub detail: Option<String>,
+    /// True when a submit may have created a task.
+    #[serde(default)]
+    pub maybe_created: bool,
+}
+
+impl LegacyExplanation {
+    /// The explanation as a message value: the rendered text cannot be traced back to its key,
+    /// so it becomes a general "problem recorded earlier" message; the server's words and the
+    /// request id are kept.
+    pub fn upgrade(self) -> Explanation {
+        Explanation {
+            text: Msg::new(if self.maybe_created {
+                "error.legacy_maybe_created"
+            } else {
+                "error.legacy"
+            }),
+            request_id: self.request_id,
+            detail: self.detail,
+            maybe_created: self.maybe_created,
         }
     }
 }
@@ -239,9 +408,8 @@ mod tests {
         }
     }
 
-    /// Every key written as a literal in the source (`text("…")`, `text_with("…"`,
-    /// `text_with_each("…"`, `tr(…, "…")`, `.t("…")`, `.now("…")`, `.now_with("…"`) exists in both
-    /// languages.
+    /// Every key written as a literal in the source (`Msg::new("…")`, `.t("…")`) exists in both
+    /// languages, and every key in the files is used.
     #[test]
     fn every_key_used_in_the_source_exists() {
         let en = catalog(Lang::En);
@@ -287,15 +455,7 @@ mod tests {
 
     /// Literal keys after the call patterns we use.
     fn keys_in(src: &str) -> Vec<String> {
-        const CALLS: [&str; 7] = [
-            "text(\"",
-            "text_with(\"",
-            "text_with_each(\"",
-            ".t(\"",
-            ".now(\"",
-            ".now_with(\"",
-            "tr(lang, \"",
-        ];
+        const CALLS: [&str; 2] = ["Msg::new(\"", ".t(\""];
         let mut keys = Vec::new();
         for call in CALLS {
             for (i, _) in src.match_indices(call) {
@@ -315,17 +475,71 @@ mod tests {
         keys
     }
 
+    fn plain_time(ms: i64, lang: Lang) -> String {
+        format!("<{ms} {}>", lang.code())
+    }
+
     #[test]
     fn placeholders_are_filled_in_both_languages() {
-        let m = text_with("test.placeholder", &[("n", "7")]);
-        assert_eq!(m.en, "7 seconds");
-        assert_eq!(m.zh, "7 秒");
-        let each = text_with_each("test.placeholder", &[("n", &Bilingual::new("seven", "七"))]);
+        let m = Msg::new("test.placeholder").with("n", "7");
+        assert_eq!(m.render(Lang::En, &plain_time), "7 seconds");
+        assert_eq!(m.render(Lang::Zh, &plain_time), "7 秒");
+        // A nested message takes the same language; a time is formatted per language.
+        let nested =
+            Msg::new("test.placeholder").with("n", Msg::new("test.placeholder").with("n", "2"));
+        assert_eq!(nested.render(Lang::Zh, &plain_time), "2 秒 秒");
+        let at = Msg::new("test.placeholder").with_time("n", 5);
+        assert_eq!(at.render(Lang::En, &plain_time), "<5 en> seconds");
+        assert_eq!(at.render(Lang::Zh, &plain_time), "<5 zh> 秒");
+        // A missing value is left as written.
         assert_eq!(
-            (each.en.as_str(), each.zh.as_str()),
-            ("seven seconds", "七 秒")
+            Msg::new("test.placeholder").render(Lang::En, &plain_time),
+            "%{n} seconds"
         );
-        assert_eq!(fill("%{a} and %{b}", &[("a", "1")]), "1 and %{b}");
+        // Code is a segment of its own.
+        let code = Msg::new("test.placeholder").with_code("n", "X-Header");
+        assert_eq!(
+            code.segments(Lang::En, &plain_time),
+            vec![
+                Segment {
+                    text: "X-Header".into(),
+                    code: true
+                },
+                Segment {
+                    text: " seconds".into(),
+                    code: false
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn messages_survive_storage_as_values() {
+        let m = Msg::new("test.placeholder")
+            .with("n", Msg::verbatim("x"))
+            .then(Msg::verbatim("done"));
+        let stored = serde_json::to_string(&m).unwrap();
+        assert!(
+            !stored.contains("seconds"),
+            "no rendered text is stored: {stored}"
+        );
+        let back: Msg = serde_json::from_str(&stored).unwrap();
+        assert_eq!(back, m);
+        assert_eq!(back.render(Lang::En, &plain_time), "x seconds done");
+        assert_eq!(back.render(Lang::Zh, &plain_time), "x 秒done");
+    }
+
+    #[test]
+    fn old_rendered_explanations_are_upgraded_to_values() {
+        let old = r#"{"text":{"en":"The API key was not accepted.","zh":"密钥无效。"},"request_id":"r1","detail":"HTTP 401","maybe_created":false}"#;
+        let legacy: LegacyExplanation = serde_json::from_str(old).unwrap();
+        let e = legacy.upgrade();
+        assert_eq!(e.text.key(), Some("error.legacy"));
+        assert_eq!(
+            (e.request_id.as_deref(), e.detail.as_deref()),
+            (Some("r1"), Some("HTTP 401"))
+        );
+        assert!(!e.text.render(Lang::Zh, &plain_time).is_empty());
     }
 
     #[test]
@@ -345,10 +559,8 @@ mod tests {
 
     #[test]
     fn messages_join_per_language() {
-        let a = Bilingual::new("Failed.", "失败。");
-        let b = Bilingual::new("Try again.", "请重试。");
-        let j = a.then(&b);
-        assert_eq!(j.en, "Failed. Try again.");
-        assert_eq!(j.zh, "失败。请重试。");
+        let j = Msg::verbatim("Failed.").then(Msg::verbatim("Try again."));
+        assert_eq!(j.render(Lang::En, &plain_time), "Failed. Try again.");
+        assert_eq!(j.render(Lang::Zh, &plain_time), "Failed.Try again.");
     }
 }

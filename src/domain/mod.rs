@@ -1,6 +1,8 @@
 //! Pure product logic: no Leptos, no web APIs, no HTTP. Everything here is tested natively.
 //!
+//! - [`card`]: what a task card says (elapsed time, phases, summary, result).
 //! - [`compare`]: the settings table of compared takes.
+//! - [`cost`]: cost estimates from per-second rates.
 //! - [`form`]: the wan2.6-t2v form, its allowed values and validation.
 //! - [`history`]: the stored ledger format, filters, ETA, cost, export/import.
 //! - [`task`]: task statuses, snapshots, the stored task record and the poll schedule.
@@ -9,13 +11,52 @@
 //! - [`site_config`]: the optional team `config.json`.
 //! - [`time`]: China-time timestamps, link expiry and human durations.
 //! - [`message`]: bilingual (English/Chinese) user-facing messages.
+//! - [`redact`]: the one redaction pass for texts from a relay or a file.
+//! - [`url`]: URLs as the browser reads them (endpoints, media links, hosts).
 
+pub mod card;
 pub mod compare;
+pub mod cost;
 pub mod form;
 pub mod history;
 pub mod message;
+pub mod redact;
 pub mod settings;
 pub mod share;
 pub mod site_config;
 pub mod task;
 pub mod time;
+pub mod url;
+
+#[cfg(test)]
+pub mod testing {
+    //! Builders shared by the domain's tests.
+
+    use super::form::{FormState, ShotType, Size, VideoRequest};
+    use super::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
+
+    /// A valid request ("cat") of this size, duration and shot type.
+    pub fn request(size: Size, duration: &str, shot: ShotType) -> VideoRequest {
+        FormState {
+            prompt: "cat".into(),
+            size,
+            duration: duration.into(),
+            shot_type: shot,
+            ..FormState::default()
+        }
+        .validate()
+        .expect("a valid form")
+    }
+
+    /// A submitted task with only a status.
+    pub fn record(id: &str, submitted_at_ms: i64, status: TaskStatus) -> TaskRecord {
+        TaskRecord::new(
+            id,
+            None,
+            "",
+            submitted_at_ms,
+            TaskSnapshot::with_status(status),
+            Origin::Submitted,
+        )
+    }
+}

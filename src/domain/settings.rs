@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::message::{text, Bilingual};
+use super::message::Msg;
+use super::url::{
+    describe_char, host_label, is_invisible, parse_endpoint, Endpoint, Page, UrlParser,
+};
 
 /// The default endpoint, from the seed page.
 pub const DEFAULT_ENDPOINT: &str = "https://www.dmxapi.cn/v1/responses";
@@ -42,82 +45,91 @@ pub fn preset_for(url: &str) -> Option<Preset> {
     PRESETS.into_iter().find(|p| p.url == url)
 }
 
-/// Checks a custom endpoint URL: `https://` with a host, or `http://` only to this machine
-/// (loopback), or a same-origin path starting with `/` (for a relay on the hosting server).
-pub fn check_endpoint(url: &str) -> Result<(), Bilingual> {
-    let url = url.trim();
-    let bad = || text("settings.error.endpoint");
-    if url.chars().any(char::is_whitespace) || url.is_empty() {
-        return Err(bad());
-    }
-    if url.starts_with('/') && !url.starts_with("//") {
-        return Ok(());
-    }
-    let lower = url.to_ascii_lowercase();
-    let (secure, rest) = if let Some(rest) = lower.strip_prefix("https://") {
-        (true, rest)
-    } else if let Some(rest) = lower.strip_prefix("http://") {
-        (false, rest)
-    } else {
-        return Err(bad());
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.contains('@') {
-        // user:password@host URLs would put credentials in the URL.
-        return Err(bad());
-    }
-    let host = host_of(authority);
-    if host.is_empty() {
-        return Err(bad());
-    }
-    if secure || is_loopback(host) {
-        Ok(())
-    } else {
-        Err(bad())
-    }
-}
-
-fn host_of(authority: &str) -> &str {
-    if let Some(v6) = authority.strip_prefix('[') {
-        return v6.split(']').next().unwrap_or("");
-    }
-    authority.split(':').next().unwrap_or("")
-}
-
-/// True for hosts that mean "this machine".
-pub fn is_loopback(host: &str) -> bool {
-    host == "localhost" || host == "::1" || host.starts_with("127.")
-}
-
-/// The result of cleaning a pasted key.
+/// The result of cleaning a pasted (or typed) key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NormalisedKey {
     /// The key to store and send.
     pub key: String,
     /// What was changed, to tell the user.
-    pub note: Option<Bilingual>,
+    pub note: Option<Msg>,
 }
 
-/// Cleans a pasted key: trims whitespace and drops a `Bearer ` prefix (the bare key is sent).
+/// Cleans a pasted or typed key: drops a `Bearer` prefix (the bare key is sent), whitespace and
+/// the invisible characters copy-paste brings along (a zero-width space, a byte-order mark),
+/// and says what it removed, naming invisible characters by code point. Visible characters
+/// that a key cannot hold are kept, so [`check_key`] can name them.
 pub fn normalise_key(raw: &str) -> NormalisedKey {
-    let trimmed = raw.trim();
-    let stripped = trimmed
-        .strip_prefix("Bearer ")
-        .or_else(|| trimmed.strip_prefix("bearer "))
-        .map(str::trim);
+    let invisible: Vec<char> = raw.chars().filter(|c| is_invisible(*c)).collect();
+    let visible: String = raw.chars().filter(|c| !is_invisible(*c)).collect();
+    let start = visible.trim_start();
+    // "Bearer sk-…" pasted, or typed: "Bearer" then a space (the field drops the space at once,
+    // so the next keystrokes arrive as "Bearers…"), hence also "Bearer" directly before "sk-".
+    let lower = start.to_ascii_lowercase();
+    let after = lower
+        .strip_prefix("bearer")
+        .map(|_| &start["bearer".len()..]);
+    let stripped = after.filter(|rest| {
+        rest.starts_with(char::is_whitespace) || rest.trim_start().starts_with("sk-")
+    });
     let key: String = stripped
-        .unwrap_or(trimmed)
+        .unwrap_or(start)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
     let note = if stripped.is_some() {
-        Some(text("settings.key.bearer_removed"))
+        Some(Msg::new("settings.key.bearer_removed"))
+    } else if !invisible.is_empty() {
+        let mut named: Vec<String> = invisible.iter().map(|c| describe_char(*c)).collect();
+        named.dedup();
+        Some(Msg::new("settings.key.invisible_removed").with("chars", named.join(", ")))
     } else if key != raw {
-        Some(text("settings.key.spaces_removed"))
+        Some(Msg::new("settings.key.spaces_removed"))
     } else {
         None
     };
     NormalisedKey { key, note }
+}
+
+/// What is wrong with a key that cannot be sent: empty, or holding a character outside printable
+/// ASCII (which an HTTP header cannot carry and no DMXAPI key contains), named with its position.
+pub fn check_key(key: &str) -> Option<Msg> {
+    if key.is_empty() {
+        return Some(Msg::new("settings.error.no_key"));
+    }
+    key.chars()
+        .enumerate()
+        .find(|(_, c)| !('!'..='~').contains(c))
+        .map(|(i, c)| {
+            Msg::new("settings.key.bad_char")
+                .with("char", describe_char(c))
+                .with("position", (i + 1).to_string())
+        })
+}
+
+/// A key that can go into an `Authorization` header: printable ASCII only (see [`check_key`]).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Accepts a stored key, or says why it cannot be sent.
+    pub fn parse(key: &str) -> Result<ApiKey, Msg> {
+        match check_key(key) {
+            None => Ok(ApiKey(key.to_string())),
+            Some(why) => Err(why),
+        }
+    }
+
+    /// The key itself, for the `Authorization` header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    // Never print the key, even in debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ApiKey({})", fingerprint(&self.0))
+    }
 }
 
 /// A masked fingerprint of a key for display, e.g. `sk-…abcd`.
@@ -131,13 +143,37 @@ pub fn fingerprint(key: &str) -> String {
     format!("{head}…{tail}")
 }
 
-/// A warning when a key does not look like a DMXAPI key (`sk-` + 48 alphanumerics).
-pub fn key_shape_warning(key: &str) -> Option<Bilingual> {
+/// A hint when a key does not look like a DMXAPI key (`sk-` + 48 alphanumerics); only a hint,
+/// never a refusal (relays issue other shapes).
+pub fn key_shape_warning(key: &str) -> Option<Msg> {
     let ok = key
         .strip_prefix("sk-")
         .is_some_and(|rest| rest.len() >= 20 && rest.chars().all(|c| c.is_ascii_alphanumeric()));
-    (!key.is_empty() && !ok).then(|| text("settings.key.not_dmxapi"))
+    (!key.is_empty() && !ok).then(|| Msg::new("settings.key.not_dmxapi"))
 }
+
+/// An endpoint the key may be sent to: the one chosen in Settings (or the team default the user
+/// kept), or one the user has sent from this browser before. Only
+/// [`ConnectionSettings::chosen`] and [`ConnectionSettings::route_task`] make one, so nothing
+/// that arrives from outside (an imported task, a share link, `config.json`, a relay's reply)
+/// can route the key anywhere else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChosenEndpoint(Endpoint);
+
+impl ChosenEndpoint {
+    /// Where the call goes.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.0
+    }
+
+    /// The absolute URL called.
+    pub fn url(&self) -> &str {
+        &self.0.url
+    }
+}
+
+/// How many endpoints used earlier are remembered as the user's own.
+pub const KNOWN_ENDPOINTS_MAX: usize = 8;
 
 /// The value of the endpoint choice that means "type your own URL".
 pub const CUSTOM: &str = "custom";
@@ -153,9 +189,12 @@ pub struct ConnectionSettings {
     /// Send `X-DashScope-Async: enable` on submit (the seed does).
     pub async_header: bool,
     /// Price per second used for cost estimates.
-    pub pricing: super::history::Pricing,
+    pub pricing: super::cost::Pricing,
     /// Keep the key in local storage (on) or only for this tab's session (off).
     pub remember_key: bool,
+    /// Endpoints (absolute URLs) this browser has sent the key to at the user's request: tasks
+    /// there keep being polled after the user switches endpoints. Newest first.
+    pub known_endpoints: Vec<String>,
 }
 
 impl Default for ConnectionSettings {
@@ -164,79 +203,150 @@ impl Default for ConnectionSettings {
             endpoint_choice: DEFAULT_ENDPOINT.into(),
             custom_endpoint: String::new(),
             async_header: true,
-            pricing: super::history::Pricing::default(),
+            pricing: super::cost::Pricing::default(),
             remember_key: true,
+            known_endpoints: Vec::new(),
         }
     }
 }
 
 impl ConnectionSettings {
-    /// The endpoint in effect, after checking it.
-    pub fn endpoint(&self) -> Result<String, Bilingual> {
+    /// The endpoint as chosen, before checking: a preset's URL or the custom text.
+    pub fn endpoint_text(&self) -> &str {
         if self.endpoint_choice == CUSTOM {
-            let url = self.custom_endpoint.trim();
-            check_endpoint(url).map(|()| url.to_string())
+            self.custom_endpoint.trim()
         } else {
-            match preset_for(&self.endpoint_choice) {
-                Some(p) => Ok(p.url.to_string()),
-                None => Ok(DEFAULT_ENDPOINT.to_string()),
+            preset_for(&self.endpoint_choice).map_or(DEFAULT_ENDPOINT, |p| p.url)
+        }
+    }
+
+    /// The endpoint in effect, after checking it the browser's way.
+    pub fn endpoint(&self, page: &Page, parser: &impl UrlParser) -> Result<Endpoint, Msg> {
+        parse_endpoint(self.endpoint_text(), page, parser)
+    }
+
+    /// The endpoint chosen in Settings, as one the key may go to.
+    pub fn chosen(&self, page: &Page, parser: &impl UrlParser) -> Result<ChosenEndpoint, Msg> {
+        self.endpoint(page, parser).map(ChosenEndpoint)
+    }
+
+    /// Every endpoint the key may go to: the chosen one first, then those used before.
+    pub fn my_endpoints(&self, page: &Page, parser: &impl UrlParser) -> Vec<ChosenEndpoint> {
+        let mut mine: Vec<ChosenEndpoint> = self.chosen(page, parser).into_iter().collect();
+        for url in &self.known_endpoints {
+            if let Ok(e) = parse_endpoint(url, page, parser) {
+                if !mine.iter().any(|m| m.0.url == e.url) {
+                    mine.push(ChosenEndpoint(e));
+                }
             }
         }
+        mine
+    }
+
+    /// Where a stored task may be checked with the key: its own endpoint only when it is one of
+    /// the user's ([`Self::my_endpoints`]); otherwise the host it belongs to, for the user to
+    /// decide. This is the one place that lets the key follow a task.
+    pub fn route_task(
+        &self,
+        task_endpoint: &str,
+        page: &Page,
+        parser: &impl UrlParser,
+    ) -> Result<ChosenEndpoint, String> {
+        let Ok(theirs) = parse_endpoint(task_endpoint, page, parser) else {
+            return Err(host_label(task_endpoint, page, parser));
+        };
+        self.my_endpoints(page, parser)
+            .into_iter()
+            .find(|mine| mine.0.url == theirs.url)
+            .ok_or(theirs.host)
+    }
+
+    /// Remembers an endpoint the user has just sent with (newest first, at most
+    /// [`KNOWN_ENDPOINTS_MAX`]).
+    pub fn remember(&mut self, endpoint: &ChosenEndpoint) {
+        let url = endpoint.url().to_string();
+        self.known_endpoints.retain(|u| *u != url);
+        self.known_endpoints.insert(0, url);
+        self.known_endpoints.truncate(KNOWN_ENDPOINTS_MAX);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::url::testing::{page, Whatwg};
 
     #[test]
-    fn endpoint_rules() {
-        let table = [
-            ("https://www.dmxapi.cn/v1/responses", true),
-            ("https://ssvip.dmxapi.com/v1/responses", true),
-            ("http://127.0.0.1:9090/v1/responses", true),
-            ("http://localhost:9090/v1/responses", true),
-            ("http://[::1]:9090/v1/responses", true),
-            ("/dmxapi/v1/responses", true),
-            ("http://www.dmxapi.cn/v1/responses", false),
-            ("http://192.168.1.2/v1/responses", false),
-            ("ftp://x/y", false),
-            ("javascript:alert(1)", false),
-            ("https://", false),
-            ("//evil.example/v1", false),
-            ("https://user:pw@host/v1", false),
-            ("https://exa mple.com", false),
-            ("", false),
-            ("www.dmxapi.cn/v1/responses", false),
-        ];
-        for (url, ok) in table {
-            assert_eq!(check_endpoint(url).is_ok(), ok, "{url}");
-        }
+    fn presets_are_valid_endpoints() {
         for p in PRESETS {
-            assert!(check_endpoint(p.url).is_ok());
+            let e = parse_endpoint(p.url, &page(), &Whatwg).unwrap();
+            assert_eq!(e.url, p.url);
             assert_eq!(preset_for(p.url), Some(p));
         }
         assert_eq!(preset_for(DEMO_ENDPOINT), None);
+        assert!(parse_endpoint(DEMO_ENDPOINT, &page(), &Whatwg).is_ok());
     }
 
     #[test]
     fn connection_settings_pick_the_endpoint() {
+        let at = |s: &ConnectionSettings| s.endpoint(&page(), &Whatwg).map(|e| e.url);
         let mut s = ConnectionSettings::default();
         assert!(s.async_header);
-        assert_eq!(s.endpoint().unwrap(), DEFAULT_ENDPOINT);
+        assert_eq!(at(&s).unwrap(), DEFAULT_ENDPOINT);
         s.endpoint_choice = PRESETS[2].url.into();
-        assert_eq!(
-            s.endpoint().unwrap(),
-            "https://ssvip.dmxapi.com/v1/responses"
-        );
+        assert_eq!(at(&s).unwrap(), "https://ssvip.dmxapi.com/v1/responses");
         s.endpoint_choice = CUSTOM.into();
-        assert!(s.endpoint().is_err());
+        assert!(at(&s).is_err());
         s.custom_endpoint = " http://127.0.0.1:9090/v1/responses ".into();
-        assert_eq!(s.endpoint().unwrap(), "http://127.0.0.1:9090/v1/responses");
+        assert_eq!(at(&s).unwrap(), "http://127.0.0.1:9090/v1/responses");
+        s.custom_endpoint = "/\\evil.example/v1/responses".into();
+        assert!(at(&s).is_err());
         s.endpoint_choice = "https://evil.example/v1".into();
-        assert_eq!(s.endpoint().unwrap(), DEFAULT_ENDPOINT);
+        assert_eq!(at(&s).unwrap(), DEFAULT_ENDPOINT);
         let old: ConnectionSettings = serde_json::from_str("{}").unwrap();
         assert_eq!(old, ConnectionSettings::default());
+    }
+
+    #[test]
+    fn the_key_follows_a_task_only_to_the_users_own_endpoints() {
+        let mut s = ConnectionSettings::default();
+        let route = |s: &ConnectionSettings, url: &str| s.route_task(url, &page(), &Whatwg);
+        assert_eq!(route(&s, DEFAULT_ENDPOINT).unwrap().url(), DEFAULT_ENDPOINT);
+        // A task from a file names a host the user never chose: the key does not go there.
+        assert_eq!(
+            route(&s, "https://evil.example/v1/responses").unwrap_err(),
+            "evil.example"
+        );
+        assert_eq!(
+            route(&s, "https://evil.example:8443/steal").unwrap_err(),
+            "evil.example:8443"
+        );
+        assert_eq!(route(&s, "/\\evil.example/x").unwrap_err(), "evil.example");
+        assert_eq!(
+            route(&s, "https://www.dmxapi.cn.evil.example/v1/responses").unwrap_err(),
+            "www.dmxapi.cn.evil.example"
+        );
+        assert!(route(&s, "https://www.dmxapi.com/v1/responses").is_err());
+        // Written differently but called the same: it is the same endpoint.
+        assert!(route(&s, "HTTPS://WWW.DMXAPI.CN/v1/responses").is_ok());
+        // An endpoint the user has sent with stays theirs after switching.
+        let com = s.chosen(&page(), &Whatwg).unwrap();
+        s.remember(&com);
+        s.endpoint_choice = PRESETS[1].url.into();
+        assert!(route(&s, DEFAULT_ENDPOINT).is_ok());
+        assert!(route(&s, PRESETS[1].url).is_ok());
+        assert_eq!(s.my_endpoints(&page(), &Whatwg).len(), 2);
+        // Same-origin paths are compared as the browser resolves them.
+        s.endpoint_choice = CUSTOM.into();
+        s.custom_endpoint = "/dmxapi/v1/responses".into();
+        assert!(route(&s, "https://team.example/dmxapi/v1/responses").is_ok());
+        assert!(route(&s, "/dmxapi/v1/responses").is_ok());
+        for i in 0..20 {
+            let e = parse_endpoint(&format!("https://r{i}.example/v1"), &page(), &Whatwg).unwrap();
+            s.remember(&ChosenEndpoint(e));
+        }
+        assert_eq!(s.known_endpoints.len(), KNOWN_ENDPOINTS_MAX);
+        assert_eq!(s.known_endpoints[0], "https://r19.example/v1");
     }
 
     #[test]
@@ -251,7 +361,7 @@ mod tests {
         );
         let n = normalise_key(&format!("  Bearer {k}\n"));
         assert_eq!(n.key, k);
-        assert!(n.note.unwrap().en.contains("Bearer"));
+        assert!(n.note.unwrap().en().contains("Bearer"));
         let n = normalise_key(&format!(" {k} "));
         assert_eq!(n.key, k);
         assert!(n.note.is_some());
@@ -262,5 +372,56 @@ mod tests {
         assert_eq!(key_shape_warning(""), None);
         assert!(key_shape_warning("abc").is_some());
         assert!(key_shape_warning("sk-has-dashes-aaaaaaaaaaaaaaaaaaaa").is_some());
+        assert_eq!(
+            format!("{:?}", ApiKey::parse(k).unwrap()),
+            "ApiKey(sk-…IJKL)"
+        );
+    }
+
+    #[test]
+    fn a_typed_bearer_prefix_is_removed_like_a_pasted_one() {
+        // The field re-normalises on every keystroke: "Bearer", then "Bearer " (dropped at once),
+        // then "Bearers", "Bearersk", "Bearersk-"…
+        assert_eq!(normalise_key("Bearer").key, "Bearer");
+        let n = normalise_key("Bearer ");
+        assert_eq!(n.key, "");
+        assert!(n.note.unwrap().en().contains("Bearer"));
+        assert_eq!(normalise_key("Bearersk-abc").key, "sk-abc");
+        assert_eq!(normalise_key("bearer   sk-abc").key, "sk-abc");
+        assert_eq!(normalise_key("BEARERsk-abc").key, "sk-abc");
+        // Not a prefix: a key that merely starts with the letters.
+        assert_eq!(normalise_key("bearerish-key").key, "bearerish-key");
+    }
+
+    #[test]
+    fn invisible_and_foreign_characters_are_named() {
+        let k = "sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL";
+        let n = normalise_key(&format!("{}\u{200b}{}", &k[..10], &k[10..]));
+        assert_eq!(n.key, k);
+        let note = n.note.unwrap();
+        assert!(
+            note.en().contains("U+200B") && note.zh().contains("U+200B"),
+            "{}",
+            note.en()
+        );
+        let n = normalise_key(&format!("\u{feff}{k}"));
+        assert_eq!(n.key, k);
+        assert!(n.note.unwrap().en().contains("U+FEFF"));
+        // A visible character a key cannot hold stays, and is named with its place.
+        let cjk = format!("{}中{}", &k[..5], &k[5..]);
+        assert_eq!(normalise_key(&cjk).key, cjk);
+        let why = check_key(&cjk).unwrap();
+        assert!(
+            why.en().contains("“中” (U+4E2D)") && why.en().contains("6"),
+            "{}",
+            why.en()
+        );
+        assert!(why.zh().contains("U+4E2D"));
+        assert!(ApiKey::parse(&cjk).is_err());
+        assert!(check_key("sk-a\nb").unwrap().en().contains("U+000A"));
+        assert!(check_key("sk-é").unwrap().en().contains("U+00E9"));
+        assert!(check_key("").unwrap().en().contains("Settings"));
+        assert_eq!(check_key(k), None);
+        assert_eq!(check_key("any-printable_ASCII.key~!"), None);
     }
 }

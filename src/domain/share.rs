@@ -6,7 +6,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use super::form::{FormState, ShotType, Size};
-use super::message::{text, Bilingual};
+use super::message::Msg;
 
 /// The fragment key: `#share=…`.
 pub const FRAGMENT_KEY: &str = "share=";
@@ -44,7 +44,7 @@ pub fn looks_like_key(text: &str) -> bool {
 }
 
 /// Builds the fragment (without `#`) for a form, or refuses when a field looks like a key.
-pub fn encode(form: &FormState) -> Result<String, Bilingual> {
+pub fn encode(form: &FormState) -> Result<String, Msg> {
     let fields = [
         &form.prompt,
         &form.negative_prompt,
@@ -52,7 +52,7 @@ pub fn encode(form: &FormState) -> Result<String, Bilingual> {
         &form.seed,
     ];
     if fields.iter().any(|f| looks_like_key(f)) {
-        return Err(text("share.error.has_key"));
+        return Err(Msg::new("share.error.has_key"));
     }
     let v1 = V1 {
         p: form.prompt.clone(),
@@ -72,12 +72,12 @@ pub fn encode(form: &FormState) -> Result<String, Bilingual> {
     ))
 }
 
-fn damaged() -> Bilingual {
-    text("share.error.damaged")
+fn damaged() -> Msg {
+    Msg::new("share.error.damaged")
 }
 
 /// Reads a fragment (with or without `#`). `Ok(None)` when it is not a share link.
-pub fn decode(fragment: &str) -> Result<Option<FormState>, Bilingual> {
+pub fn decode(fragment: &str) -> Result<Option<FormState>, Msg> {
     let Some(payload) = fragment.trim_start_matches('#').strip_prefix(FRAGMENT_KEY) else {
         return Ok(None);
     };
@@ -105,7 +105,7 @@ pub fn decode(fragment: &str) -> Result<Option<FormState>, Bilingual> {
                 seed: v.r,
             }))
         }
-        _ => Err(text("share.error.newer")),
+        _ => Err(Msg::new("share.error.newer")),
     }
 }
 
@@ -168,7 +168,7 @@ mod tests {
             };
             slot.push_str(&format!(" {key}"));
             let err = encode(&f).unwrap_err();
-            assert!(err.en.contains("API key") && err.zh.contains("密钥"));
+            assert!(err.en().contains("API key") && err.zh().contains("密钥"));
         }
         assert!(looks_like_key(key));
         assert!(!looks_like_key("ask-me about sk-short"));
@@ -181,12 +181,12 @@ mod tests {
         assert_eq!(decode("#section-2").unwrap(), None);
         let frag = encode(&sample()).unwrap();
         let cut = &frag[..frag.len() / 2];
-        assert!(decode(cut).unwrap_err().en.contains("damaged"));
+        assert!(decode(cut).unwrap_err().en().contains("damaged"));
         assert!(decode("share=1.!!!").is_err());
         assert!(decode("share=nodot").is_err());
         assert!(decode("share=9.abc")
             .unwrap_err()
-            .en
+            .en()
             .contains("newer version"));
         // Unknown sizes or shot types fall back to defaults instead of failing.
         let odd = format!(

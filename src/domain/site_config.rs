@@ -2,24 +2,23 @@
 //! form values and prompt presets. Anything missing or invalid falls back to the built-in
 //! defaults; the user's own stored settings always win.
 
-use serde::Deserialize;
+use serde_json::Value;
 
 use super::form::FormState;
-use super::settings::{check_endpoint, preset_for, ConnectionSettings, CUSTOM};
+use super::settings::{preset_for, ConnectionSettings, CUSTOM};
+use super::url::{parse_endpoint, Page, UrlParser};
 
 /// One preset of the "Presets" menu.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PromptPreset {
     /// What the menu shows.
     pub title: String,
     /// The form it fills (fields left out take the built-in defaults).
-    #[serde(default)]
     pub settings: FormState,
 }
 
 /// The parsed config.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SiteConfig {
     /// Shown as the page's name.
     pub site_name: Option<String>,
@@ -31,31 +30,101 @@ pub struct SiteConfig {
     pub presets: Vec<PromptPreset>,
 }
 
-/// Reads a config file. Returns the usable config and warnings for what was ignored.
-pub fn parse(text: &str) -> Result<(SiteConfig, Vec<String>), String> {
-    let mut config: SiteConfig =
-        serde_json::from_str(text).map_err(|e| format!("config.json is not valid: {e}"))?;
+/// Reads a config file, field by field: a field (or one preset, or one form value) that is
+/// invalid is dropped with a warning and the rest is kept. Only a file that is not a JSON object
+/// at all is refused.
+pub fn parse(
+    text: &str,
+    page: &Page,
+    parser: &impl UrlParser,
+) -> Result<(SiteConfig, Vec<String>), String> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| format!("config.json is not valid JSON: {e}"))?;
+    let Value::Object(fields) = value else {
+        return Err("config.json must be a JSON object".into());
+    };
+    let mut config = SiteConfig::default();
     let mut warnings = Vec::new();
-    if let Some(url) = &config.default_endpoint {
-        if check_endpoint(url).is_err() {
-            warnings.push(format!("config.json: default_endpoint {url:?} is not an https (or loopback, or same-origin path) URL; ignored"));
-            config.default_endpoint = None;
+    for (name, value) in fields {
+        match name.as_str() {
+            "site_name" => match value.as_str().map(str::trim) {
+                Some(n) if !n.is_empty() && n.chars().count() <= 80 => {
+                    config.site_name = Some(n.to_string());
+                }
+                _ => warnings
+                    .push("config.json: site_name must be text of 1–80 characters; ignored".into()),
+            },
+            "default_endpoint" => match value.as_str() {
+                Some(url) => match parse_endpoint(url, page, parser) {
+                    Ok(_) => config.default_endpoint = Some(url.trim().to_string()),
+                    Err(why) => warnings.push(format!(
+                        "config.json: default_endpoint {url:?} ignored: {}",
+                        why.en()
+                    )),
+                },
+                None => warnings.push("config.json: default_endpoint must be text; ignored".into()),
+            },
+            "defaults" => {
+                config.defaults = Some(form_fields(&value, "defaults", &mut warnings));
+            }
+            "presets" => match value {
+                Value::Array(items) => {
+                    for (i, item) in items.into_iter().enumerate() {
+                        let title = item.get("title").and_then(Value::as_str).map(str::trim);
+                        match title {
+                            Some(t) if !t.is_empty() && t.chars().count() <= 80 => {
+                                let settings = item
+                                    .get("settings")
+                                    .map(|v| form_fields(v, &format!("presets[{i}].settings"), &mut warnings))
+                                    .unwrap_or_default();
+                                config.presets.push(PromptPreset {
+                                    title: t.to_string(),
+                                    settings,
+                                });
+                            }
+                            _ => warnings.push(format!(
+                                "config.json: presets[{i}] has no title (1–80 characters); that preset was ignored"
+                            )),
+                        }
+                    }
+                }
+                _ => warnings.push("config.json: presets must be a list; ignored".into()),
+            },
+            other => warnings.push(format!("config.json: unknown field {other:?} ignored")),
         }
     }
-    if let Some(name) = &config.site_name {
-        if name.trim().is_empty() || name.chars().count() > 80 {
-            warnings.push("config.json: site_name must be 1–80 characters; ignored".into());
-            config.site_name = None;
-        }
-    }
-    config.presets.retain(|p| {
-        let ok = !p.title.trim().is_empty();
-        if !ok {
-            warnings.push("config.json: a preset without a title was ignored".into());
-        }
-        ok
-    });
     Ok((config, warnings))
+}
+
+/// A form from a config object, one field at a time: each field that the form accepts is kept,
+/// each one it does not is named in a warning (the built-in default stays).
+fn form_fields(value: &Value, at: &str, warnings: &mut Vec<String>) -> FormState {
+    let Value::Object(fields) = value else {
+        warnings.push(format!("config.json: {at} must be an object; ignored"));
+        return FormState::default();
+    };
+    // Checked through the same JSON text decoder the stored draft uses (one decoder in the wasm).
+    let decode = |v: &Value| serde_json::from_str::<FormState>(&v.to_string()).ok();
+    let defaults = serde_json::to_string(&FormState::default()).unwrap_or_default();
+    let mut current: Value = serde_json::from_str(&defaults).unwrap_or(Value::Null);
+    for (name, v) in fields {
+        let mut candidate = current.clone();
+        let known = match candidate.get_mut(name) {
+            Some(slot) => {
+                *slot = v.clone();
+                true
+            }
+            None => false,
+        };
+        if known && decode(&candidate).is_some() {
+            current = candidate;
+        } else {
+            warnings.push(format!(
+                "config.json: {at}.{name} = {v} is not a valid value; ignored"
+            ));
+        }
+    }
+    decode(&current).unwrap_or_default()
 }
 
 impl SiteConfig {
@@ -78,6 +147,11 @@ impl SiteConfig {
 mod tests {
     use super::*;
     use crate::domain::form::{ShotType, Size};
+    use crate::domain::url::testing::{page, Whatwg};
+
+    fn parse(text: &str) -> Result<(SiteConfig, Vec<String>), String> {
+        super::parse(text, &page(), &Whatwg)
+    }
 
     #[test]
     fn a_full_config_parses() {
@@ -123,9 +197,47 @@ mod tests {
     fn bad_parts_are_ignored_with_warnings_and_bad_files_rejected() {
         let (c, warnings) = parse(r#"{"default_endpoint": "http://evil.example/v1", "site_name": "  ", "presets": [{"title": ""}], "unknown": 1}"#).unwrap();
         assert_eq!(c, SiteConfig::default());
-        assert_eq!(warnings.len(), 3);
-        for bad in ["", "<html>404</html>", "[1,2]", r#"{"presets": 5}"#] {
+        assert_eq!(warnings.len(), 4);
+        for bad in ["", "<html>404</html>", "[1,2]", "\"text\""] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
+        let (c, warnings) = parse(r#"{"presets": 5, "site_name": "Lab"}"#).unwrap();
+        assert_eq!((c.site_name.as_deref(), warnings.len()), (Some("Lab"), 1));
+    }
+
+    #[test]
+    fn one_bad_preset_or_value_drops_only_itself() {
+        let text = r#"{
+            "site_name": "Team Video Lab",
+            "default_endpoint": "/\\evil.example/v1/responses",
+            "defaults": {"size": "1280*720", "duration": 10, "watermark": "yes", "seed": "7"},
+            "presets": [
+                {"title": "Good", "settings": {"prompt": "a cat"}},
+                {"title": 5, "settings": {"prompt": "no title"}},
+                {"title": "Half good", "settings": {"prompt": "a dog", "size": "1*1", "shot_type": "multi"}},
+                "junk"
+            ]
+        }"#;
+        let (c, warnings) = parse(text).unwrap();
+        assert_eq!(c.site_name.as_deref(), Some("Team Video Lab"));
+        // The path that is really another host is refused, with the reason.
+        assert_eq!(c.default_endpoint, None);
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("default_endpoint") && w.contains("backslash")),
+            "{warnings:?}"
+        );
+        let d = c.defaults.unwrap();
+        assert_eq!(
+            (d.size, d.duration.as_str(), d.watermark, d.seed.as_str()),
+            (Size::S1280x720, "5", false, "7")
+        );
+        let titles: Vec<&str> = c.presets.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(titles, ["Good", "Half good"]);
+        assert_eq!(c.presets[1].settings.prompt, "a dog");
+        assert_eq!(c.presets[1].settings.shot_type, ShotType::Multi);
+        assert_eq!(c.presets[1].settings.size, Size::default());
+        assert_eq!(warnings.len(), 6, "{warnings:#?}");
     }
 }

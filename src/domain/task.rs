@@ -3,8 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::form::VideoRequest;
-use super::message::{text, text_with, Bilingual, Explanation};
+use super::message::{Explanation, LegacyExplanation, Msg};
+use super::redact::Redactor;
 use super::time::{link_expiry_ms, parse_china_time};
+use super::url::{media_url, UrlParser};
 
 /// A task's status as the service reports it (PROTOCOL.md §4).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,26 +50,26 @@ impl TaskStatus {
     }
 
     /// A short label.
-    pub fn label(&self) -> Bilingual {
+    pub fn label(&self) -> Msg {
         match self {
-            TaskStatus::Pending => text("status.pending"),
-            TaskStatus::Running => text("status.running"),
-            TaskStatus::Succeeded => text("status.succeeded"),
-            TaskStatus::Failed => text("status.failed"),
-            TaskStatus::Canceled => text("status.canceled"),
-            TaskStatus::Unknown => text("status.unknown"),
-            TaskStatus::Other(s) => Bilingual::same(s.clone()),
+            TaskStatus::Pending => Msg::new("status.pending"),
+            TaskStatus::Running => Msg::new("status.running"),
+            TaskStatus::Succeeded => Msg::new("status.succeeded"),
+            TaskStatus::Failed => Msg::new("status.failed"),
+            TaskStatus::Canceled => Msg::new("status.canceled"),
+            TaskStatus::Unknown => Msg::new("status.unknown"),
+            TaskStatus::Other(s) => Msg::verbatim(s.clone()),
         }
     }
 
     /// What the status means for the user, where a label is not enough.
-    pub fn explain(&self) -> Option<Bilingual> {
+    pub fn explain(&self) -> Option<Msg> {
         match self {
-            TaskStatus::Pending => Some(text("status.pending_hint")),
-            TaskStatus::Running => Some(text("status.running_hint")),
-            TaskStatus::Canceled => Some(text("status.canceled_hint")),
-            TaskStatus::Unknown => Some(text("status.unknown_hint")),
-            TaskStatus::Other(s) => Some(text_with("status.other_hint", &[("status", s)])),
+            TaskStatus::Pending => Some(Msg::new("status.pending_hint")),
+            TaskStatus::Running => Some(Msg::new("status.running_hint")),
+            TaskStatus::Canceled => Some(Msg::new("status.canceled_hint")),
+            TaskStatus::Unknown => Some(Msg::new("status.unknown_hint")),
+            TaskStatus::Other(s) => Some(Msg::new("status.other_hint").with("status", s)),
             TaskStatus::Succeeded | TaskStatus::Failed => None,
         }
     }
@@ -110,10 +112,28 @@ impl TaskSnapshot {
         }
     }
 
-    /// The video URL if it is safe to put into `<video src>` and links: `https:` anywhere, or
-    /// `http:` on this machine only.
-    pub fn safe_video_url(&self) -> Option<&str> {
-        self.video_url.as_deref().filter(|u| is_safe_media_url(u))
+    /// The video URL if it is safe to put into `<video src>` and links (`https:` anywhere, or
+    /// `http:` on this machine only, never with user info), as the browser normalises it.
+    pub fn safe_video_url(&self, parser: &impl UrlParser) -> Option<String> {
+        self.video_url.as_deref().and_then(|u| media_url(u, parser))
+    }
+
+    /// Redacts every text of the snapshot (they all come from the relay).
+    pub fn redact(&mut self, r: &Redactor) {
+        for field in [
+            &mut self.submit_time,
+            &mut self.scheduled_time,
+            &mut self.end_time,
+            &mut self.video_url,
+            &mut self.code,
+            &mut self.message,
+            &mut self.orig_prompt,
+        ] {
+            r.clean_opt(field);
+        }
+        if let TaskStatus::Other(s) = &mut self.status {
+            r.clean_in_place(s);
+        }
     }
 
     /// Explains a FAILED task's code and message in plain words.
@@ -121,13 +141,13 @@ impl TaskSnapshot {
         let code = self.code.clone().unwrap_or_default();
         let message = self.message.clone().unwrap_or_default();
         let text = match code.as_str() {
-            "DataInspectionFailed" => text("failed.moderation"),
-            "InvalidParameter.DataInspection" => text("failed.audio"),
-            "InvalidParameter" => text("failed.invalid_parameter"),
-            "Arrearage" => text("failed.arrearage"),
-            c if c.starts_with("Throttling") => text("failed.throttling"),
-            "InternalError" | "ModelUnavailable" => text("failed.internal"),
-            _ => text("failed.other"),
+            "DataInspectionFailed" => Msg::new("failed.moderation"),
+            "InvalidParameter.DataInspection" => Msg::new("failed.audio"),
+            "InvalidParameter" => Msg::new("failed.invalid_parameter"),
+            "Arrearage" => Msg::new("failed.arrearage"),
+            c if c.starts_with("Throttling") => Msg::new("failed.throttling"),
+            "InternalError" | "ModelUnavailable" => Msg::new("failed.internal"),
+            _ => Msg::new("failed.other"),
         };
         let detail = match (code.is_empty(), message.is_empty()) {
             (true, true) => None,
@@ -142,24 +162,6 @@ impl TaskSnapshot {
             maybe_created: false,
         }
     }
-}
-
-/// True for URLs that may be used as media sources or link targets.
-pub fn is_safe_media_url(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    if lower.starts_with("https://") {
-        return lower.len() > "https://".len();
-    }
-    if let Some(rest) = lower.strip_prefix("http://") {
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-        let host = if let Some(v6) = authority.strip_prefix('[') {
-            v6.split(']').next().unwrap_or("")
-        } else {
-            authority.split(':').next().unwrap_or("")
-        };
-        return super::settings::is_loopback(host);
-    }
-    false
 }
 
 /// How a task came into the ledger.
@@ -178,8 +180,13 @@ pub enum Origin {
 /// The API key is never part of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskRecord {
-    /// The service's task id (for [`Origin::Unconfirmed`], a local placeholder).
+    /// The record's key in the ledger: the service's task id, except for an
+    /// [`Origin::Unconfirmed`] submit (a local placeholder) and for a second task the relay gave
+    /// the same id (then [`TaskRecord::service_id`] holds the id).
     pub id: String,
+    /// The service's task id when it differs from `id` (see there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_id: Option<String>,
     /// The validated request that created it; unknown for looked-up tasks.
     #[serde(default)]
     pub request: Option<VideoRequest>,
@@ -189,9 +196,14 @@ pub struct TaskRecord {
     pub submitted_at_ms: i64,
     /// The latest snapshot.
     pub snapshot: TaskSnapshot,
-    /// The latest problem while checking it (cleared by the next good reply).
-    #[serde(default)]
+    /// The latest problem while checking it (cleared by the next good reply), as a message value.
+    /// Stored as `issue`: builds before the message model stored rendered text under `problem`.
+    #[serde(default, rename = "issue", skip_serializing_if = "Option::is_none")]
     pub problem: Option<Explanation>,
+    /// A problem as older builds stored it (rendered text); read only, and turned into
+    /// [`TaskRecord::problem`] by [`TaskRecord::upgrade`].
+    #[serde(default, rename = "problem", skip_serializing)]
+    pub legacy_problem: Option<LegacyExplanation>,
     /// True when polling stopped for a reason other than a terminal status (the user can resume).
     #[serde(default)]
     pub paused: bool,
@@ -201,19 +213,93 @@ pub struct TaskRecord {
 }
 
 impl TaskRecord {
+    /// A record with no problem, not paused.
+    pub fn new(
+        id: impl Into<String>,
+        request: Option<VideoRequest>,
+        endpoint: impl Into<String>,
+        submitted_at_ms: i64,
+        snapshot: TaskSnapshot,
+        origin: Origin,
+    ) -> TaskRecord {
+        TaskRecord {
+            id: id.into(),
+            service_id: None,
+            request,
+            endpoint: endpoint.into(),
+            submitted_at_ms,
+            snapshot,
+            problem: None,
+            legacy_problem: None,
+            paused: false,
+            origin,
+        }
+    }
+
+    /// Brings a record read from an older build up to date: a problem stored as rendered text
+    /// becomes a message value. True when something changed (the ledger is written back).
+    pub fn upgrade(&mut self) -> bool {
+        match self.legacy_problem.take() {
+            Some(old) => {
+                if self.problem.is_none() {
+                    self.problem = Some(old.upgrade());
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The id the service knows the task by (what a query sends).
+    pub fn query_id(&self) -> &str {
+        self.service_id.as_deref().unwrap_or(&self.id)
+    }
+
+    /// Time since this page submitted (or looked up) the task, never negative: a clock set back
+    /// reads as "just now" rather than as a task from the future, so polling carries on.
+    pub fn age_ms(&self, now_ms: i64) -> i64 {
+        now_ms.saturating_sub(self.submitted_at_ms).max(0)
+    }
+
     /// True while the app should keep polling it.
     pub fn wants_polling(&self, now_ms: i64) -> bool {
         self.origin != Origin::Unconfirmed
             && !self.snapshot.status.is_terminal()
             && !self.paused
-            && now_ms - self.submitted_at_ms < QUERYABLE_MS
+            && self.age_ms(now_ms) < QUERYABLE_MS
     }
 
     /// True once nothing about it will change (terminal, unconfirmed, or past the 24 h window).
     pub fn is_finished(&self, now_ms: i64) -> bool {
         self.origin == Origin::Unconfirmed
             || self.snapshot.status.is_terminal()
-            || now_ms - self.submitted_at_ms >= QUERYABLE_MS
+            || self.age_ms(now_ms) >= QUERYABLE_MS
+    }
+
+    /// Redacts every text that came from a relay or a file (snapshot, problem, and the request's
+    /// texts too, so an export never carries a key).
+    pub fn redact(&mut self, r: &Redactor) {
+        r.clean_in_place(&mut self.id);
+        r.clean_opt(&mut self.service_id);
+        self.snapshot.redact(r);
+        if let Some(p) = &mut self.problem {
+            p.redact(r);
+        }
+        if let Some(q) = &mut self.request {
+            r.clean_in_place(&mut q.prompt);
+            r.clean_opt(&mut q.negative_prompt);
+            r.clean_opt(&mut q.audio_url);
+        }
+    }
+
+    /// Brings a submit time from storage or a file into `[lo, hi]` (ms since the epoch); true
+    /// when it had to be moved. Guards the 24 h window against times such as the year 2999,
+    /// ±1e18 or `i64::MIN`.
+    pub fn clamp_submit_time(&mut self, lo: i64, hi: i64) -> bool {
+        let clamped = self.submitted_at_ms.clamp(lo, hi.max(lo));
+        let moved = clamped != self.submitted_at_ms;
+        self.submitted_at_ms = clamped;
+        moved
     }
 
     /// When the service created it (server clock), else when this browser submitted it.
@@ -225,10 +311,12 @@ impl TaskRecord {
             .unwrap_or(self.submitted_at_ms)
     }
 
-    /// Queue plus run time from the service's timestamps, once ended.
+    /// Queue plus run time from the service's timestamps, once ended; `None` when the times
+    /// are missing or make no sense (negative, or longer than the 24 h a task can live).
     pub fn total_ms(&self) -> Option<i64> {
         let t = |x: &Option<String>| x.as_deref().and_then(parse_china_time);
-        Some(t(&self.snapshot.end_time)? - t(&self.snapshot.submit_time)?)
+        let total = t(&self.snapshot.end_time)? - t(&self.snapshot.submit_time)?;
+        (0..=QUERYABLE_MS).contains(&total).then_some(total)
     }
 
     /// When the video link expires, if there is one.
@@ -237,13 +325,14 @@ impl TaskRecord {
     }
 
     /// True when the task has a playable video whose link has not expired (what can be compared).
-    pub fn has_live_video(&self, now_ms: i64) -> bool {
-        self.snapshot.safe_video_url().is_some() && self.link_expiry_ms().is_none_or(|e| e > now_ms)
+    pub fn has_live_video(&self, now_ms: i64, parser: &impl UrlParser) -> bool {
+        self.snapshot.safe_video_url(parser).is_some()
+            && self.link_expiry_ms().is_none_or(|e| e > now_ms)
     }
 
     /// How long the id stays queryable (24 h from submit), or `None` once past.
     pub fn queryable_for_ms(&self, now_ms: i64) -> Option<i64> {
-        let left = self.submitted_at_ms + QUERYABLE_MS - now_ms;
+        let left = QUERYABLE_MS - self.age_ms(now_ms);
         (left > 0).then_some(left)
     }
 
@@ -253,6 +342,57 @@ impl TaskRecord {
             .as_ref()
             .map(|r| r.prompt.as_str())
             .or(self.snapshot.orig_prompt.as_deref())
+    }
+}
+
+/// What the page is doing about a task, so a card never claims to be checking while nothing is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Watch {
+    /// Polled on schedule (by this tab or another).
+    Checking,
+    /// Polling stopped on a problem that needs the user ("Check again").
+    Paused,
+    /// Its endpoint is not one of the user's: the host it belongs to. The key is not sent there.
+    Foreign(String),
+    /// This tab has no key that can be sent; checking resumes once there is one.
+    NeedsKey,
+    /// Not terminal, but past the 24 h its id can be queried: no longer checked.
+    Expired,
+    /// Nothing about it will change any more.
+    Finished,
+}
+
+impl Watch {
+    /// The state of `record` at `now`, given where it may be checked (`route`: `Err(host)` when
+    /// its endpoint is not the user's) and whether a usable key is at hand.
+    pub fn of(record: &TaskRecord, now_ms: i64, route: Result<(), String>, key_ok: bool) -> Watch {
+        if record.origin != Origin::Unconfirmed
+            && !record.snapshot.status.is_terminal()
+            && record.age_ms(now_ms) >= QUERYABLE_MS
+        {
+            Watch::Expired
+        } else if record.is_finished(now_ms) {
+            Watch::Finished
+        } else if let Err(host) = route {
+            Watch::Foreign(host)
+        } else if record.paused {
+            Watch::Paused
+        } else if !key_ok {
+            Watch::NeedsKey
+        } else {
+            Watch::Checking
+        }
+    }
+
+    /// What the card says about it, where a status label is not enough.
+    pub fn explain(&self) -> Option<Msg> {
+        match self {
+            Watch::Checking | Watch::Finished => None,
+            Watch::Paused => Some(Msg::new("card.paused")),
+            Watch::Foreign(host) => Some(Msg::new("card.foreign").with("host", host)),
+            Watch::NeedsKey => Some(Msg::new("card.needs_key")),
+            Watch::Expired => Some(Msg::new("card.expired")),
+        }
     }
 }
 
@@ -314,6 +454,7 @@ pub fn next_poll_delay(since_submit_ms: i64, failure: Option<PollFailure>) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::url::testing::Whatwg;
 
     #[test]
     fn statuses_parse_and_terminate() {
@@ -330,19 +471,23 @@ mod tests {
             let parsed = TaskStatus::parse(s);
             assert_eq!(parsed, status);
             assert_eq!(parsed.is_terminal(), terminal, "{s}");
-            assert!(!parsed.label().en.is_empty());
+            assert!(!parsed.label().en().is_empty());
         }
         assert!(TaskStatus::Other("X".into())
             .explain()
             .unwrap()
-            .en
+            .en()
             .contains("\"X\""));
         assert!(TaskStatus::Unknown
             .explain()
             .unwrap()
-            .en
+            .en()
             .contains("24 hours"));
-        assert!(TaskStatus::Canceled.explain().unwrap().zh.contains("取消"));
+        assert!(TaskStatus::Canceled
+            .explain()
+            .unwrap()
+            .zh()
+            .contains("取消"));
     }
 
     #[test]
@@ -413,7 +558,7 @@ mod tests {
             "Input data may contain inappropriate content.",
         )
         .failure();
-        assert!(e.text.en.contains("moderation") && e.text.zh.contains("审核"));
+        assert!(e.text.en().contains("moderation") && e.text.zh().contains("审核"));
         assert_eq!(
             e.detail.as_deref(),
             Some("DataInspectionFailed: Input data may contain inappropriate content.")
@@ -421,7 +566,7 @@ mod tests {
         assert!(mk("InvalidParameter.DataInspection", "")
             .failure()
             .text
-            .en
+            .en()
             .contains("audio"));
         assert!(mk("InvalidParameter", "The size is not match")
             .failure()
@@ -431,12 +576,12 @@ mod tests {
         assert!(mk("Throttling.RateQuota", "")
             .failure()
             .text
-            .en
+            .en()
             .contains("rate"));
         assert!(mk("Weird", "boom")
             .failure()
             .text
-            .en
+            .en()
             .contains("message below"));
     }
 
@@ -446,25 +591,132 @@ mod tests {
             ("https://x.aliyuncs.com/a.mp4?Expires=1", true),
             ("http://127.0.0.1:9090/video/a.mp4", true),
             ("http://localhost/a.mp4", true),
+            ("http://127.0.0.1.evil.example/a.mp4", false),
+            ("http://127.0.0.1@evil.example/a.mp4", false),
             ("http://example.com/a.mp4", false),
             ("javascript:alert(1)", false),
             ("data:video/mp4;base64,AAAA", false),
             ("https://", false),
         ];
         for (url, ok) in table {
-            assert_eq!(is_safe_media_url(url), ok, "{url}");
             let s = TaskSnapshot {
                 video_url: Some(url.into()),
                 ..TaskSnapshot::with_status(TaskStatus::Succeeded)
             };
-            assert_eq!(s.safe_video_url().is_some(), ok);
+            assert_eq!(s.safe_video_url(&Whatwg).is_some(), ok, "{url}");
         }
+    }
+
+    fn record(submitted_at_ms: i64, status: TaskStatus) -> TaskRecord {
+        crate::domain::testing::record("t", submitted_at_ms, status)
+    }
+
+    #[test]
+    fn the_24h_window_survives_clock_jumps_and_absurd_times() {
+        let now = 1_800_000_000_000;
+        let t = record(now - 60_000, TaskStatus::Running);
+        assert!(t.wants_polling(now));
+        // The clock jumps 25 h ahead: the window looks over, and polling pauses…
+        assert!(!t.wants_polling(now + 25 * 3_600_000));
+        // …and comes back by itself when the clock does (nothing was stored).
+        assert!(t.wants_polling(now));
+        // Set back 48 h: the task reads as just submitted, still polled, queryable for 24 h at most.
+        assert!(t.wants_polling(now - 48 * 3_600_000));
+        assert_eq!(t.queryable_for_ms(now - 48 * 3_600_000), Some(QUERYABLE_MS));
+        // Absurd stored times never overflow and never keep a task alive forever once clamped.
+        for at in [
+            i64::MIN,
+            i64::MAX,
+            -1_000_000_000_000_000,
+            1_000_000_000_000_000_000,
+        ] {
+            let mut t = record(at, TaskStatus::Running);
+            let _ = t.wants_polling(now);
+            let _ = t.is_finished(now);
+            let _ = t.queryable_for_ms(now);
+            assert!(t.clamp_submit_time(1_700_000_000_000, now));
+            assert!((1_700_000_000_000..=now).contains(&t.submitted_at_ms));
+        }
+        let mut fine = record(now - 1, TaskStatus::Running);
+        assert!(!fine.clamp_submit_time(1_700_000_000_000, now));
+    }
+
+    #[test]
+    fn the_card_says_what_the_page_really_does() {
+        let now = 1_800_000_000_000;
+        let running = record(now - 1_000, TaskStatus::Running);
+        assert_eq!(Watch::of(&running, now, Ok(()), true), Watch::Checking);
+        assert_eq!(Watch::of(&running, now, Ok(()), false), Watch::NeedsKey);
+        let foreign = Watch::of(&running, now, Err("evil.example".into()), true);
+        assert_eq!(foreign, Watch::Foreign("evil.example".into()));
+        assert!(foreign.explain().unwrap().en().contains("evil.example"));
+        let mut paused = running.clone();
+        paused.paused = true;
+        assert_eq!(Watch::of(&paused, now, Ok(()), true), Watch::Paused);
+        // A foreign task says so even when it was paused (imported as paused).
+        assert!(matches!(
+            Watch::of(&paused, now, Err("h".into()), true),
+            Watch::Foreign(_)
+        ));
+        let old = record(now - QUERYABLE_MS, TaskStatus::Running);
+        assert_eq!(Watch::of(&old, now, Ok(()), true), Watch::Expired);
+        assert!(Watch::Expired
+            .explain()
+            .unwrap()
+            .en()
+            .contains("No longer checked"));
+        let done = record(now, TaskStatus::Succeeded);
+        assert_eq!(
+            Watch::of(&done, now, Err("h".into()), false),
+            Watch::Finished
+        );
+        assert_eq!(Watch::Checking.explain(), None);
+    }
+
+    #[test]
+    fn totals_from_relay_times_must_make_sense() {
+        let mut t = record(0, TaskStatus::Succeeded);
+        t.snapshot.submit_time = Some("2026-02-11 13:00:00.000".into());
+        t.snapshot.end_time = Some("2026-02-11 13:04:00.000".into());
+        assert_eq!(t.total_ms(), Some(240_000));
+        t.snapshot.end_time = Some("2026-02-11 12:00:00.000".into());
+        assert_eq!(t.total_ms(), None);
+        t.snapshot.end_time = Some("2999-02-11 12:00:00.000".into());
+        assert_eq!(t.total_ms(), None);
+    }
+
+    #[test]
+    fn every_relay_text_of_a_record_is_redacted() {
+        let key = "sk-e2eTestKey0123456789abcdefghijklmnopqrstuvwxyzAB";
+        let r = Redactor::new(key);
+        let mut t = record(0, TaskStatus::Other(format!("WEIRD {key}")));
+        t.snapshot = TaskSnapshot {
+            status: TaskStatus::Other(format!("WEIRD {key}")),
+            submit_time: Some(key.into()),
+            scheduled_time: Some(key.into()),
+            end_time: Some(key.into()),
+            video_url: Some(format!("https://x.example/v.mp4?t={key}")),
+            code: Some(key.into()),
+            message: Some(format!("bad {key}")),
+            orig_prompt: Some(format!("prompt {key}")),
+        };
+        t.problem = Some(Explanation {
+            text: Msg::verbatim(format!("status {key}")),
+            request_id: Some(key.into()),
+            detail: Some(key.into()),
+            maybe_created: false,
+        });
+        t.redact(&r);
+        let all = format!("{t:?}");
+        assert!(!all.contains(&key[3..20]), "{all}");
+        assert!(all.contains("sk-…"));
     }
 
     #[test]
     fn a_live_video_is_safe_and_not_expired() {
         let with_url = |url: Option<&str>| TaskRecord {
             id: "t".into(),
+            service_id: None,
             request: None,
             endpoint: String::new(),
             submitted_at_ms: 0,
@@ -473,15 +725,18 @@ mod tests {
                 ..TaskSnapshot::with_status(TaskStatus::Succeeded)
             },
             problem: None,
+            legacy_problem: None,
             paused: false,
             origin: Origin::Submitted,
         };
         // Expires=1000 s after the epoch.
         let signed = with_url(Some("https://x.aliyuncs.com/a.mp4?Expires=1000"));
-        assert!(signed.has_live_video(999_999));
-        assert!(!signed.has_live_video(1_000_000));
-        assert!(with_url(Some("http://127.0.0.1:9090/video/a.mp4")).has_live_video(i64::MAX));
-        assert!(!with_url(Some("http://example.com/a.mp4")).has_live_video(0));
-        assert!(!with_url(None).has_live_video(0));
+        assert!(signed.has_live_video(999_999, &Whatwg));
+        assert!(!signed.has_live_video(1_000_000, &Whatwg));
+        assert!(
+            with_url(Some("http://127.0.0.1:9090/video/a.mp4")).has_live_video(i64::MAX, &Whatwg)
+        );
+        assert!(!with_url(Some("http://example.com/a.mp4")).has_live_video(0, &Whatwg));
+        assert!(!with_url(None).has_live_video(0, &Whatwg));
     }
 }

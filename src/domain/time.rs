@@ -1,6 +1,6 @@
 //! Time: the service's China-time timestamps, signed-link expiry, and durations in words.
 
-use super::message::{text, text_with, text_with_each, Bilingual};
+use super::message::Msg;
 
 /// Offset of the service's timestamps (China Standard Time, UTC+8), in milliseconds.
 const CHINA_OFFSET_MS: i64 = 8 * 3_600_000;
@@ -15,7 +15,14 @@ pub fn parse_china_time(text: &str) -> Option<i64> {
     let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
     let mut t = hms.splitn(3, ':').map(|p| p.parse::<i64>().ok());
     let (h, mi, s) = (t.next()??, t.next()??, t.next()??);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&da) || h > 23 || mi > 59 || s > 60 {
+    // Years outside 2000–2100 are a relay's nonsense (2999, -1e15…), not a task's time.
+    if !(2000..=2100).contains(&y)
+        || !(1..=12).contains(&mo)
+        || !(1..=31).contains(&da)
+        || h > 23
+        || mi > 59
+        || s > 60
+    {
         return None;
     }
     let ms = if frac.is_empty() {
@@ -66,32 +73,30 @@ pub fn clock(ms: i64) -> String {
 }
 
 /// A rounded duration in words, e.g. `4 min 58 s`, `23 h 59 min`.
-pub fn span(ms: i64) -> Bilingual {
+pub fn span(ms: i64) -> Msg {
     let s = ms.max(0) / 1_000;
     let (h, m, sec) = (s / 3_600, (s / 60) % 60, s % 60);
     if h > 0 {
-        text_with(
-            "time.span_h",
-            &[("h", &h.to_string()), ("m", &m.to_string())],
-        )
+        Msg::new("time.span_h")
+            .with("h", h.to_string())
+            .with("m", m.to_string())
     } else if m > 0 {
-        text_with(
-            "time.span_m",
-            &[("m", &m.to_string()), ("s", &sec.to_string())],
-        )
+        Msg::new("time.span_m")
+            .with("m", m.to_string())
+            .with("s", sec.to_string())
     } else {
-        text_with("time.span_s", &[("s", &sec.to_string())])
+        Msg::new("time.span_s").with("s", sec.to_string())
     }
 }
 
 /// How long until a signed link expires, or that it has expired.
-pub fn expiry_text(expires_ms: i64, now_ms: i64) -> Bilingual {
+pub fn expiry_text(expires_ms: i64, now_ms: i64) -> Msg {
     let left = expires_ms - now_ms;
     if left <= 0 {
-        text("time.link_expired")
+        Msg::new("time.link_expired")
     } else {
         let s = span(left);
-        text_with_each("time.link_expires", &[("span", &s)])
+        Msg::new("time.link_expires").with("span", &s)
     }
 }
 
@@ -106,7 +111,10 @@ mod tests {
             parse_china_time("2026-02-11 13:42:25.332"),
             Some(1_770_788_545_332)
         );
-        assert_eq!(parse_china_time("1970-01-01 08:00:00"), Some(0));
+        assert_eq!(
+            parse_china_time("2000-01-01 08:00:00"),
+            Some(946_684_800_000)
+        );
         assert_eq!(
             parse_china_time("2026-02-11 13:42:25.3"),
             Some(1_770_788_545_300)
@@ -119,6 +127,10 @@ mod tests {
             "x-y-z 1:2:3",
             "2026-02-11 25:00:00",
             "2026-02-11 13:42:25.3a",
+            "2999-01-01 00:00:00",
+            "1970-01-01 08:00:00",
+            "-1000000000000000-01-01 00:00:00",
+            "99999999999999999999-01-01 00:00:00",
         ] {
             assert_eq!(parse_china_time(bad), None, "{bad:?}");
         }
@@ -147,17 +159,17 @@ mod tests {
         assert_eq!(clock(298_000), "4:58");
         assert_eq!(clock(3_723_000), "1:02:03");
         assert_eq!(clock(-5), "0:00");
-        assert_eq!(span(298_000).en, "4 min 58 s");
-        assert_eq!(span(86_340_000).en, "23 h 59 min");
-        assert_eq!(span(9_000).zh, "9 秒");
+        assert_eq!(span(298_000).en(), "4 min 58 s");
+        assert_eq!(span(86_340_000).en(), "23 h 59 min");
+        assert_eq!(span(9_000).zh(), "9 秒");
     }
 
     #[test]
     fn expiry_messages() {
         assert!(expiry_text(10_000, 0)
-            .en
+            .en()
             .starts_with("Link expires in 10 s"));
-        assert!(expiry_text(0, 10).en.contains("expired"));
-        assert!(expiry_text(0, 10).zh.contains("过期"));
+        assert!(expiry_text(0, 10).en().contains("expired"));
+        assert!(expiry_text(0, 10).zh().contains("过期"));
     }
 }

@@ -2,7 +2,8 @@
 
 use wasm_bindgen_futures::JsFuture;
 
-use crate::domain::message::Bilingual;
+use crate::domain::message::Lang;
+use crate::domain::url::{Page, UrlParser, UrlParts};
 
 /// Copies text to the clipboard (fire and forget; the browser may refuse without a gesture).
 pub fn copy_text(text: &str) {
@@ -24,8 +25,9 @@ pub fn open_in_new_tab(url: &str) -> bool {
         .is_some()
 }
 
-/// Formats epoch milliseconds as a local date and time, in English and in Chinese conventions.
-pub fn local_time(ms: i64) -> Bilingual {
+/// Formats epoch milliseconds as a local date and time in `lang`'s conventions (the browser's own
+/// English variant, or mainland Chinese): the formatter of `Arg::Time` message values.
+pub fn local_time(ms: i64, lang: Lang) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     let format = |locale: &str| {
         date.to_locale_string(locale, &wasm_bindgen::JsValue::UNDEFINED)
@@ -36,12 +38,11 @@ pub fn local_time(ms: i64) -> Bilingual {
     let browser = web_sys::window()
         .and_then(|w| w.navigator().language())
         .unwrap_or_default();
-    let en = if browser.starts_with("en") {
-        browser.as_str()
-    } else {
-        "en"
-    };
-    Bilingual::new(format(en), format("zh-CN"))
+    match lang {
+        Lang::En if browser.starts_with("en") => format(&browser),
+        Lang::En => format("en"),
+        Lang::Zh => format("zh-CN"),
+    }
 }
 
 /// A uniformly random seed in 0..=max.
@@ -111,5 +112,46 @@ pub fn focus(id: &str) {
     {
         el.scroll_into_view();
         let _ = el.focus();
+    }
+}
+
+/// The browser's own URL parser (`new URL(input, base)`) as the domain's [`UrlParser`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BrowserUrl;
+
+impl UrlParser for BrowserUrl {
+    fn parse(&self, input: &str, base: Option<&str>) -> Option<UrlParts> {
+        let url = match base {
+            Some(b) => web_sys::Url::new_with_base(input, b),
+            None => web_sys::Url::new(input),
+        }
+        .ok()?;
+        Some(UrlParts {
+            href: url.href(),
+            protocol: url.protocol(),
+            username: url.username(),
+            password: url.password(),
+            hostname: url.hostname(),
+            port: url.port(),
+            pathname: url.pathname(),
+            search: url.search(),
+            hash: url.hash(),
+            origin: url.origin(),
+        })
+    }
+}
+
+/// Where this page is (`location.href` and `location.origin`).
+pub fn page() -> Page {
+    let location = web_sys::window().map(|w| w.location());
+    Page {
+        href: location
+            .as_ref()
+            .and_then(|l| l.href().ok())
+            .unwrap_or_default(),
+        origin: location
+            .as_ref()
+            .and_then(|l| l.origin().ok())
+            .unwrap_or_default(),
     }
 }

@@ -11,31 +11,40 @@ use leptos_use_storage::{
 };
 use serde::{de::DeserializeOwned, Serialize};
 
+use super::browser::{page, BrowserUrl};
 use super::ledger::Ledger;
 use super::problems::{storage, Problems};
+use super::storage_keys::{DEBUG_TIMEOUT_KEY, FORM_KEY, KEY_KEY, SETTINGS_KEY};
 use crate::api::Connection;
 use crate::domain::form::FormState;
-use crate::domain::message::{text, text_with, Bilingual};
-use crate::domain::settings::{ConnectionSettings, DEMO_ENDPOINT, DEMO_KEY};
+use crate::domain::message::Msg;
+use crate::domain::redact::Redactor;
+use crate::domain::settings::{
+    ApiKey, ChosenEndpoint, ConnectionSettings, CUSTOM, DEMO_ENDPOINT, DEMO_KEY,
+};
+use crate::domain::task::TaskRecord;
 
-/// Storage key of the API key.
-pub const KEY_KEY: &str = "wan-studio.key.v1";
-/// Storage key of the connection settings.
-pub const SETTINGS_KEY: &str = "wan-studio.settings.v1";
-/// Storage key of the form draft.
-pub const FORM_KEY: &str = "wan-studio.form.v1";
-/// Test hook: when this key holds a number of milliseconds, it replaces both client time limits
-/// (so a test can meet a timeout in seconds, not minutes). Only shortens waits; nothing else.
-pub const DEBUG_TIMEOUT_KEY: &str = "wan-studio.debug.timeout-ms";
-
+/// The test hook's value: 1 ms to 10 minutes; anything else (0, negative, text) is ignored, so
+/// the hook can only shorten waits, never disable them.
 fn timeout_override_ms() -> Option<u32> {
     storage()?
         .get_item(DEBUG_TIMEOUT_KEY)
         .ok()
         .flatten()?
         .trim()
-        .parse()
+        .parse::<u32>()
         .ok()
+        .filter(|ms| (1..=600_000).contains(ms))
+}
+
+/// Why a stored task is not being checked with the key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotRouted {
+    /// The task's endpoint is not one of the user's: the host it belongs to. Checking it needs
+    /// the user to pick one of their own endpoints.
+    Foreign(String),
+    /// No key that can be sent (missing, or holding a character a header cannot carry).
+    NoKey(Msg),
 }
 
 /// Everything components share. `Copy`: pass it around freely.
@@ -75,42 +84,65 @@ fn now_ms() -> i64 {
 }
 
 impl AppState {
-    /// The connection in effect, or why there is none.
-    pub fn connection(&self) -> Result<Connection, Bilingual> {
+    /// The connection settings in effect (tracked): the stored ones, or demo mode's.
+    pub fn settings_in_effect(&self) -> ConnectionSettings {
         if self.demo {
-            return Ok(Connection {
-                endpoint: DEMO_ENDPOINT.into(),
-                key: DEMO_KEY.into(),
-                async_header: true,
-                timeout_override_ms: timeout_override_ms(),
-            });
+            demo_settings()
+        } else {
+            self.settings.get()
         }
-        let settings = self.settings.get_untracked();
-        let endpoint = settings.endpoint()?;
-        let key = self.key.get_untracked();
-        if key.is_empty() {
-            return Err(text("settings.error.no_key"));
-        }
-        Ok(Connection {
-            endpoint,
-            key,
-            async_header: settings.async_header,
-            timeout_override_ms: timeout_override_ms(),
-        })
     }
 
-    /// The connection for an existing task: its own endpoint, with the current key.
-    pub fn connection_for(&self, endpoint: &str) -> Connection {
-        let key = if self.demo {
+    fn key_untracked(&self) -> String {
+        if self.demo {
             DEMO_KEY.into()
         } else {
             self.key.get_untracked()
-        };
-        Connection {
-            endpoint: endpoint.into(),
+        }
+    }
+
+    /// The connection for a new submit or lookup: the endpoint chosen in Settings, or why there
+    /// is none (no key, a key that cannot be sent, an endpoint that needs fixing).
+    pub fn connection(&self) -> Result<Connection, Msg> {
+        let settings = untrack(|| self.settings_in_effect());
+        let endpoint = settings.chosen(&page(), &BrowserUrl)?;
+        let key = ApiKey::parse(&self.key_untracked())?;
+        Ok(Connection::new(
+            endpoint,
             key,
-            async_header: false,
-            timeout_override_ms: timeout_override_ms(),
+            settings.async_header,
+            timeout_override_ms(),
+        ))
+    }
+
+    /// Where a stored task may be checked (tracked: follows Settings): one of the user's own
+    /// endpoints, or the host it belongs to.
+    pub fn route_task(&self, task_endpoint: &str) -> Result<ChosenEndpoint, String> {
+        self.settings_in_effect()
+            .route_task(task_endpoint, &page(), &BrowserUrl)
+    }
+
+    /// The connection for checking an existing task: its own endpoint, only when that is one of
+    /// the user's (see [`ConnectionSettings::route_task`]), with the current key.
+    pub fn connection_for_task(&self, record: &TaskRecord) -> Result<Connection, NotRouted> {
+        let endpoint = untrack(|| self.route_task(&record.endpoint)).map_err(NotRouted::Foreign)?;
+        let key = ApiKey::parse(&self.key_untracked()).map_err(NotRouted::NoKey)?;
+        Ok(Connection::new(endpoint, key, false, timeout_override_ms()))
+    }
+
+    /// The user's own endpoints (tracked): the chosen one first, then those used before.
+    pub fn my_endpoints(&self) -> Vec<ChosenEndpoint> {
+        self.settings_in_effect().my_endpoints(&page(), &BrowserUrl)
+    }
+
+    /// Remembers that the user sent with this endpoint, so its tasks stay theirs after they
+    /// switch (not in demo mode, whose settings are not stored).
+    pub fn remember_endpoint(&self, endpoint: &ChosenEndpoint) {
+        let known = self.settings.with_untracked(|s| {
+            s.known_endpoints.first().map(String::as_str) == Some(endpoint.url())
+        });
+        if !self.demo && !known {
+            self.set_settings.update(|s| s.remember(endpoint));
         }
     }
 
@@ -120,9 +152,22 @@ impl AppState {
     }
 }
 
+/// Demo mode's settings: the local simulator, nothing stored.
+fn demo_settings() -> ConnectionSettings {
+    ConnectionSettings {
+        endpoint_choice: CUSTOM.into(),
+        custom_endpoint: DEMO_ENDPOINT.into(),
+        ..ConnectionSettings::default()
+    }
+}
+
 /// A JSON value in local storage through leptos-use. Unreadable stored text is kept aside and
 /// reported (then the default is used); failed writes are reported as a full quota.
-fn stored_json<T>(key: &'static str, problems: Problems) -> (Signal<T>, WriteSignal<T>)
+fn stored_json<T>(
+    key: &'static str,
+    not_saved: &'static str,
+    problems: Problems,
+) -> (Signal<T>, WriteSignal<T>)
 where
     T: Clone + Default + PartialEq + Send + Sync + Serialize + DeserializeOwned + 'static,
 {
@@ -130,14 +175,10 @@ where
         move |e| match e {
             UseStorageError::ItemCodecError(CodecError::Decode(_)) => {
                 if let Some(raw) = storage().and_then(|s| s.get_item(key).ok().flatten()) {
-                    problems.keep_aside(
-                        key,
-                        &raw,
-                        text_with("storage.unreadable", &[("key", key)]),
-                    );
+                    problems.keep_aside(key, &raw, Msg::new("storage.unreadable").with("key", key));
                 }
             }
-            UseStorageError::SetItemFailed(_) => problems.report_quota(),
+            UseStorageError::SetItemFailed(_) => problems.report(key, Msg::new(not_saved), None),
             _ => {}
         },
     );
@@ -148,8 +189,10 @@ where
 /// Creates the state and provides it as context. Call once, in `App`.
 pub fn provide_app_state() -> AppState {
     super::i18n::provide_i18n();
+    super::theme::provide_theme();
     let problems = Problems::new();
-    let (settings, set_settings) = stored_json::<ConnectionSettings>(SETTINGS_KEY, problems);
+    let (settings, set_settings) =
+        stored_json::<ConnectionSettings>(SETTINGS_KEY, "storage.settings_not_saved", problems);
     let (local_key, set_local_key, remove_local_key) =
         use_local_storage::<String, FromToStringCodec>(KEY_KEY);
     let (session_key, set_session_key, remove_session_key) =
@@ -192,7 +235,7 @@ pub fn provide_app_state() -> AppState {
             }
         }
     });
-    let (form, set_form) = stored_json::<FormState>(FORM_KEY, problems);
+    let (form, set_form) = stored_json::<FormState>(FORM_KEY, "storage.draft_not_saved", problems);
     let (now, set_now) = signal(now_ms());
     let _ = use_interval_fn(move || set_now.set(now_ms()), 1_000);
     let demo = web_sys::window()
@@ -211,7 +254,7 @@ pub fn provide_app_state() -> AppState {
         set_settings,
         form,
         set_form,
-        ledger: Ledger::load(problems),
+        ledger: Ledger::load(problems, &Redactor::new(&key.get_untracked())),
         problems,
         now: now.into(),
         online: super::offline::use_online(),

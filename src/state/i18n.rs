@@ -1,15 +1,15 @@
 //! The interface language: English or Simplified Chinese, remembered in local storage; the
 //! browser's preferred languages pick it on the first visit. Also keeps `<html lang>` in step so
-//! screen readers pronounce the page in the right language.
+//! screen readers pronounce the page in the right language. Messages become words here, through
+//! [`I18n::render`] (and the `Text` component), and nowhere else.
 
 use codee::string::FromToStringCodec;
 use leptos::prelude::*;
 use leptos_use_storage::use_local_storage;
 
-use crate::domain::message::{fill, tr, Bilingual, Lang};
-
-/// Local-storage key of the language choice (`en` or `zh`).
-pub const LANG_KEY: &str = "wan-studio.lang.v1";
+use super::browser::local_time;
+use super::storage_keys::LANG_KEY;
+use crate::domain::message::{Lang, Msg, Segment};
 
 /// The language in effect and the translator for it. `Copy`: pass it around freely.
 #[derive(Clone, Copy)]
@@ -20,26 +20,22 @@ pub struct I18n {
 }
 
 impl I18n {
-    /// The text under `key` in the current language, as a reactive closure for `view!` (text or
-    /// attribute): it follows the language switch.
+    /// `msg` in the current language (tracked when called in a reactive scope): the one render
+    /// path of the page.
+    pub fn render(self, msg: &Msg) -> String {
+        msg.render(self.lang.get(), &local_time)
+    }
+
+    /// `msg` in the current language as pieces of text and code (tracked), for the `Text`
+    /// component.
+    pub fn segments(self, msg: &Msg) -> Vec<Segment> {
+        msg.segments(self.lang.get(), &local_time)
+    }
+
+    /// The catalog text under `key`, as a reactive closure for `view!` (text or attribute): it
+    /// follows the language switch.
     pub fn t(self, key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
-        move || tr(self.lang.get(), key)
-    }
-
-    /// The text under `key` in the current language, now (tracked when called in a reactive
-    /// scope).
-    pub fn now(self, key: &str) -> String {
-        tr(self.lang.get(), key)
-    }
-
-    /// [`I18n::now`] with each `%{name}` replaced by its value.
-    pub fn now_with(self, key: &str, args: &[(&str, &str)]) -> String {
-        fill(&tr(self.lang.get(), key), args)
-    }
-
-    /// A bilingual message in the current language (tracked).
-    pub fn pick(self, text: &Bilingual) -> String {
-        text.pick(self.lang.get()).to_string()
+        move || self.render(&Msg::new(key))
     }
 
     /// Switches the language and remembers the choice in this browser.

@@ -9,12 +9,17 @@
 use leptos::prelude::*;
 
 use super::problems::{storage, Problems};
-use crate::domain::history::{decode_ledger, encode_ledger};
-use crate::domain::message::{text, text_with};
+use super::storage_keys::LEDGER_KEY;
+use crate::domain::history::{
+    admit_imported, decode_ledger, encode_ledger, new_tasks, restore, ImportFile, ImportReport,
+    EARLIEST_MS, LATEST_MS,
+};
+use crate::domain::message::Msg;
+use crate::domain::redact::Redactor;
 use crate::domain::task::TaskRecord;
 
-/// Storage key of the ledger (format version 1, see [`crate::domain::history`]).
-pub const LEDGER_KEY: &str = "wan-studio.tasks.v1";
+/// Records decoded (and checked) between two yields to the browser during an import.
+const IMPORT_CHUNK: usize = 2_000;
 
 /// The reactive ledger.
 #[derive(Clone, Copy)]
@@ -27,30 +32,36 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// Loads the ledger; unreadable data is kept aside and reported, never fatal. Also follows
-    /// other tabs' changes.
-    pub fn load(problems: Problems) -> Self {
+    /// Loads the ledger; unreadable data is kept aside and reported, never fatal. Records kept by
+    /// older builds are cleaned on the way in (an echoed key redacted, an absurd submit time
+    /// clamped) and written back. Also follows other tabs' changes.
+    pub fn load(problems: Problems, redactor: &Redactor) -> Self {
         let mut synced = None;
         let tasks = match storage() {
             None => {
-                problems.report(LEDGER_KEY, text("storage.unavailable"), None);
+                problems.report(LEDGER_KEY, Msg::new("storage.unavailable"), None);
                 Vec::new()
             }
             Some(s) => match s.get_item(LEDGER_KEY).ok().flatten() {
                 None => Vec::new(),
                 Some(raw) => {
-                    let decoded = decode_ledger(&raw);
+                    let mut decoded = decode_ledger(&raw);
+                    let mut cleaned = false;
+                    for t in &mut decoded.tasks {
+                        let before = t.clone();
+                        t.redact(redactor);
+                        t.clamp_submit_time(EARLIEST_MS, LATEST_MS);
+                        cleaned |= *t != before;
+                    }
                     if decoded.lossy {
                         problems.keep_aside(
                             LEDGER_KEY,
                             &raw,
-                            text_with(
-                                "storage.ledger_partly_unreadable",
-                                &[("n", &decoded.tasks.len().to_string())],
-                            ),
+                            Msg::new("storage.ledger_partly_unreadable")
+                                .with("n", decoded.tasks.len().to_string()),
                         );
                     }
-                    if decoded.lossy || decoded.migrated {
+                    if decoded.lossy || decoded.migrated || cleaned {
                         let encoded = encode_ledger(&decoded.tasks);
                         if s.set_item(LEDGER_KEY, &encoded).is_ok() {
                             synced = Some(encoded);
@@ -103,17 +114,22 @@ impl Ledger {
             .with_untracked(|t| t.iter().find(|r| r.id == id).cloned())
     }
 
-    /// Applies `f` to the freshest list (storage, else memory), writes storage first, then
-    /// updates the page. Returns what `f` returned.
-    pub fn modify<R>(&self, f: impl FnOnce(&mut Vec<TaskRecord>) -> R) -> R {
+    /// The freshest list: what another tab stored since, else what the page holds.
+    fn freshest(&self) -> Vec<TaskRecord> {
         // Decoding is the costly part with thousands of tasks: only when another tab wrote.
-        let mut next = storage()
+        storage()
             .and_then(|s| s.get_item(LEDGER_KEY).ok().flatten())
             .filter(|raw| !self.is_synced(raw))
             .map(|raw| decode_ledger(&raw))
             .filter(|d| !d.lossy)
             .map(|d| d.tasks)
-            .unwrap_or_else(|| self.tasks.get_untracked());
+            .unwrap_or_else(|| self.tasks.get_untracked())
+    }
+
+    /// Applies `f` to the freshest list (storage, else memory), writes storage first, then
+    /// updates the page. Returns what `f` returned.
+    pub fn modify<R>(&self, f: impl FnOnce(&mut Vec<TaskRecord>) -> R) -> R {
+        let mut next = self.freshest();
         let before = next.clone();
         let out = f(&mut next);
         if next != before {
@@ -156,16 +172,93 @@ impl Ledger {
     }
 
     fn persist(&self, tasks: &[TaskRecord]) {
-        let Some(s) = storage() else { return };
-        let encoded = encode_ledger(tasks);
-        match s.set_item(LEDGER_KEY, &encoded) {
-            Ok(()) => {
-                self.synced.set_value(Some(encoded));
-                self.problems.clear_quota();
-            }
+        if !self.try_persist(tasks) {
             // Storage keeps the older text, which no longer matches the page: the next write
             // builds on what the page holds (a task added meanwhile is not dropped).
-            Err(_) => self.problems.report_quota(),
+            self.problems.report_quota();
         }
     }
+
+    /// Writes the ledger; false when storage refused (full, or none).
+    fn try_persist(&self, tasks: &[TaskRecord]) -> bool {
+        let Some(s) = storage() else { return false };
+        let encoded = encode_ledger(tasks);
+        let ok = s.set_item(LEDGER_KEY, &encoded).is_ok();
+        if ok {
+            self.synced.set_value(Some(encoded));
+            self.problems.clear_quota();
+        }
+        ok
+    }
+
+    /// Imports a history file: decodes it a chunk at a time (yielding to the browser between
+    /// chunks, so 100 000 records never freeze the page), redacts and clamps every record, adds
+    /// the tasks not already here in one linear pass, and writes only what storage can hold:
+    /// if everything does not fit, the newest tasks that do are kept and the rest reported.
+    pub async fn import(&self, file: ImportFile, redactor: &Redactor, now_ms: i64) -> ImportReport {
+        let mut report = ImportReport::default();
+        let mut incoming = Vec::with_capacity(file.len());
+        let mut start = 0;
+        while start < file.len() {
+            let (mut tasks, unreadable) = file.decode(start..start + IMPORT_CHUNK);
+            report.unreadable += unreadable;
+            for t in &mut tasks {
+                if admit_imported(t, redactor, now_ms) {
+                    report.clamped += 1;
+                }
+            }
+            incoming.extend(tasks);
+            start += IMPORT_CHUNK;
+            yield_to_browser().await;
+        }
+        let current = self.freshest();
+        let offered = incoming.len();
+        let mut fresh = new_tasks(&current, incoming);
+        report.already_here = offered - fresh.len();
+        if fresh.is_empty() {
+            return report;
+        }
+        // Newest first, so what does not fit is the oldest.
+        fresh.sort_by_key(|t| std::cmp::Reverse(t.submitted_at_ms));
+        let with = |n: usize| {
+            let mut next = current.clone();
+            restore(&mut next, fresh[..n].to_vec());
+            next
+        };
+        // The largest n whose ledger storage accepts: all of them, else a binary search (each
+        // step is one real write, so the quota is what the browser says, not a guess).
+        let mut best = None;
+        let all = with(fresh.len());
+        if self.try_persist(&all) {
+            best = Some((fresh.len(), all));
+        } else {
+            let (mut lo, mut hi) = (0usize, fresh.len() - 1);
+            while lo < hi {
+                let mid = (lo + hi).div_ceil(2);
+                let next = with(mid);
+                if self.try_persist(&next) {
+                    lo = mid;
+                    best = Some((mid, next));
+                } else {
+                    hi = mid - 1;
+                }
+                yield_to_browser().await;
+            }
+        }
+        let (added, next) = best.unwrap_or((0, current));
+        report.added = added;
+        report.did_not_fit = fresh.len() - added;
+        if report.did_not_fit > 0 {
+            self.problems.report_quota();
+        }
+        if next != self.tasks.get_untracked() {
+            self.tasks.set(next);
+        }
+        report
+    }
+}
+
+/// Lets the browser paint and handle input before the next chunk of work.
+async fn yield_to_browser() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
 }

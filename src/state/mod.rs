@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod context;
+pub mod disclosure;
 pub mod i18n;
 pub mod ledger;
 pub mod lookup;
@@ -11,7 +12,10 @@ pub mod offline;
 pub mod poller;
 pub mod problems;
 pub mod site;
+pub mod storage_keys;
 pub mod submit;
+pub mod theme;
+pub mod undo;
 
 pub use context::{provide_app_state, use_app_state, AppState};
 pub use i18n::{use_i18n, I18n};

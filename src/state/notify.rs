@@ -1,13 +1,14 @@
-//! Telling the user when a task ends while the tab is in the background: the page title, and a
-//! browser notification if they allowed it.
+//! Telling the user when a task ends while the tab is in the background: the page title (see
+//! [`page_title`]) and a browser notification if they allowed it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use leptos_use_document_visibility::use_document_visibility;
 
 use super::context::AppState;
-use crate::domain::message::tr;
+use super::i18n::I18n;
+use crate::domain::message::{Lang, Msg};
 use crate::domain::task::TaskStatus;
 
 /// True when the browser supports notifications and the user allowed them.
@@ -25,65 +26,99 @@ pub fn ask_permission(done: impl Fn(bool) + 'static) {
     }
 }
 
-fn set_title(title: &str) {
-    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
-        d.set_title(title);
+/// The page title: the team's site name (or the app's own title), with the number of tasks that
+/// ended while the page was in the background in front of it.
+pub fn page_title(lang: Lang, site_name: Option<&str>, ended_while_hidden: usize) -> String {
+    let words = |m: Msg| m.render(lang, &|ms, _| ms.to_string());
+    let title = match site_name {
+        Some(name) => format!("{name} · wan-studio"),
+        None => words(Msg::new("app.title")),
+    };
+    match ended_while_hidden {
+        0 => title,
+        n => format!(
+            "({n}) ✓ {} · {title}",
+            words(Msg::new("notify.ended_title"))
+        ),
     }
 }
 
-/// Watches the ledger for tasks that end while the page is hidden.
-pub fn watch_endings(state: AppState) {
-    let i18n = super::use_i18n();
+/// Follows tasks that end while the page is hidden: sends a notification for each (if allowed),
+/// and keeps the tab title (the one writer of `document.title`) showing how many ended unseen.
+pub fn follow_endings(state: AppState, i18n: I18n, site_name: Signal<Option<String>>) {
     let visibility = use_document_visibility();
     let hidden = move || visibility.get() == web_sys::VisibilityState::Hidden;
-    let (ended, set_ended) = signal(0usize);
-    let mut last: HashMap<String, bool> = state
-        .ledger
-        .tasks()
-        .get_untracked()
-        .iter()
-        .map(|t| (t.id.clone(), t.snapshot.status.is_terminal()))
-        .collect();
+    // Derived from its own previous value: the tasks already ended when the page was hidden,
+    // and how many more have ended since (0 while the page is visible).
+    let ended = Memo::new(move |prev: Option<&(HashSet<String>, usize)>| {
+        let terminal: HashSet<String> = state.ledger.tasks().with(|tasks| {
+            tasks
+                .iter()
+                .filter(|t| t.snapshot.status.is_terminal())
+                .map(|t| t.id.clone())
+                .collect()
+        });
+        if !hidden() {
+            return (terminal, 0);
+        }
+        let before = prev.map_or_else(|| terminal.clone(), |(seen, _)| seen.clone());
+        let n = terminal.difference(&before).count();
+        (before, n)
+    });
+    let title = Memo::new(move |_| {
+        let n = ended.with(|(_, n)| *n);
+        site_name.with(|name| page_title(i18n.lang.get(), name.as_deref(), n))
+    });
+    // Syncs the document's title with the derived one; writes no signal.
+    Effect::new(move |_| document().set_title(&title.get()));
+
+    // Notifications: the browser's, one per task that ends while hidden (tagged with its id, so
+    // several tabs seeing it end still make one). The statuses seen last live in the effect.
+    let mut last: HashMap<String, bool> = state.ledger.tasks().with_untracked(|tasks| {
+        tasks
+            .iter()
+            .map(|t| (t.id.clone(), t.snapshot.status.is_terminal()))
+            .collect()
+    });
     Effect::new(move |_| {
-        let tasks = state.ledger.tasks().get();
-        for t in &tasks {
-            let terminal = t.snapshot.status.is_terminal();
-            let was = last.insert(t.id.clone(), terminal);
-            if terminal && was == Some(false) && hidden() {
-                set_ended.update(|n| *n += 1);
-                if notifications_allowed() {
-                    let lang = i18n.lang.get_untracked();
+        state.ledger.tasks().with(|tasks| {
+            for t in tasks {
+                let terminal = t.snapshot.status.is_terminal();
+                let was = last.insert(t.id.clone(), terminal);
+                if terminal && was == Some(false) && untrack(hidden) && notifications_allowed() {
                     let (title, body) = match t.snapshot.status {
-                        TaskStatus::Succeeded => (
-                            tr(lang, "notify.ready_title"),
-                            tr(lang, "notify.ready_body"),
-                        ),
-                        _ => (
-                            tr(lang, "notify.ended_title"),
-                            tr(lang, "notify.ended_body"),
-                        ),
+                        TaskStatus::Succeeded => ("notify.ready_title", "notify.ready_body"),
+                        _ => ("notify.ended_title", "notify.ended_body"),
                     };
+                    let words = |key: &str| untrack(|| i18n.render(&Msg::new(key)));
                     let options = web_sys::NotificationOptions::new();
-                    options.set_body(&body);
-                    // One notification per task, however many tabs see it end.
+                    options.set_body(&words(body));
                     options.set_tag(&t.id);
-                    let _ = web_sys::Notification::new_with_options(&title, &options);
+                    let _ = web_sys::Notification::new_with_options(&words(title), &options);
                 }
             }
-        }
+        });
     });
-    Effect::new(move |_| {
-        if !hidden() {
-            set_ended.set(0);
-        }
-        let lang = i18n.lang.get();
-        let title = tr(lang, "app.title");
-        match ended.get() {
-            0 => set_title(&title),
-            n => set_title(&format!(
-                "({n}) ✓ {} · {title}",
-                tr(lang, "notify.ended_title")
-            )),
-        }
-    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_title_keeps_the_site_name_in_every_language_and_counts_endings() {
+        assert_eq!(
+            page_title(Lang::En, None, 0),
+            "wan-studio · Wan 2.6 text-to-video"
+        );
+        assert_eq!(
+            page_title(Lang::Zh, Some("Team Lab"), 0),
+            "Team Lab · wan-studio"
+        );
+        assert_eq!(
+            page_title(Lang::En, Some("Team Lab"), 2),
+            "(2) ✓ Task ended · Team Lab · wan-studio"
+        );
+        assert!(page_title(Lang::Zh, Some("Team Lab"), 1).ends_with("Team Lab · wan-studio"));
+    }
 }

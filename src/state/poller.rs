@@ -3,64 +3,126 @@
 //!
 //! Across tabs, each task is polled by exactly one: every tab asks for the Web Lock named after
 //! the task, the first one polls, the others wait. If the polling tab closes, the lock passes to
-//! a waiting tab, which carries on (or lets go at once if the task has ended meanwhile, or if it
-//! has no key). Results reach every tab through the ledger's storage events.
+//! a waiting tab, which carries on (or lets go at once if the task has ended meanwhile, if it
+//! has no key, or if the task's endpoint is not one of the user's). Results reach every tab
+//! through the ledger's storage events.
 
-use std::cell::RefCell;
 use std::collections::HashSet;
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_use_interval_fn::use_interval_fn;
 
 use super::context::AppState;
+use super::storage_keys::POLL_LOCK_PREFIX;
 use crate::api::{client, Phase};
 use crate::domain::task::{next_poll_delay, PollFailure};
 
-thread_local! {
-    // Ids being polled by this page, so a task never gets two loops.
-    static ACTIVE: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+/// How often every task is looked at again even when nothing changed: a clock that jumped ahead
+/// (the 24 h window looked over) and then back resumes polling by itself.
+const RECHECK_MS: u64 = 15_000;
+
+/// The polling driver: which ids this page is polling (so a task never gets two loops), and
+/// how to start more. Owned by the app's reactive owner: when the app is torn down its state is
+/// disposed, and every loop ends at its next step. `Copy`: pass it around freely.
+#[derive(Clone, Copy)]
+pub struct Poller {
+    state: AppState,
+    active: StoredValue<HashSet<String>>,
 }
 
-/// Keeps every task that wants polling polled: now (after a reload, say) and whenever the
-/// ledger changes (a task submitted or looked up in another tab).
-pub fn follow(state: AppState) {
+impl Poller {
+    /// Marks `id` as polled; false when it already was (or the app is gone).
+    fn claim(self, id: &str) -> bool {
+        self.active
+            .try_update_value(|a| a.insert(id.to_string()))
+            .unwrap_or(false)
+    }
+
+    fn release(self, id: &str) {
+        let _ = self.active.try_update_value(|a| a.remove(id));
+    }
+
+    /// False once the app has been torn down.
+    fn alive(self) -> bool {
+        self.active.try_with_value(|_| ()).is_some()
+    }
+
+    /// Starts polling every task in the ledger that still wants it (and may be checked with
+    /// the key from here).
+    pub fn resume_all(self) {
+        let state = self.state;
+        let now = state.now_untracked();
+        let ids: Vec<String> = state
+            .ledger
+            .tasks()
+            .get_untracked()
+            .into_iter()
+            .filter(|r| r.wants_polling(now) && state.connection_for_task(r).is_ok())
+            .map(|r| r.id)
+            .collect();
+        for id in ids {
+            self.start(id);
+        }
+    }
+
+    /// Starts polling one task unless it is already being polled.
+    pub fn start(self, id: String) {
+        if !self.claim(&id) {
+            return;
+        }
+        let claim = Claim {
+            poller: self,
+            id: id.clone(),
+        };
+        spawn_local(async move {
+            let lock = format!("{POLL_LOCK_PREFIX}{id}");
+            with_lock(&lock, async move {
+                self.run(&id).await;
+                drop(claim);
+            })
+            .await;
+        });
+    }
+}
+
+/// Releases a claimed id however the loop ends.
+struct Claim {
+    poller: Poller,
+    id: String,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        self.poller.release(&self.id);
+    }
+}
+
+/// Creates the poller, provides it as context, and keeps every task that wants polling polled:
+/// now (after a reload, say), whenever the ledger, the key or the settings change (a task
+/// submitted in another tab, a key entered, an endpoint made the user's own), and every
+/// [`RECHECK_MS`] (a clock jump).
+pub fn follow(state: AppState) -> Poller {
+    let poller = Poller {
+        state,
+        active: StoredValue::new(HashSet::new()),
+    };
+    provide_context(poller);
+    // Starts network loops (the outside world); writes no signal itself.
     Effect::new(move |_| {
         state.ledger.tasks().track();
-        // A key entered later (this tab had none) resumes what was left waiting.
         state.key.track();
-        resume_all(state);
+        state.settings.track();
+        poller.resume_all();
     });
+    let _ = use_interval_fn(move || poller.resume_all(), RECHECK_MS);
+    poller
 }
 
-/// Starts polling every task in the ledger that still wants it.
-pub fn resume_all(state: AppState) {
-    let now = state.now_untracked();
-    let ids: Vec<String> = state
-        .ledger
-        .tasks()
-        .get_untracked()
-        .into_iter()
-        .filter(|r| r.wants_polling(now))
-        .map(|r| r.id)
-        .collect();
-    for id in ids {
-        start(state, id);
-    }
-}
-
-/// Starts polling one task unless it is already being polled.
-pub fn start(state: AppState, id: String) {
-    let fresh = ACTIVE.with(|a| a.borrow_mut().insert(id.clone()));
-    if !fresh {
-        return;
-    }
-    spawn_local(async move {
-        let lock = format!("wan-studio.poll.{id}");
-        let task_id = id.clone();
-        with_lock(&lock, async move { run(state, &task_id).await }).await;
-        ACTIVE.with(|a| a.borrow_mut().remove(&id));
-    });
+/// The poller from context.
+pub fn use_poller() -> Poller {
+    expect_context::<Poller>()
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -104,54 +166,61 @@ async fn with_lock(name: &str, work: impl std::future::Future<Output = ()> + 'st
     let _ = wasm_bindgen_futures::JsFuture::from(locks.request(name, &callback)).await;
 }
 
-async fn run(state: AppState, id: &str) {
-    let mut failure: Option<PollFailure> = None;
-    let mut streak = 0u32;
-    loop {
-        let Some(record) = state.ledger.get_untracked(id) else {
-            return;
-        };
-        let now = state.now_untracked();
-        if !record.wants_polling(now) {
-            return;
-        }
-        let Some(delay) = next_poll_delay(now - record.submitted_at_ms, failure) else {
-            state.ledger.update(id, |r| r.paused = true);
-            return;
-        };
-        TimeoutFuture::new(delay.min(u64::from(u32::MAX)) as u32).await;
-        let Some(record) = state.ledger.get_untracked(id) else {
-            return;
-        };
-        if !record.wants_polling(state.now_untracked()) {
-            return;
-        }
-        let conn = state.connection_for(&record.endpoint);
-        if conn.key.is_empty() {
-            // This tab has no key (with "Remember key" off it lives only in the tab that has it):
-            // asking would only earn a 401 and pause the task. Let go of the lock instead, so a
-            // tab with the key polls it; this one resumes when a key is entered here.
-            return;
-        }
-        match client::query(&conn, id).await {
-            Ok(decoded) => {
-                failure = None;
-                streak = 0;
-                state.ledger.update(id, |r| {
-                    r.snapshot = decoded.snapshot;
-                    r.problem = None;
-                });
+impl Poller {
+    async fn run(self, id: &str) {
+        let state = self.state;
+        let mut failure: Option<PollFailure> = None;
+        let mut streak = 0u32;
+        loop {
+            if !self.alive() {
+                return;
             }
-            Err(err) => {
-                streak += 1;
-                let f = err.poll_failure(streak);
-                failure = Some(f);
-                state.ledger.update(id, |r| {
-                    r.problem = Some(err.explain(Phase::Query));
-                    if f == PollFailure::Permanent {
-                        r.paused = true;
-                    }
-                });
+            let Some(record) = state.ledger.get_untracked(id) else {
+                return;
+            };
+            let now = state.now_untracked();
+            // A task whose endpoint is not the user's, or a tab without a usable key: nothing is
+            // asked and the lock is let go (another tab may have the key); `follow` resumes it when
+            // that changes.
+            if !record.wants_polling(now) || state.connection_for_task(&record).is_err() {
+                return;
+            }
+            let Some(delay) = next_poll_delay(record.age_ms(now), failure) else {
+                return;
+            };
+            TimeoutFuture::new(delay.min(u64::from(u32::MAX)) as u32).await;
+            if !self.alive() {
+                return;
+            }
+            let Some(record) = state.ledger.get_untracked(id) else {
+                return;
+            };
+            if !record.wants_polling(state.now_untracked()) {
+                return;
+            }
+            let Ok(conn) = state.connection_for_task(&record) else {
+                return;
+            };
+            match client::query(&conn, record.query_id()).await {
+                Ok(decoded) => {
+                    failure = None;
+                    streak = 0;
+                    state.ledger.update(id, |r| {
+                        r.snapshot = decoded.snapshot;
+                        r.problem = None;
+                    });
+                }
+                Err(err) => {
+                    streak += 1;
+                    let f = err.poll_failure(streak);
+                    failure = Some(f);
+                    state.ledger.update(id, |r| {
+                        r.problem = Some(err.explain(Phase::Query));
+                        if f == PollFailure::Permanent {
+                            r.paused = true;
+                        }
+                    });
+                }
             }
         }
     }

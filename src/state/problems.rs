@@ -3,10 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::domain::message::{text, Bilingual};
-
-/// Suffix of the key where unreadable text is kept aside: `<key>.unreadable`.
-pub const ASIDE_SUFFIX: &str = ".unreadable";
+use super::storage_keys::ASIDE_SUFFIX;
+use crate::domain::message::Msg;
 
 /// Local storage, if the browser allows it.
 pub fn storage() -> Option<web_sys::Storage> {
@@ -19,7 +17,7 @@ pub struct Problem {
     /// The storage key it concerns.
     pub key: String,
     /// What happened and what to do.
-    pub text: Bilingual,
+    pub text: Msg,
     /// Where the unreadable raw text was kept, if anywhere.
     pub aside_key: Option<String>,
 }
@@ -42,7 +40,7 @@ impl Problems {
     }
 
     /// Adds (or replaces) the problem for `key`.
-    pub fn report(&self, key: &str, text: Bilingual, aside_key: Option<String>) {
+    pub fn report(&self, key: &str, text: Msg, aside_key: Option<String>) {
         let p = Problem {
             key: key.into(),
             text,
@@ -55,7 +53,7 @@ impl Problems {
     }
 
     /// Keeps unreadable `raw` text of `key` aside under `<key>.unreadable` and reports it.
-    pub fn keep_aside(&self, key: &str, raw: &str, text: Bilingual) {
+    pub fn keep_aside(&self, key: &str, raw: &str, text: Msg) {
         let aside = format!("{key}{ASIDE_SUFFIX}");
         let saved = storage().is_some_and(|s| s.set_item(&aside, raw).is_ok());
         self.report(key, text, saved.then_some(aside));
@@ -63,7 +61,7 @@ impl Problems {
 
     /// Reports that a write failed for lack of space.
     pub fn report_quota(&self) {
-        self.report(QUOTA, text("storage.quota"), None);
+        self.report(QUOTA, Msg::new("storage.quota"), None);
     }
 
     /// Clears the quota problem after a successful write.

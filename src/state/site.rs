@@ -4,11 +4,13 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::context::{AppState, FORM_KEY, SETTINGS_KEY};
+use super::browser::{page, BrowserUrl};
+use super::context::AppState;
 use super::problems::storage;
+use super::storage_keys::{FORM_KEY, SETTINGS_KEY};
 use crate::api::client::fetch_site_file;
 use crate::domain::form::FormState;
-use crate::domain::message::Bilingual;
+use crate::domain::message::Msg;
 use crate::domain::share;
 use crate::domain::site_config::{parse, SiteConfig};
 
@@ -37,7 +39,7 @@ pub fn load_site_config(state: AppState, site: RwSignal<SiteConfig>) {
                 return;
             }
         };
-        match parse(&text) {
+        match parse(&text, &page(), &BrowserUrl) {
             Ok((config, warnings)) => {
                 for w in warnings {
                     warn(&w);
@@ -52,18 +54,11 @@ pub fn load_site_config(state: AppState, site: RwSignal<SiteConfig>) {
                         state.set_form.set(d);
                     }
                 }
-                if let (Some(name), Some(doc)) = (&config.site_name, document_opt()) {
-                    doc.set_title(&format!("{name} · wan-studio"));
-                }
                 site.set(config);
             }
             Err(e) => warn(&format!("{e}; using built-in defaults")),
         }
     });
-}
-
-fn document_opt() -> Option<web_sys::Document> {
-    web_sys::window()?.document()
 }
 
 /// What opening a share link did.
@@ -75,7 +70,7 @@ pub enum SharedLink {
         previous: FormState,
     },
     /// The link could not be used.
-    Broken(Bilingual),
+    Broken(Msg),
 }
 
 /// Applies a `#share=…` fragment to the form (only the form: never the endpoint or any other
@@ -107,7 +102,7 @@ pub fn apply_share_link(state: AppState) -> Option<SharedLink> {
 }
 
 /// The link that opens this page with `form` filled in, or why it cannot be made.
-pub fn share_url(form: &FormState) -> Result<String, Bilingual> {
+pub fn share_url(form: &FormState) -> Result<String, Msg> {
     let fragment = share::encode(form)?;
     let location = web_sys::window().map(|w| w.location());
     let base = location

@@ -1,51 +1,73 @@
 //! Submitting a task: one call, never retried. The new id goes to the ledger (storage first)
 //! before anything tells the user it was submitted, then polling starts.
 
-use super::context::AppState;
-use super::poller;
+use super::ledger::Ledger;
+use super::poller::Poller;
 use crate::api::{client, Connection, Phase};
 use crate::domain::form::VideoRequest;
 use crate::domain::message::Explanation;
 use crate::domain::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
 
-/// Creates a task and records it; returns its id, or the explained failure.
+/// Creates a task at `conn` and records it in `ledger` (stamped `submitted_at_ms`, this page's
+/// clock), then has `poller` follow it; returns its record id, or the explained failure. The
+/// caller remembers the endpoint as the user's before calling (the key goes there either way).
 pub async fn submit_task(
-    state: AppState,
+    ledger: Ledger,
+    poller: Poller,
     conn: Connection,
     request: VideoRequest,
+    submitted_at_ms: i64,
 ) -> Result<String, Explanation> {
-    let submitted_at_ms = state.now_untracked();
-    let decoded = match client::submit(&conn, &request).await {
-        Ok(d) => d,
+    let endpoint = conn.endpoint().url().to_string();
+    let (id, snapshot, problem, origin) = match client::submit(&conn, &request).await {
+        Ok(d) => (d.task_id, d.snapshot, None, Origin::Submitted),
         Err(e) => {
             let explanation = e.explain(Phase::Submit);
-            if explanation.maybe_created {
-                // Keep the settings and the doubt on record: the task may exist and be billed.
-                state.ledger.upsert(TaskRecord {
-                    id: format!("unconfirmed-{submitted_at_ms}"),
-                    request: Some(request),
-                    endpoint: conn.endpoint,
-                    submitted_at_ms,
-                    snapshot: TaskSnapshot::with_status(TaskStatus::Unknown),
-                    problem: Some(explanation.clone()),
-                    paused: false,
-                    origin: Origin::Unconfirmed,
-                });
+            if !explanation.maybe_created {
+                return Err(explanation);
             }
-            return Err(explanation);
+            // Keep the settings and the doubt on record: the task may exist and be billed.
+            (
+                format!("unconfirmed-{submitted_at_ms}"),
+                TaskSnapshot::with_status(TaskStatus::Unknown),
+                Some(explanation),
+                Origin::Unconfirmed,
+            )
         }
     };
-    let id = decoded.task_id.clone();
-    state.ledger.upsert(TaskRecord {
-        id: id.clone(),
-        request: Some(request),
-        endpoint: conn.endpoint,
-        submitted_at_ms,
-        snapshot: decoded.snapshot,
-        problem: None,
-        paused: false,
-        origin: Origin::Submitted,
+    let record_id = ledger.modify(|tasks| {
+        let record_id = unused_id(tasks, &id);
+        let mut record = TaskRecord::new(
+            record_id.clone(),
+            Some(request),
+            endpoint,
+            submitted_at_ms,
+            snapshot,
+            origin,
+        );
+        record.service_id = (record_id != id).then(|| id.clone());
+        record.problem = problem.clone();
+        tasks.push(record);
+        record_id
     });
-    poller::start(state, id.clone());
-    Ok(id)
+    match problem {
+        Some(explanation) => Err(explanation),
+        None => {
+            poller.start(record_id.clone());
+            Ok(record_id)
+        }
+    }
+}
+
+/// `id`, or `id#2`, `id#3`… when the ledger already has it: a relay that repeats a task id must
+/// not overwrite the earlier (billed) task.
+fn unused_id(tasks: &[TaskRecord], id: &str) -> String {
+    let taken = |candidate: &str| tasks.iter().any(|t| t.id == candidate);
+    let mut candidate = id.to_string();
+    let mut n = 2;
+    while taken(&candidate) {
+        candidate = format!("{id}#{n}");
+        n += 1;
+    }
+    candidate
 }

@@ -1,0 +1,97 @@
+//! Whether the Settings section is open or folded: one value, derived from what the page knows,
+//! with the user's own choice (the heading's button, the first-run guide) taking precedence.
+//!
+//! - While nothing is set up (no usable key, or an endpoint that needs fixing), it is open.
+//! - Set up on arrival: folded. Set up during this visit: open until the first task is created,
+//!   then folded, but never while the keyboard focus is inside it (it folds once the user leaves).
+//! - Opened or folded by hand: stays so for the visit (unless the setup breaks).
+
+use leptos::prelude::*;
+
+use super::browser::{page, BrowserUrl};
+use super::context::AppState;
+use crate::domain::settings::check_key;
+use crate::domain::task::Origin;
+
+/// The disclosure state of Settings. `Copy`: pass it around freely.
+#[derive(Clone, Copy)]
+pub struct SettingsDisclosure {
+    /// True when the section is open (derived).
+    pub open: Memo<bool>,
+    /// True when the key and the endpoint are usable (derived).
+    pub set_up: Memo<bool>,
+    choice: RwSignal<Option<bool>>,
+    focus_inside: RwSignal<bool>,
+    /// The API key field, for the guide's "paste it here" step.
+    pub key_field: NodeRef<leptos::html::Input>,
+}
+
+impl SettingsDisclosure {
+    /// Opens it if folded, folds it if open (the heading's button).
+    pub fn toggle(self) {
+        self.choice.set(Some(!self.open.get_untracked()));
+    }
+
+    /// Opens it and puts the cursor in the key field (once it is shown).
+    pub fn open_at_key(self) {
+        self.choice.set(Some(true));
+        let field = self.key_field;
+        request_animation_frame(move || {
+            if let Some(input) = field.get_untracked() {
+                let _ = input.focus();
+            }
+        });
+    }
+
+    /// Follows the keyboard focus into and out of the section (its `focusin`/`focusout`).
+    pub fn set_focus_inside(self, inside: bool) {
+        if self.focus_inside.get_untracked() != inside {
+            self.focus_inside.set(inside);
+        }
+    }
+}
+
+/// Creates the disclosure state and provides it as context (once, in `App`).
+pub fn provide_settings_disclosure(state: AppState) -> SettingsDisclosure {
+    let set_up = Memo::new(move |_| {
+        state.demo
+            || (state.key.with(|k| check_key(k).is_none())
+                && state
+                    .settings
+                    .with(|s| s.endpoint(&page(), &BrowserUrl).is_ok()))
+    });
+    let submitted = Memo::new(move |_| {
+        state
+            .ledger
+            .tasks()
+            .with(|t| t.iter().filter(|r| r.origin == Origin::Submitted).count())
+    });
+    let set_up_on_arrival = set_up.get_untracked();
+    let submitted_on_arrival = submitted.get_untracked();
+    let choice = RwSignal::new(None::<bool>);
+    let focus_inside = RwSignal::new(false);
+    let open = Memo::new(move |_| {
+        if !set_up.get() {
+            return true;
+        }
+        if let Some(chosen) = choice.get() {
+            return chosen;
+        }
+        let proven = submitted.get() > submitted_on_arrival;
+        !set_up_on_arrival && (!proven || focus_inside.get())
+    });
+    let disclosure = SettingsDisclosure {
+        open,
+        set_up,
+        choice,
+        focus_inside,
+        key_field: NodeRef::new(),
+    };
+    provide_context(disclosure);
+    disclosure
+}
+
+/// The disclosure state from context.
+pub fn use_settings_disclosure() -> SettingsDisclosure {
+    expect_context::<SettingsDisclosure>()
+}
