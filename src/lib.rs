@@ -14,12 +14,13 @@ pub mod state;
 
 use leptos::prelude::*;
 
+use components::demo_banner::DemoBanner;
 use components::lang_switch::LangSwitch;
 use components::problems_banner::ProblemsBanner;
 use components::settings_panel::SettingsPanel;
-use components::shared_banner::SharedBanner;
 use components::task_form::TaskForm;
 use components::task_list::TaskList;
+use components::toast_area::ToastArea;
 use components::welcome::Welcome;
 
 /// The whole app: state in context, then the layout.
@@ -28,16 +29,14 @@ pub fn App() -> impl IntoView {
     let state = state::provide_app_state();
     let i18n = state::use_i18n();
     state::disclosure::provide_settings_disclosure(state);
-    state::undo::provide_undo();
+    let toasts = state::toast::provide_toasts(state.ledger, state.form, state.set_form);
     state::poller::follow(state);
     state::offline::register_service_worker();
-    let shared = RwSignal::new(state::site::apply_share_link(state));
+    state::site::apply_share_link(toasts);
     // A share link pasted into the address bar of this open page changes only the fragment, so
     // the page does not reload: apply it now.
     let _ = window_event_listener(leptos::ev::hashchange, move |_| {
-        if let Some(outcome) = state::site::apply_share_link(state) {
-            shared.set(Some(outcome));
-        }
+        state::site::apply_share_link(toasts)
     });
     let site = RwSignal::new(domain::site_config::SiteConfig::default());
     provide_context(site);
@@ -55,8 +54,8 @@ pub fn App() -> impl IntoView {
             </div>
             <LangSwitch />
         </header>
+        <DemoBanner />
         <ProblemsBanner />
-        <SharedBanner outcome=shared.into() />
         <main class="layout">
             <div class="col">
                 <Welcome />
@@ -67,6 +66,7 @@ pub fn App() -> impl IntoView {
                 <SettingsPanel />
             </div>
         </main>
+        <ToastArea />
         <footer class="foot">
             <p>{i18n.t("app.footer")}</p>
         </footer>

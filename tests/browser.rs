@@ -96,6 +96,7 @@ fn record(id: &str) -> TaskRecord {
         legacy_problem: None,
         paused: false,
         origin: Origin::Submitted,
+        ended_at_ms: None,
     }
 }
 
@@ -104,7 +105,7 @@ fn ledger_round_trips_through_local_storage() {
     let _root = fresh_root();
     let owner = Owner::new();
     owner.with(|| {
-        let problems = Problems::new();
+        let problems = Problems::default();
         let ledger = Ledger::load(problems, &Redactor::default());
         assert!(ledger.tasks().get_untracked().is_empty());
         ledger.upsert(record("t-1"));
@@ -131,7 +132,7 @@ fn a_write_merges_with_what_another_tab_stored() {
     let _root = fresh_root();
     let owner = Owner::new();
     owner.with(|| {
-        let problems = Problems::new();
+        let problems = Problems::default();
         let this_tab = Ledger::load(problems, &Redactor::default());
         this_tab.upsert(record("mine"));
         // Another tab adds a task straight to storage; this tab has not seen it yet.
@@ -154,7 +155,7 @@ fn the_early_bare_array_format_is_migrated() {
     storage().set_item(LEDGER_KEY, &legacy).unwrap();
     let owner = Owner::new();
     owner.with(|| {
-        let problems = Problems::new();
+        let problems = Problems::default();
         let ledger = Ledger::load(problems, &Redactor::default());
         assert_eq!(ledger.tasks().get_untracked().len(), 2);
         assert!(problems.list().get_untracked().is_empty());
@@ -172,7 +173,7 @@ fn corrupt_ledger_is_kept_aside_and_reported() {
     storage().set_item(LEDGER_KEY, "{\"truncated\": [").unwrap();
     let owner = Owner::new();
     owner.with(|| {
-        let problems = Problems::new();
+        let problems = Problems::default();
         let ledger = Ledger::load(problems, &Redactor::default());
         assert!(ledger.tasks().get_untracked().is_empty());
         let list = problems.list().get_untracked();
@@ -195,7 +196,7 @@ fn one_bad_record_does_not_cost_the_others() {
     storage().set_item(LEDGER_KEY, &mixed).unwrap();
     let owner = Owner::new();
     owner.with(|| {
-        let problems = Problems::new();
+        let problems = Problems::default();
         let ledger = Ledger::load(problems, &Redactor::default());
         assert_eq!(ledger.tasks().get_untracked()[0].id, "good");
         assert!(problems.list().get_untracked()[0]
@@ -220,7 +221,7 @@ fn a_full_quota_is_reported_not_dropped() {
     }
     let owner = Owner::new();
     owner.with(|| {
-        let problems = Problems::new();
+        let problems = Problems::default();
         let ledger = Ledger::load(problems, &Redactor::default());
         let big = TaskRecord {
             id: "big".into(),

@@ -3,17 +3,18 @@
 
 pub mod check_field;
 pub mod compare;
+pub mod demo_banner;
 pub mod error_box;
 pub mod lang_switch;
 pub mod lookup_box;
 pub mod problems_banner;
 pub mod settings_panel;
 pub mod share_box;
-pub mod shared_banner;
 pub mod task_card;
 pub mod task_form;
 pub mod task_list;
 pub mod text;
 pub mod theme_switch;
+pub mod toast_area;
 pub mod video_result;
 pub mod welcome;

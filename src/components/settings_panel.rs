@@ -14,7 +14,7 @@ use super::theme_switch::ThemeSwitch;
 use crate::domain::cost::Pricing;
 use crate::domain::message::Msg;
 use crate::domain::settings::{
-    check_key, fingerprint, key_shape_warning, normalise_key, CUSTOM, DEMO_ENDPOINT, PRESETS,
+    check_key, fingerprint, key_shape_warning, normalise_key, CUSTOM, PRESETS,
 };
 use crate::domain::url::{Endpoint, EndpointKind};
 use crate::state::browser::{page, BrowserUrl};
@@ -43,7 +43,6 @@ pub fn SettingsPanel() -> impl IntoView {
             .key
             .with(|key| summary_text(state.demo, key, endpoint.as_ref()))
     });
-    let demo_note = Msg::new("settings.demo_note").with("endpoint", DEMO_ENDPOINT);
     view! {
         <section class="panel settings" aria-labelledby="settings-h">
             <div class="settings-head">
@@ -65,18 +64,6 @@ pub fn SettingsPanel() -> impl IntoView {
                     {move || view! { <Text msg=summary.get() /> }}
                 </p>
             </div>
-            {state
-                .demo
-                .then(|| {
-                    view! {
-                        <div class="demo-banner" role="note">
-                            <p>
-                                <Text msg=demo_note.clone() />
-                            </p>
-                            <a href="./">{i18n.t("settings.leave_demo")}</a>
-                        </div>
-                    }
-                })}
             <div
                 id=BODY_ID
                 class="settings-body"

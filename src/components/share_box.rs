@@ -7,6 +7,7 @@ use crate::domain::message::Msg;
 use crate::domain::site_config::SiteConfig;
 use crate::state::browser::copy_text;
 use crate::state::site::share_url;
+use crate::state::toast::use_toasts;
 use crate::state::{use_app_state, use_i18n};
 
 /// The presets menu (when the site has presets) and the share button.
@@ -15,6 +16,7 @@ pub fn ShareBox() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
     let site = use_context::<RwSignal<SiteConfig>>();
+    let toasts = use_toasts();
     let presets = Memo::new(move |_| {
         site.map(|s| s.with(|c| c.presets.clone()))
             .unwrap_or_default()
@@ -37,7 +39,7 @@ pub fn ShareBox() -> impl IntoView {
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
                             if let Some(p) = v.parse::<usize>().ok().and_then(|i| presets.with_untracked(|p| p.get(i).cloned())) {
-                                state.set_form.set(p.settings);
+                                toasts.replace_draft(p.settings, Msg::new("toast.preset_loaded").with("title", p.title));
                             }
                         }
                     >

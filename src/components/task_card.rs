@@ -14,7 +14,8 @@ use crate::domain::settings::check_key;
 use crate::domain::task::{TaskRecord, Watch};
 use crate::state::browser::{copy_text, focus, BrowserUrl};
 use crate::state::poller::use_poller;
-use crate::state::undo::{use_undo, Undo};
+use crate::state::site::share_url;
+use crate::state::toast::use_toasts;
 use crate::state::{use_app_state, use_i18n};
 
 /// The ledger entry a card follows (`None` once deleted).
@@ -50,7 +51,7 @@ pub fn TaskCard(
     let label = Msg::new("card.aria").with("id", &id);
     view! {
         <article class="task" aria-label=move || i18n.render(&label)>
-            <CardFacts record=record />
+            <CardFacts record=record watch=watch />
             <CardSummary record=record />
             <CardWatch id=id.clone() record=record watch=watch />
             <CardOutcome record=record watch=watch />
@@ -65,24 +66,36 @@ pub fn TaskCard(
 fn CardFacts(
     /// The task.
     record: Record,
+    /// What the page does about it.
+    watch: Memo<Option<Watch>>,
 ) -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
     let class = move || {
-        let status = record.with(|r| r.as_ref().map(|r| card::status_class(&r.snapshot.status)));
-        format!("status status-{}", status.unwrap_or("unknown"))
+        let class =
+            watch.with(|w| record.with(|r| r.as_ref().map(|r| card::chip_class(r, w.as_ref()))));
+        format!("status status-{}", class.unwrap_or("unknown"))
     };
     view! {
         <dl class="facts">
             <div>
                 <dt>{i18n.t("card.task_id")}</dt>
-                <dd><code>{move || record.with(|r| r.as_ref().map(|r| r.query_id().to_string()))}</code></dd>
+                <dd>
+                    {move || match record.with(|r| r.as_ref().map(|r| card::shown_id(r).map(str::to_string))) {
+                        Some(Some(id)) => view! { <code>{id}</code> }.into_any(),
+                        _ => view! { <span class="hint">{i18n.t("card.id_unknown")}</span> }.into_any(),
+                    }}
+                </dd>
             </div>
             <div>
                 <dt>{i18n.t("card.status")}</dt>
                 <dd>
                     <span role="status" class=class>
-                        {move || record.with(|r| r.as_ref().map(|r| i18n.render(&card::status_label(r))))}
+                        {move || {
+                            watch.with(|w| {
+                                record.with(|r| r.as_ref().map(|r| i18n.render(&card::status_label(r, w.as_ref()))))
+                            })
+                        }}
                     </span>
                 </dd>
             </div>
@@ -249,23 +262,29 @@ fn CardActions(
 ) -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
-    let undo = use_undo();
+    let toasts = use_toasts();
     let request = move || record.with_untracked(|r| r.as_ref().and_then(|r| r.request.clone()));
     let rerun = move |_| {
         if let Some(q) = request() {
-            state.set_form.set(q.to_form());
+            toasts.replace_draft(q.to_form(), Msg::new("toast.rerun_loaded"));
             focus("prompt");
         }
     };
+    // A share link: what the app itself accepts back (open it, or paste it into the address bar).
     let copy_settings = move |_| {
-        if let Some(text) = request().and_then(|q| serde_json::to_string_pretty(&q).ok()) {
-            copy_text(&text);
+        if let Some(q) = request() {
+            match share_url(&q.to_form()) {
+                Ok(url) => {
+                    copy_text(&url);
+                    toasts.say(Msg::new("toast.settings_link_copied"));
+                }
+                Err(why) => toasts.problem(why),
+            }
         }
     };
     let delete = move |_| {
         let removed = state.ledger.remove(&id);
-        let text = Msg::new("card.deleted").with("id", &id);
-        undo.offer(Undo { removed, text });
+        toasts.removed(removed, Msg::new("card.deleted").with("id", &id));
     };
     let has_request = move || record.with(|r| r.as_ref().is_some_and(|r| r.request.is_some()));
     view! {

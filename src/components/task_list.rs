@@ -12,7 +12,7 @@ use crate::domain::history::{clear_finished, export_json, matching_ids, ImportFi
 use crate::domain::message::Msg;
 use crate::domain::redact::Redactor;
 use crate::state::browser::{local_date, read_chosen_file, save_text};
-use crate::state::undo::{use_undo, Undo};
+use crate::state::toast::use_toasts;
 use crate::state::{use_app_state, use_i18n};
 
 /// How many cards are rendered at first; "Show more" adds as many again.
@@ -25,7 +25,6 @@ pub fn TaskList() -> impl IntoView {
     let i18n = use_i18n();
     let filter = RwSignal::new(StatusFilter::All);
     let shown = RwSignal::new(PAGE);
-    let (note, set_note) = signal(None::<Msg>);
     provide_context(CompareSelection(RwSignal::new(Vec::new())));
     let total = Memo::new(move |_| state.ledger.tasks().with(Vec::len));
     let spend = move || {
@@ -37,8 +36,7 @@ pub fn TaskList() -> impl IntoView {
         <section class="panel tasks" aria-labelledby="tasks-h">
             <h2 id="tasks-h">{i18n.t("tasks.heading")}</h2>
             <LookupBox />
-            <Toolbar filter=filter shown=shown set_note=set_note total=total.into() />
-            <UndoNote note=note.into() />
+            <Toolbar filter=filter shown=shown total=total.into() />
             <Show
                 when=move || { total.get() > 0 }
                 fallback=move || view! { <p class="empty tasks-empty">{i18n.t("tasks.empty")}</p> }
@@ -58,19 +56,17 @@ fn Toolbar(
     filter: RwSignal<StatusFilter>,
     /// How many cards to show.
     shown: RwSignal<usize>,
-    /// Where to say what an import did.
-    set_note: WriteSignal<Option<Msg>>,
     /// How many tasks there are.
     total: Signal<usize>,
 ) -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
-    let undo = use_undo();
+    let toasts = use_toasts();
     let clear = move |_| {
         let now = state.now_untracked();
         let removed = state.ledger.modify(|t| clear_finished(t, now));
         let text = Msg::new("tasks.cleared").with("n", removed.len().to_string());
-        undo.offer(Undo { removed, text });
+        toasts.removed(removed, text);
     };
     let export = move |_| {
         let redactor = Redactor::new(&state.key.get_untracked());
@@ -96,16 +92,17 @@ fn Toolbar(
         leptos::task::spawn_local(async move {
             let contents = read_chosen_file(&input).await.unwrap_or_default();
             input.set_value("");
-            set_note.set(Some(Msg::new("tasks.importing")));
-            let outcome = match ImportFile::read(&contents) {
+            toasts.say(Msg::new("tasks.importing"));
+            match ImportFile::read(&contents) {
                 Ok(file) => {
                     let redactor = Redactor::new(&state.key.get_untracked());
                     let now = state.now_untracked();
-                    state.ledger.import(file, &redactor, now).await.message()
+                    let report = state.ledger.import(file, &redactor, now).await;
+                    let text = report.message();
+                    toasts.added(report.added_ids, text);
                 }
-                Err(e) => e,
-            };
-            set_note.set(Some(outcome));
+                Err(e) => toasts.say(e),
+            }
         });
     };
     let option = move |f: StatusFilter| {
@@ -136,29 +133,6 @@ fn Toolbar(
                 <input type="file" accept="application/json,.json" class="visually-hidden" on:change=import />
             </label>
         </div>
-    }
-}
-
-/// What can be undone, and what the last import did.
-#[component]
-fn UndoNote(
-    /// What the last import did.
-    note: Signal<Option<Msg>>,
-) -> impl IntoView {
-    let state = use_app_state();
-    let i18n = use_i18n();
-    let undo = use_undo();
-    view! {
-        <p class="hint" role="status">
-            {move || undo.current().map(|u| view! {
-                <Text msg=u.text.clone() />
-                " "
-                <button type="button" class="small" on:click=move |_| undo.undo(state.ledger)>
-                    {i18n.t("tasks.undo")}
-                </button>
-            })}
-            {move || note.get().map(|n| view! { <Text msg=n /> })}
-        </p>
     }
 }
 

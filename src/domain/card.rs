@@ -11,13 +11,18 @@ use super::time::{clock, parse_china_time, span};
 /// Longest prompt excerpt on a card, in characters.
 pub const EXCERPT_CHARS: usize = 140;
 
-/// The elapsed time to show (`4:58`): the service's queue plus run time once the task ended,
-/// the time since this page submitted it while it runs, nothing once it is past its 24 h.
+/// The elapsed time to show (`4:58`): while it runs, the time since this page submitted it; once
+/// it ended, the time until this page saw it end (so the clock never runs backwards), or the
+/// service's queue plus run time for a task this page did not watch; nothing once it is past
+/// its 24 h.
 pub fn elapsed(record: &TaskRecord, now_ms: i64) -> Option<String> {
     let s = &record.snapshot;
     let server = |t: &Option<String>| t.as_deref().and_then(parse_china_time);
     let ms = if s.status.is_terminal() {
-        server(&s.end_time)? - server(&s.submit_time)?
+        match record.ended_at_ms {
+            Some(end) => end.saturating_sub(record.submitted_at_ms),
+            None => server(&s.end_time)? - server(&s.submit_time)?,
+        }
     } else if record.is_finished(now_ms) {
         return None;
     } else {
@@ -89,25 +94,42 @@ pub fn timing(record: &TaskRecord, now_ms: i64, eta_ms: Option<i64>) -> Option<M
     }
     let left = span(record.queryable_for_ms(now_ms)?);
     let queryable = Msg::new("card.queryable").with("left", left);
-    Some(match eta_ms {
-        Some(ms) => {
-            queryable.then(Msg::new("card.usually_ready").with("min", eta_minutes(ms).to_string()))
-        }
-        None => queryable,
-    })
+    // The card's one time estimate: from the user's own finished tasks, else the usual range.
+    let estimate = match eta_ms {
+        Some(ms) => Msg::new("card.usually_ready").with("min", eta_minutes(ms).to_string()),
+        None => Msg::new("card.usually_range"),
+    };
+    Some(queryable.then(estimate))
 }
 
-/// The status label: the service's, or "May have been created" for a submit whose reply never
-/// came.
-pub fn status_label(record: &TaskRecord) -> Msg {
+/// The status chip's words: "Paused — needs you" when checking stopped on a problem, "May have
+/// been created" for a submit whose reply never came, else the service's status.
+pub fn status_label(record: &TaskRecord, watch: Option<&Watch>) -> Msg {
     if record.origin == Origin::Unconfirmed {
         Msg::new("card.maybe_created")
+    } else if watch == Some(&Watch::Paused) {
+        Msg::new("card.paused_chip")
     } else {
         record.snapshot.status.label()
     }
 }
 
-/// The style class of a status chip.
+/// The task id to show: none for a submit whose reply never came (the record's own key is an
+/// internal placeholder, not an id anyone can look up).
+pub fn shown_id(record: &TaskRecord) -> Option<&str> {
+    (record.origin != Origin::Unconfirmed).then(|| record.query_id())
+}
+
+/// The style class of a status chip ("paused" when checking stopped on a problem).
+pub fn chip_class(record: &TaskRecord, watch: Option<&Watch>) -> &'static str {
+    if watch == Some(&Watch::Paused) {
+        "paused"
+    } else {
+        status_class(&record.snapshot.status)
+    }
+}
+
+/// The style class of a status.
 pub fn status_class(status: &TaskStatus) -> &'static str {
     match status {
         TaskStatus::Pending => "pending",
@@ -156,7 +178,7 @@ pub fn outcome(record: &TaskRecord, video: Option<String>, watch: &Watch) -> Out
 mod tests {
     use super::*;
     use crate::domain::form::{FormState, Size};
-    use crate::domain::task::QUERYABLE_MS;
+    use crate::domain::task::{TaskSnapshot, QUERYABLE_MS};
 
     fn record(status: TaskStatus, submitted_at_ms: i64) -> TaskRecord {
         crate::domain::testing::record("t-1", submitted_at_ms, status)
@@ -196,6 +218,18 @@ mod tests {
         done.snapshot.submit_time = Some("2026-02-11 13:00:00.000".into());
         done.snapshot.end_time = Some("2026-02-11 13:04:58.000".into());
         assert_eq!(elapsed(&done, now).as_deref(), Some("4:58"));
+        // Watched to the end by this page: the clock stops where it was, never jumps back to the
+        // service's shorter total (0:14 → 0:11).
+        let mut watched = record(TaskStatus::Running, now - 14_000);
+        assert_eq!(elapsed(&watched, now).as_deref(), Some("0:14"));
+        let mut snap = TaskSnapshot::with_status(TaskStatus::Succeeded);
+        snap.submit_time = Some("2026-02-11 13:00:00.000".into());
+        snap.end_time = Some("2026-02-11 13:00:11.000".into());
+        watched.record_reply(snap.clone(), now);
+        assert_eq!(elapsed(&watched, now + 60_000).as_deref(), Some("0:14"));
+        // A later reply does not move the stamp.
+        watched.record_reply(snap, now + 5_000);
+        assert_eq!(watched.ended_at_ms, Some(now));
     }
 
     #[test]
@@ -236,7 +270,11 @@ mod tests {
         let r = record(TaskStatus::Running, now - 3_600_000);
         let t = timing(&r, now, Some(4 * 60_000)).unwrap().en();
         assert!(t.contains("23 h") && t.contains("~4 min"), "{t}");
-        assert!(!timing(&r, now, None).unwrap().en().contains('~'));
+        let no_eta = timing(&r, now, None).unwrap().en();
+        assert!(
+            !no_eta.contains('~') && no_eta.contains("1–5 min"),
+            "{no_eta}"
+        );
         assert_eq!(timing(&record(TaskStatus::Succeeded, now), now, None), None);
     }
 
@@ -265,7 +303,18 @@ mod tests {
             outcome(&unconfirmed, None, &Watch::Finished),
             Outcome::Nothing
         );
-        assert_eq!(status_label(&unconfirmed).key(), Some("card.maybe_created"));
+        assert_eq!(
+            status_label(&unconfirmed, None).key(),
+            Some("card.maybe_created")
+        );
+        assert_eq!(shown_id(&unconfirmed), None);
+        assert_eq!(shown_id(&queued), Some("t-1"));
+        assert_eq!(
+            status_label(&queued, Some(&Watch::Paused)).key(),
+            Some("card.paused_chip")
+        );
+        assert_eq!(chip_class(&queued, Some(&Watch::Paused)), "paused");
+        assert_eq!(status_label(&queued, Some(&Watch::Checking)).en(), "Queued");
         assert_eq!(status_class(&TaskStatus::Other("X".into())), "unknown");
     }
 }

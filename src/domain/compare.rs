@@ -31,7 +31,8 @@ pub fn settings_diff(takes: &[Option<&VideoRequest>]) -> Vec<DiffRow> {
             Msg::verbatim(r.audio_url.clone().unwrap_or_default())
         }),
         (Msg::new("compare.field.size"), |r| {
-            Msg::verbatim(r.size.wire())
+            let (w, h) = r.size.dimensions();
+            Msg::verbatim(format!("{w}×{h}"))
         }),
         (Msg::new("compare.field.duration"), |r| {
             Msg::new("time.span_s").with("s", r.duration.to_string())

@@ -369,6 +369,8 @@ pub struct ImportReport {
     pub did_not_fit: usize,
     /// Tasks whose submit time was impossible and was clamped.
     pub clamped: usize,
+    /// The ids of the tasks added (for Undo).
+    pub added_ids: Vec<String>,
 }
 
 impl ImportReport {
@@ -408,6 +410,7 @@ mod tests {
             legacy_problem: None,
             paused: false,
             origin: Origin::Submitted,
+            ended_at_ms: None,
         }
     }
 
@@ -710,6 +713,7 @@ mod tests {
             already_here: 0,
             did_not_fit: 7,
             clamped: 2,
+            added_ids: Vec::new(),
         };
         let m = report.message();
         assert!(

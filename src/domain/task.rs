@@ -164,6 +164,26 @@ impl TaskSnapshot {
     }
 }
 
+/// Checks a task id typed or pasted for a lookup, before anything is asked: DMXAPI's ids are
+/// UUIDs (`3a7d8355-ef78-48cd-863c-6cdb9707ba91`). Returns it trimmed and in lower case.
+pub fn check_task_id(raw: &str) -> Result<String, Msg> {
+    let id = raw.trim().to_ascii_lowercase();
+    let groups: Vec<&str> = id.split('-').collect();
+    let lens = [8, 4, 4, 4, 12];
+    let uuid = groups.len() == lens.len()
+        && groups
+            .iter()
+            .zip(lens)
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()));
+    if uuid {
+        Ok(id)
+    } else if id.is_empty() {
+        Err(Msg::new("lookup.bad_id"))
+    } else {
+        Err(Msg::new("lookup.not_an_id"))
+    }
+}
+
 /// How a task came into the ledger.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Origin {
@@ -210,6 +230,10 @@ pub struct TaskRecord {
     /// How it got here.
     #[serde(default)]
     pub origin: Origin,
+    /// This page's clock when it first saw the task in a final state (for an elapsed time that
+    /// never runs backwards).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at_ms: Option<i64>,
 }
 
 impl TaskRecord {
@@ -233,7 +257,18 @@ impl TaskRecord {
             legacy_problem: None,
             paused: false,
             origin,
+            ended_at_ms: None,
         }
+    }
+
+    /// Takes in what a query (or lookup) said at `now_ms`: the snapshot replaces the old one, the
+    /// last problem is cleared, and the first final status seen is stamped.
+    pub fn record_reply(&mut self, snapshot: TaskSnapshot, now_ms: i64) {
+        if snapshot.status.is_terminal() && self.ended_at_ms.is_none() {
+            self.ended_at_ms = Some(now_ms);
+        }
+        self.snapshot = snapshot;
+        self.problem = None;
     }
 
     /// Brings a record read from an older build up to date: a problem stored as rendered text
@@ -642,6 +677,31 @@ mod tests {
     }
 
     #[test]
+    fn lookups_take_only_task_ids() {
+        assert_eq!(
+            check_task_id(" 3A7D8355-EF78-48CD-863C-6CDB9707BA91\n").as_deref(),
+            Ok("3a7d8355-ef78-48cd-863c-6cdb9707ba91")
+        );
+        for bad in [
+            "no-such-task",
+            "3a7d8355ef7848cd863c6cdb9707ba91",
+            "3a7d8355-ef78-48cd-863c-6cdb9707ba9g",
+            "sk-abc",
+            "3a7d8355-ef78-48cd-863c-6cdb9707ba91 x",
+        ] {
+            assert_eq!(
+                check_task_id(bad).unwrap_err().key(),
+                Some("lookup.not_an_id"),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            check_task_id("  ").unwrap_err().key(),
+            Some("lookup.bad_id")
+        );
+    }
+
+    #[test]
     fn the_card_says_what_the_page_really_does() {
         let now = 1_800_000_000_000;
         let running = record(now - 1_000, TaskStatus::Running);
@@ -728,6 +788,7 @@ mod tests {
             legacy_problem: None,
             paused: false,
             origin: Origin::Submitted,
+            ended_at_ms: None,
         };
         // Expires=1000 s after the epoch.
         let signed = with_url(Some("https://x.aliyuncs.com/a.mp4?Expires=1000"));

@@ -6,15 +6,15 @@ use codee::CodecError;
 use leptos::prelude::*;
 use leptos_use_interval_fn::use_interval_fn;
 use leptos_use_storage::{
-    use_local_storage, use_local_storage_with_options, use_session_storage, UseStorageError,
-    UseStorageOptions,
+    use_local_storage, use_local_storage_with_options, use_session_storage,
+    use_session_storage_with_options, UseStorageError, UseStorageOptions,
 };
 use serde::{de::DeserializeOwned, Serialize};
 
 use super::browser::{page, BrowserUrl};
 use super::ledger::Ledger;
 use super::problems::{storage, Problems};
-use super::storage_keys::{DEBUG_TIMEOUT_KEY, FORM_KEY, KEY_KEY, SETTINGS_KEY};
+use super::storage_keys::{Place, DEBUG_TIMEOUT_KEY, KEY_KEY};
 use crate::api::Connection;
 use crate::domain::form::FormState;
 use crate::domain::message::Msg;
@@ -174,7 +174,8 @@ where
     let options = UseStorageOptions::<T, serde_json::Error, serde_json::Error>::default().on_error(
         move |e| match e {
             UseStorageError::ItemCodecError(CodecError::Decode(_)) => {
-                if let Some(raw) = storage().and_then(|s| s.get_item(key).ok().flatten()) {
+                let place = problems.place();
+                if let Some(raw) = place.storage().and_then(|s| s.get_item(key).ok().flatten()) {
                     problems.keep_aside(key, &raw, Msg::new("storage.unreadable").with("key", key));
                 }
             }
@@ -182,17 +183,37 @@ where
             _ => {}
         },
     );
-    let (value, set_value, _) = use_local_storage_with_options::<T, JsonSerdeCodec>(key, options);
-    (value, set_value)
+    match problems.place() {
+        Place::Real => {
+            let (value, set, _) = use_local_storage_with_options::<T, JsonSerdeCodec>(key, options);
+            (value, set)
+        }
+        Place::Demo => {
+            let (value, set, _) =
+                use_session_storage_with_options::<T, JsonSerdeCodec>(key, options);
+            (value, set)
+        }
+    }
 }
 
 /// Creates the state and provides it as context. Call once, in `App`.
 pub fn provide_app_state() -> AppState {
     super::i18n::provide_i18n();
     super::theme::provide_theme();
-    let problems = Problems::new();
-    let (settings, set_settings) =
-        stored_json::<ConnectionSettings>(SETTINGS_KEY, "storage.settings_not_saved", problems);
+    let demo = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| {
+            q.trim_start_matches('?')
+                .split('&')
+                .any(|p| p == "demo" || p.starts_with("demo="))
+        });
+    let place = if demo { Place::Demo } else { Place::Real };
+    let problems = Problems::new(place);
+    let (settings, set_settings) = stored_json::<ConnectionSettings>(
+        place.settings_key(),
+        "storage.settings_not_saved",
+        problems,
+    );
     let (local_key, set_local_key, remove_local_key) =
         use_local_storage::<String, FromToStringCodec>(KEY_KEY);
     let (session_key, set_session_key, remove_session_key) =
@@ -235,16 +256,10 @@ pub fn provide_app_state() -> AppState {
             }
         }
     });
-    let (form, set_form) = stored_json::<FormState>(FORM_KEY, "storage.draft_not_saved", problems);
+    let (form, set_form) =
+        stored_json::<FormState>(place.form_key(), "storage.draft_not_saved", problems);
     let (now, set_now) = signal(now_ms());
     let _ = use_interval_fn(move || set_now.set(now_ms()), 1_000);
-    let demo = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .is_some_and(|q| {
-            q.trim_start_matches('?')
-                .split('&')
-                .any(|p| p == "demo" || p.starts_with("demo="))
-        });
     let state = AppState {
         key,
         set_key,

@@ -1,4 +1,5 @@
-//! The task ledger: every task this browser knows, kept in local storage under [`LEDGER_KEY`].
+//! The task ledger: every task this browser knows, kept in local storage under
+//! `wan-studio.tasks.v1` (demo mode: its own, in the tab's session storage; see `Place`).
 //!
 //! Writes are synchronous and checked, so a task id is on disk before the page says "submitted",
 //! and a full quota is reported instead of silently dropped. (The reactive storage hooks write in
@@ -8,8 +9,8 @@
 
 use leptos::prelude::*;
 
-use super::problems::{storage, Problems};
-use super::storage_keys::LEDGER_KEY;
+use super::problems::Problems;
+use super::storage_keys::Place;
 use crate::domain::history::{
     admit_imported, decode_ledger, encode_ledger, new_tasks, restore, ImportFile, ImportReport,
     EARLIEST_MS, LATEST_MS,
@@ -26,6 +27,8 @@ const IMPORT_CHUNK: usize = 2_000;
 pub struct Ledger {
     tasks: RwSignal<Vec<TaskRecord>>,
     problems: Problems,
+    /// Where it is kept (local storage, or the demo's session storage).
+    place: Place,
     /// The stored text `tasks` was read from or last written as: while storage still holds
     /// exactly this, no other tab has written and `tasks` is current, so a write needs no decode.
     synced: StoredValue<Option<String>>,
@@ -36,13 +39,15 @@ impl Ledger {
     /// older builds are cleaned on the way in (an echoed key redacted, an absurd submit time
     /// clamped) and written back. Also follows other tabs' changes.
     pub fn load(problems: Problems, redactor: &Redactor) -> Self {
+        let place = problems.place();
+        let key = place.ledger_key();
         let mut synced = None;
-        let tasks = match storage() {
+        let tasks = match place.storage() {
             None => {
-                problems.report(LEDGER_KEY, Msg::new("storage.unavailable"), None);
+                problems.report(key, Msg::new("storage.unavailable"), None);
                 Vec::new()
             }
-            Some(s) => match s.get_item(LEDGER_KEY).ok().flatten() {
+            Some(s) => match s.get_item(key).ok().flatten() {
                 None => Vec::new(),
                 Some(raw) => {
                     let mut decoded = decode_ledger(&raw);
@@ -55,7 +60,7 @@ impl Ledger {
                     }
                     if decoded.lossy {
                         problems.keep_aside(
-                            LEDGER_KEY,
+                            key,
                             &raw,
                             Msg::new("storage.ledger_partly_unreadable")
                                 .with("n", decoded.tasks.len().to_string()),
@@ -63,7 +68,7 @@ impl Ledger {
                     }
                     if decoded.lossy || decoded.migrated || cleaned {
                         let encoded = encode_ledger(&decoded.tasks);
-                        if s.set_item(LEDGER_KEY, &encoded).is_ok() {
+                        if s.set_item(key, &encoded).is_ok() {
                             synced = Some(encoded);
                         }
                     } else {
@@ -76,10 +81,11 @@ impl Ledger {
         let ledger = Self {
             tasks: RwSignal::new(tasks),
             problems,
+            place,
             synced: StoredValue::new(synced),
         };
         let listener = window_event_listener(leptos::ev::storage, move |ev| {
-            if ev.key().as_deref() == Some(LEDGER_KEY) {
+            if ev.key().as_deref() == Some(key) {
                 ledger.reload();
             }
         });
@@ -89,7 +95,7 @@ impl Ledger {
 
     /// Re-reads storage (after another tab wrote it).
     pub fn reload(&self) {
-        if let Some(raw) = storage().and_then(|s| s.get_item(LEDGER_KEY).ok().flatten()) {
+        if let Some(raw) = self.read() {
             if self.is_synced(&raw) {
                 return;
             }
@@ -117,8 +123,7 @@ impl Ledger {
     /// The freshest list: what another tab stored since, else what the page holds.
     fn freshest(&self) -> Vec<TaskRecord> {
         // Decoding is the costly part with thousands of tasks: only when another tab wrote.
-        storage()
-            .and_then(|s| s.get_item(LEDGER_KEY).ok().flatten())
+        self.read()
             .filter(|raw| !self.is_synced(raw))
             .map(|raw| decode_ledger(&raw))
             .filter(|d| !d.lossy)
@@ -167,6 +172,12 @@ impl Ledger {
         })
     }
 
+    /// The stored text, if any.
+    fn read(&self) -> Option<String> {
+        let s = self.place.storage()?;
+        s.get_item(self.place.ledger_key()).ok().flatten()
+    }
+
     fn is_synced(&self, raw: &str) -> bool {
         self.synced.with_value(|s| s.as_deref() == Some(raw))
     }
@@ -181,9 +192,11 @@ impl Ledger {
 
     /// Writes the ledger; false when storage refused (full, or none).
     fn try_persist(&self, tasks: &[TaskRecord]) -> bool {
-        let Some(s) = storage() else { return false };
+        let Some(s) = self.place.storage() else {
+            return false;
+        };
         let encoded = encode_ledger(tasks);
-        let ok = s.set_item(LEDGER_KEY, &encoded).is_ok();
+        let ok = s.set_item(self.place.ledger_key(), &encoded).is_ok();
         if ok {
             self.synced.set_value(Some(encoded));
             self.problems.clear_quota();
@@ -247,6 +260,7 @@ impl Ledger {
         }
         let (added, next) = best.unwrap_or((0, current));
         report.added = added;
+        report.added_ids = fresh[..added].iter().map(|t| t.id.clone()).collect();
         report.did_not_fit = fresh.len() - added;
         if report.did_not_fit > 0 {
             self.problems.report_quota();

@@ -5,7 +5,7 @@ use super::context::AppState;
 use super::poller::Poller;
 use crate::api::{client, Phase};
 use crate::domain::message::{Explanation, Msg};
-use crate::domain::task::{Origin, TaskRecord, TaskStatus};
+use crate::domain::task::{check_task_id, Origin, TaskRecord, TaskStatus};
 
 /// Queries `id` at the endpoint chosen in Settings and records it; returns its status, or the
 /// explained failure.
@@ -14,22 +14,23 @@ pub async fn lookup_task(
     poller: Poller,
     id: String,
 ) -> Result<TaskStatus, Explanation> {
-    let id = id.trim().to_string();
-    if id.is_empty() || id.chars().any(char::is_whitespace) || id.len() > 128 {
-        return Err(Explanation::plain(Msg::new("lookup.bad_id")));
-    }
+    let id = check_task_id(&id).map_err(Explanation::plain)?;
     let conn = state.connection().map_err(Explanation::plain)?;
     state.remember_endpoint(conn.endpoint());
     let decoded = client::query(&conn, &id)
         .await
         .map_err(|e| e.explain(Phase::Query))?;
     let status = decoded.snapshot.status.clone();
+    let known = state.ledger.get_untracked(&id).is_some();
+    if status == TaskStatus::Unknown && !known {
+        // Nothing to follow: say so instead of adding an entry that only says "unknown".
+        return Err(Explanation::plain(Msg::new("lookup.unknown")));
+    }
     match state.ledger.get_untracked(&id) {
         // Looked up by the user at their endpoint: that is where it is checked from now on.
         Some(_) => state.ledger.update(&id, |r| {
             r.endpoint = conn.endpoint().url().to_string();
-            r.snapshot = decoded.snapshot;
-            r.problem = None;
+            r.record_reply(decoded.snapshot, state.now_untracked());
             r.paused = false;
         }),
         // The page's own clock: the 24 h window never rests on a relay's time (a reply can claim

@@ -15,7 +15,7 @@ pub mod site;
 pub mod storage_keys;
 pub mod submit;
 pub mod theme;
-pub mod undo;
+pub mod toast;
 
 pub use context::{provide_app_state, use_app_state, AppState};
 pub use i18n::{use_i18n, I18n};

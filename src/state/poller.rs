@@ -205,10 +205,10 @@ impl Poller {
                 Ok(decoded) => {
                     failure = None;
                     streak = 0;
-                    state.ledger.update(id, |r| {
-                        r.snapshot = decoded.snapshot;
-                        r.problem = None;
-                    });
+                    let now = state.now_untracked();
+                    state
+                        .ledger
+                        .update(id, |r| r.record_reply(decoded.snapshot, now));
                 }
                 Err(err) => {
                     streak += 1;

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 
-use super::storage_keys::ASIDE_SUFFIX;
+use super::storage_keys::{Place, ASIDE_SUFFIX};
 use crate::domain::message::Msg;
 
 /// Local storage, if the browser allows it.
 pub fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    Place::Real.storage()
 }
 
 /// One problem to show.
@@ -24,14 +24,19 @@ pub struct Problem {
 
 const QUOTA: &str = "quota";
 
-/// The reactive list of problems.
+/// The reactive list of problems, and where unreadable text is kept aside.
 #[derive(Clone, Copy)]
-pub struct Problems(RwSignal<Vec<Problem>>);
+pub struct Problems(RwSignal<Vec<Problem>>, Place);
 
 impl Problems {
-    /// An empty list.
-    pub fn new() -> Self {
-        Self(RwSignal::new(Vec::new()))
+    /// An empty list, for data kept in `place`.
+    pub fn new(place: Place) -> Self {
+        Self(RwSignal::new(Vec::new()), place)
+    }
+
+    /// Where the data these problems are about is kept.
+    pub fn place(&self) -> Place {
+        self.1
     }
 
     /// The problems to show.
@@ -55,7 +60,10 @@ impl Problems {
     /// Keeps unreadable `raw` text of `key` aside under `<key>.unreadable` and reports it.
     pub fn keep_aside(&self, key: &str, raw: &str, text: Msg) {
         let aside = format!("{key}{ASIDE_SUFFIX}");
-        let saved = storage().is_some_and(|s| s.set_item(&aside, raw).is_ok());
+        let saved = self
+            .1
+            .storage()
+            .is_some_and(|s| s.set_item(&aside, raw).is_ok());
         self.report(key, text, saved.then_some(aside));
     }
 
@@ -79,6 +87,6 @@ impl Problems {
 
 impl Default for Problems {
     fn default() -> Self {
-        Self::new()
+        Self::new(Place::Real)
     }
 }

@@ -6,8 +6,8 @@ use leptos::task::spawn_local;
 
 use super::browser::{page, BrowserUrl};
 use super::context::AppState;
-use super::problems::storage;
-use super::storage_keys::{FORM_KEY, SETTINGS_KEY};
+use super::storage_keys::Place;
+use super::toast::Toasts;
 use crate::api::client::fetch_site_file;
 use crate::domain::form::FormState;
 use crate::domain::message::Msg;
@@ -18,16 +18,19 @@ fn warn(text: &str) {
     web_sys::console::warn_1(&format!("wan-studio: {text}").into());
 }
 
-fn stored(key: &str) -> bool {
-    storage().is_some_and(|s| s.get_item(key).ok().flatten().is_some())
+fn stored(place: Place, key: &str) -> bool {
+    place
+        .storage()
+        .is_some_and(|s| s.get_item(key).ok().flatten().is_some())
 }
 
 /// Loads `config.json` (if the host put one beside the page) into `site`, and applies its
 /// defaults where the user has nothing of their own. Never breaks the page.
 pub fn load_site_config(state: AppState, site: RwSignal<SiteConfig>) {
     // Read before anything is written: the user's own choices win over the site's.
-    let had_settings = stored(SETTINGS_KEY);
-    let had_form = stored(FORM_KEY);
+    let place = state.problems.place();
+    let had_settings = stored(place, place.settings_key());
+    let had_form = stored(place, place.form_key());
     spawn_local(async move {
         let text = match fetch_site_file("config.json").await {
             Ok(Some(text)) => text,
@@ -61,32 +64,21 @@ pub fn load_site_config(state: AppState, site: RwSignal<SiteConfig>) {
     });
 }
 
-/// What opening a share link did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SharedLink {
-    /// The form was filled; `previous` is what it held before (for undo).
-    Loaded {
-        /// The form before.
-        previous: FormState,
-    },
-    /// The link could not be used.
-    Broken(Msg),
-}
-
 /// Applies a `#share=…` fragment to the form (only the form: never the endpoint or any other
-/// setting), then removes the fragment so a reload does not apply it again.
-pub fn apply_share_link(state: AppState) -> Option<SharedLink> {
-    let window = web_sys::window()?;
-    let hash = window.location().hash().ok()?;
-    let outcome = match share::decode(&hash) {
-        Ok(None) => return None,
-        Ok(Some(form)) => {
-            let previous = state.form.get_untracked();
-            state.set_form.set(form);
-            SharedLink::Loaded { previous }
-        }
-        Err(why) => SharedLink::Broken(why),
+/// setting) and says so in a toast with Undo (or says why the link cannot be used), then removes
+/// the fragment so a reload does not apply it again.
+pub fn apply_share_link(toasts: Toasts) {
+    let Some(window) = web_sys::window() else {
+        return;
     };
+    let Ok(hash) = window.location().hash() else {
+        return;
+    };
+    match share::decode(&hash) {
+        Ok(None) => return,
+        Ok(Some(form)) => toasts.replace_draft(form, Msg::new("shared.loaded")),
+        Err(why) => toasts.problem(why),
+    }
     if let (Ok(history), Ok(path), Ok(search)) = (
         window.history(),
         window.location().pathname(),
@@ -98,7 +90,6 @@ pub fn apply_share_link(state: AppState) -> Option<SharedLink> {
             Some(&format!("{path}{search}")),
         );
     }
-    Some(outcome)
 }
 
 /// The link that opens this page with `form` filled in, or why it cannot be made.

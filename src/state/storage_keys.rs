@@ -25,6 +25,78 @@ pub const POLL_LOCK_PREFIX: &str = "wan-studio.poll.";
 /// The keys the boot script in `index.html` reads, and what for.
 pub const BOOT_SCRIPT_KEYS: [&str; 2] = [THEME_KEY, LANG_KEY];
 
+/// Prefix of demo mode's keys (in the tab's session storage).
+pub const DEMO_PREFIX: &str = "wan-studio.demo.";
+/// Demo mode's task ledger.
+pub const DEMO_LEDGER_KEY: &str = "wan-studio.demo.tasks.v1";
+/// Demo mode's connection settings.
+pub const DEMO_SETTINGS_KEY: &str = "wan-studio.demo.settings.v1";
+/// Demo mode's form draft.
+pub const DEMO_FORM_KEY: &str = "wan-studio.demo.form.v1";
+
+/// Where the app keeps what a user makes: the browser's local storage under the normal keys, or,
+/// in demo mode, this tab's session storage under `wan-studio.demo.*` keys, so the demo's tasks,
+/// settings and draft never mix with the real ones and nothing of them outlives the tab ("Leave
+/// demo mode" clears them at once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The real thing.
+    Real,
+    /// Demo mode (`?demo`).
+    Demo,
+}
+
+impl Place {
+    /// The storage area.
+    pub fn storage(self) -> Option<web_sys::Storage> {
+        let window = web_sys::window()?;
+        match self {
+            Place::Real => window.local_storage(),
+            Place::Demo => window.session_storage(),
+        }
+        .ok()
+        .flatten()
+    }
+
+    /// The ledger's key.
+    pub fn ledger_key(self) -> &'static str {
+        match self {
+            Place::Real => LEDGER_KEY,
+            Place::Demo => DEMO_LEDGER_KEY,
+        }
+    }
+
+    /// The settings' key.
+    pub fn settings_key(self) -> &'static str {
+        match self {
+            Place::Real => SETTINGS_KEY,
+            Place::Demo => DEMO_SETTINGS_KEY,
+        }
+    }
+
+    /// The draft's key.
+    pub fn form_key(self) -> &'static str {
+        match self {
+            Place::Real => FORM_KEY,
+            Place::Demo => DEMO_FORM_KEY,
+        }
+    }
+}
+
+/// Removes everything demo mode stored (when the user leaves it).
+pub fn clear_demo() {
+    let Some(session) = Place::Demo.storage() else {
+        return;
+    };
+    let keys: Vec<String> = (0..session.length().unwrap_or(0))
+        .filter_map(|i| session.key(i).ok().flatten())
+        .filter(|k| k.starts_with(DEMO_PREFIX))
+        .collect();
+    for k in keys {
+        let _ = session.remove_item(&k);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,10 +125,20 @@ mod tests {
             LEDGER_KEY,
             LANG_KEY,
             THEME_KEY,
+            DEMO_LEDGER_KEY,
+            DEMO_SETTINGS_KEY,
+            DEMO_FORM_KEY,
         ];
         for (i, k) in keys.iter().enumerate() {
             assert!(k.starts_with("wan-studio.") && k.ends_with(".v1"), "{k}");
             assert!(!keys[i + 1..].contains(k), "{k} twice");
+            assert_eq!(k.starts_with(DEMO_PREFIX), k.contains(".demo."), "{k}");
+        }
+        for place in [Place::Real, Place::Demo] {
+            let demo = place == Place::Demo;
+            for k in [place.ledger_key(), place.settings_key(), place.form_key()] {
+                assert_eq!(k.starts_with(DEMO_PREFIX), demo, "{k}");
+            }
         }
     }
 }

@@ -1,0 +1,144 @@
+//! The toast: one message at a time in an area fixed in the viewport, for what an action did,
+//! with Undo for everything that can be undone (deleting tasks, clearing finished ones,
+//! importing a history, a re-run, preset or share link replacing the draft).
+
+use leptos::prelude::*;
+
+use super::ledger::Ledger;
+use crate::domain::form::FormState;
+use crate::domain::history::restore;
+use crate::domain::message::Msg;
+use crate::domain::task::TaskRecord;
+
+/// What undoing puts back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UndoAction {
+    /// Tasks that were removed: they come back.
+    Restore(Vec<TaskRecord>),
+    /// Tasks that were added (an import): they go again.
+    Remove(Vec<String>),
+    /// The draft before it was replaced.
+    Draft(FormState),
+}
+
+/// What the toast says, and what its Undo puts back (if anything).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Toast {
+    /// What happened.
+    pub text: Msg,
+    /// What Undo does; `None` for a toast without Undo.
+    pub undo: Option<UndoAction>,
+    /// True for a problem (announced at once, shown as an error).
+    pub alert: bool,
+    /// Tells one toast from the next (a new toast with the same text is announced again).
+    pub serial: u32,
+}
+
+/// The page's toast. `Copy`: pass it around freely.
+#[derive(Clone, Copy)]
+pub struct Toasts {
+    current: RwSignal<Option<Toast>>,
+    ledger: Ledger,
+    form: Signal<FormState>,
+    set_form: WriteSignal<FormState>,
+}
+
+impl Toasts {
+    fn show(self, text: Msg, undo: Option<UndoAction>, alert: bool) {
+        let serial = self
+            .current
+            .with_untracked(|c| c.as_ref().map_or(0, |t| t.serial + 1));
+        self.current.set(Some(Toast {
+            text,
+            undo,
+            alert,
+            serial,
+        }));
+    }
+
+    /// Says what happened, without Undo.
+    pub fn say(self, text: Msg) {
+        self.show(text, None, false);
+    }
+
+    /// Says what went wrong.
+    pub fn problem(self, text: Msg) {
+        self.show(text, None, true);
+    }
+
+    /// Tasks were removed: says so, with Undo that puts them back (nothing when none were).
+    pub fn removed(self, removed: Vec<TaskRecord>, text: Msg) {
+        if !removed.is_empty() {
+            self.show(text, Some(UndoAction::Restore(removed)), false);
+        }
+    }
+
+    /// Tasks were added (an import): says so, with Undo that removes them again.
+    pub fn added(self, ids: Vec<String>, text: Msg) {
+        let undo = (!ids.is_empty()).then_some(UndoAction::Remove(ids));
+        self.show(text, undo, false);
+    }
+
+    /// Replaces the draft with `next` (a re-run, a preset, a share link) and says so, with Undo
+    /// that brings the old draft back (no Undo when nothing changed).
+    pub fn replace_draft(self, next: FormState, text: Msg) {
+        let previous = self.form.get_untracked();
+        let undo = (previous != next).then_some(UndoAction::Draft(previous));
+        self.set_form.set(next);
+        self.show(text, undo, false);
+    }
+
+    /// The toast shown now (tracked).
+    pub fn current(self) -> Option<Toast> {
+        self.current.get()
+    }
+
+    /// Undoes what the current toast offers, and closes it.
+    pub fn undo(self) {
+        let Some(action) = self.current.get_untracked().and_then(|t| t.undo) else {
+            return;
+        };
+        let done = match action {
+            UndoAction::Restore(removed) => {
+                self.ledger.modify(|t| restore(t, removed));
+                "toast.restored"
+            }
+            UndoAction::Remove(ids) => {
+                let ids: std::collections::HashSet<String> = ids.into_iter().collect();
+                self.ledger.modify(|t| t.retain(|r| !ids.contains(&r.id)));
+                "toast.import_undone"
+            }
+            UndoAction::Draft(previous) => {
+                self.set_form.set(previous);
+                "shared.restored"
+            }
+        };
+        self.say(Msg::new(done));
+    }
+
+    /// Closes the toast.
+    pub fn dismiss(self) {
+        self.current.set(None);
+    }
+}
+
+/// Creates the toast state and provides it as context (once, in `App`).
+pub fn provide_toasts(
+    ledger: Ledger,
+    form: Signal<FormState>,
+    set_form: WriteSignal<FormState>,
+) -> Toasts {
+    let toasts = Toasts {
+        current: RwSignal::new(None),
+        ledger,
+        form,
+        set_form,
+    };
+    provide_context(toasts);
+    toasts
+}
+
+/// The toast state from context.
+pub fn use_toasts() -> Toasts {
+    expect_context::<Toasts>()
+}
