@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { AssertionError } from 'node:assert';
 import { chromium } from 'playwright-core';
-import { CONTENT_TYPES } from '../../scripts/content-types.mjs';
+import { CONTENT_TYPES } from '../../scripts/lib/static-server.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // Overridable to test a copy (e.g. while a rebuild is rewriting dist/).
