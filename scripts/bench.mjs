@@ -27,9 +27,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, ROOT, TEST_KEY, VIEWPORT, startSim, startStaticServer } from '../tests/e2e/harness.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, VIEWPORT } from './lib/chromium.mjs';
+import { ROOT } from './lib/paths.mjs';
+import { TEST_KEY, startSim } from './lib/sim.mjs';
+import { sizes as fileSizes } from './lib/sizes.mjs';
+import { startStaticServer } from './lib/static-server.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -60,9 +63,8 @@ const KEY_KEY = 'wan-studio.key.v1';
 const SETTINGS_KEY = 'wan-studio.settings.v1';
 /** One element per task in the task list / history. */
 const TASK_ITEM = 'article.task';
-/** The Generate button's accessible name (the harness's `ui.generate`). */
+/** The Generate button's accessible name (the e2e suite's `ui.generate`). */
 const GENERATE = 'Generate';
-const DAY = 86_400_000;
 
 /** Reads a Rust constant (`pub const NAME: T = 1_000;`) from the app's source, or the fallback. */
 function rustConst(file, name, fallback) {
@@ -74,65 +76,20 @@ function rustConst(file, name, fallback) {
   }
 }
 const FAST_POLL_MS = rustConst('src/domain/task.rs', 'FAST_POLL_MS', 5_000);
-/** Ledger envelope version (src/domain/history.rs); null = the bare array of early builds. */
-const LEDGER_VERSION = rustConst('src/domain/history.rs', 'LEDGER_VERSION', null);
-
-/** China time text (`YYYY-MM-DD HH:MM:SS.mmm`, UTC+8), as the service sends its timestamps. */
-const chinaTime = (ms) => new Date(ms + 8 * 3_600_000).toISOString().replace('T', ' ').replace('Z', '');
 
 /**
- * One finished task as the ledger stores it: TaskRecord (src/domain/task.rs) with its VideoRequest
- * (src/domain/form.rs) and TaskSnapshot, in serde's JSON shape (TaskStatus is an externally tagged
- * enum: "Succeeded", or {"Other":"X"}). THE place to update when the record's shape changes.
- * Task i was submitted 2 days + i × 7 min ago, so every link has expired and nothing is polled;
- * 80 % succeeded, 15 % failed, 5 % canceled.
+ * The ledger's stored text for `n` finished tasks, oldest first, exactly as the app writes it: built
+ * with the app's own Rust types and encoder by examples/seed_ledger.rs (task i submitted 2 days +
+ * i × 7 min ago, so every link has expired and nothing is polled; 80 % succeeded, 15 % failed, 5 %
+ * canceled).
  */
-function taskRecord(i, now) {
-  const hex = (n, w) => (n >>> 0).toString(16).padStart(w, '0').slice(-w);
-  const id = `${hex(i * 2654435761, 8)}-${hex(i, 4)}-4${hex(i * 7, 3)}-a${hex(i * 13, 3)}-${hex(i * 40503, 12)}`;
-  const submitted = now - 2 * DAY - i * 7 * 60_000;
-  const scheduled = submitted + 15_000;
-  const end = scheduled + 95_000;
-  const status = i % 20 < 16 ? 'Succeeded' : i % 20 < 19 ? 'Failed' : 'Canceled';
-  return {
-    id,
-    request: {
-      prompt: `Bench task ${i}: a paper boat drifts down a rain-soaked street at dusk, neon signs reflected in the puddles, slow dolly shot, shallow depth of field, cinematic colour grading.`,
-      negative_prompt: i % 3 === 0 ? 'blurry, low quality' : null,
-      audio_url: null,
-      size: i % 2 ? '1920*1080' : '1280*720',
-      duration: 5 + (i % 11),
-      shot_type: 'single',
-      prompt_extend: true,
-      watermark: false,
-      seed: i % 4 === 0 ? i : null,
-    },
-    endpoint: 'https://www.dmxapi.cn/v1/responses',
-    submitted_at_ms: submitted,
-    snapshot: {
-      status,
-      submit_time: chinaTime(submitted),
-      scheduled_time: chinaTime(scheduled),
-      end_time: chinaTime(end),
-      video_url:
-        status === 'Succeeded'
-          ? `http://127.0.0.1:9/video/${id}.mp4?Expires=${Math.floor(end / 1000) + 86_400}&OSSAccessKeyId=LTAIsimulator0000&Signature=bench%3D`
-          : null,
-      code: status === 'Failed' ? 'DataInspectionFailed' : null,
-      message: status === 'Failed' ? 'Output data may contain inappropriate content.' : null,
-      orig_prompt: null,
-    },
-    problem: null,
-    paused: false,
-    origin: 'Submitted',
-  };
-}
-
-/** The ledger's stored text for `n` tasks, oldest first, in the envelope the app writes. */
-function ledgerText(n, format = LEDGER_VERSION === null ? 'array' : 'envelope') {
-  const now = Date.now();
-  const tasks = Array.from({ length: n }, (_, k) => taskRecord(n - 1 - k, now));
-  return JSON.stringify(format === 'array' ? tasks : { version: LEDGER_VERSION, tasks });
+function ledgerText(n) {
+  return execFileSync('cargo', ['run', '--release', '--quiet', '--example', 'seed_ledger', '--', '--count', String(n), '--now-ms', String(Date.now())], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,16 +232,6 @@ const targets = [
 // ---------------------------------------------------------------------------------------------
 // 1. Bytes to first load
 // ---------------------------------------------------------------------------------------------
-function compressed(buf) {
-  return {
-    raw: buf.length,
-    gzip: gzipSync(buf, { level: 9 }).length,
-    brotli: brotliCompressSync(buf, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
-    }).length,
-  };
-}
-
 const totals = {};
 if (ONLY.has('sizes')) {
   const rows = [];
@@ -313,7 +260,7 @@ if (ONLY.has('sizes')) {
       const f = fetched.get(path);
       // Bytes of the file served (a service worker's response bodies are not readable here).
       const onDisk = join(t.server.dir, path.endsWith('/') ? `${path}index.html` : decodeURIComponent(path));
-      const s = compressed(existsSync(onDisk) ? readFileSync(onDisk) : await f.response.body());
+      const s = fileSizes(existsSync(onDisk) ? readFileSync(onDisk) : await f.response.body());
       const file = path === '/' ? 'index.html' : path.slice(1).replace(/-[0-9a-f]{16}/, '');
       const who = f.page && f.sw ? ' (fetched twice: page + service worker)' : f.sw ? ' (service worker)' : '';
       rows.push([`${name}: ${file}${who}`, bytes(s.raw), bytes(s.gzip), bytes(s.brotli)]);
@@ -428,19 +375,16 @@ async function loadHistory(text, n) {
   return { context, page, errors, ...r };
 }
 
-let ledgerFormat;
-/** Checks that seeded records are readable by this build, picking the envelope it accepts. */
-async function probeLedgerFormat() {
-  const formats = LEDGER_VERSION === null ? ['array', 'envelope'] : ['envelope', 'array'];
-  for (const f of formats) {
-    const { context, items } = await loadHistory(ledgerText(3, f), 3).catch((e) => ({ context: null, items: 0, e }));
-    await context?.close();
-    if (items === 3) return f;
+/** Checks that this build shows seeded records (3 of them) before measuring with thousands. */
+async function checkSeed() {
+  const { context, items } = await loadHistory(ledgerText(3), 3).catch((e) => ({ context: null, items: 0, e }));
+  await context?.close();
+  if (items !== 3) {
+    throw new Error(
+      `the app did not show 3 seeded tasks (${items}): check examples/seed_ledger.rs against the ledger ` +
+        `(src/domain/task.rs, src/domain/history.rs) and TASK_ITEM in scripts/bench.mjs against the task list markup`,
+    );
   }
-  throw new Error(
-    `the app did not show 3 seeded tasks in either ledger format: update taskRecord() / ledgerText() / TASK_ITEM ` +
-      `in scripts/bench.mjs to the current shape (src/domain/task.rs, src/domain/history.rs, the task list markup)`,
-  );
 }
 
 /** With the list on screen: memory after GC, idle main-thread cost, keystroke latency. */
@@ -482,10 +426,10 @@ async function historyDetails(r) {
 }
 
 if (ONLY.has('history')) {
-  ledgerFormat = await probeLedgerFormat();
+  await checkSeed();
   // 0 tasks is the baseline the others are compared with.
   const sizes = [0, ...HISTORY_SIZES.filter((x) => x > 0)];
-  const texts = Object.fromEntries(sizes.map((n) => [n, ledgerText(n, ledgerFormat)]));
+  const texts = Object.fromEntries(sizes.map((n) => [n, ledgerText(n)]));
   const runs = Object.fromEntries(sizes.map((n) => [n, { tti: [], render: [], framed: [] }]));
   // Rounds over all sizes (not one size after the other), so that a burst of other load on the
   // machine spreads over every size instead of skewing one; round 0 is a discarded warm-up.
@@ -536,7 +480,7 @@ if (ONLY.has('history')) {
     rows,
     `Times from navigation start. "list in DOM": the last \`${TASK_ITEM}\` is inserted; "+ next frame": the frame after it has run (style, layout, paint); ` +
       `"over 0 tasks": minus the same time with an empty history. "idle main thread": busy time per second over 5 s with the list shown. ` +
-      `Seeded ledger (${ledgerFormat === 'array' ? 'bare array' : `envelope v${LEDGER_VERSION}`}): finished tasks, 80 % succeeded (expired links), 15 % failed, 5 % canceled.`,
+      `Seeded ledger (examples/seed_ledger.rs, format v${JSON.parse(texts[0]).version}): finished tasks, 80 % succeeded (expired links), 15 % failed, 5 % canceled.`,
   );
   const k = results[1000];
   if (k) budget('1 000-task history renders', '< 50 ms over 0 tasks', `${signed(k.extra)} (DOM) / ${signed(k.extraFramed)} (frame)`, k.extra < 50);

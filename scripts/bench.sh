@@ -2,8 +2,8 @@
 # The benchmark (README → Performance), in one command: setup, then the app's release build (into
 # target/bench/app-dist, so that a `trunk serve` or build writing dist/ at the same time cannot swap
 # files under the measurement), the hello-world reference (benches/hello → target/bench/hello-dist),
-# the simulator, and scripts/bench.mjs, which prints the tables and writes them as markdown to
-# target/bench/report.md.
+# the simulator, the seeded history's generator (examples/seed_ledger.rs, native release), and
+# scripts/bench.mjs, which prints the tables and writes them as markdown to target/bench/report.md.
 #
 #   scripts/bench.sh [--no-build] [bench.mjs options, e.g. --runs 15 --update-readme]
 #
@@ -35,6 +35,8 @@ if [ "$build" -eq 1 ]; then
   trunk build --release --offline --config benches/hello/Trunk.toml
   section "simulator build"
   cargo build --release -p dmxapi-sim
+  section "seeded history generator (examples/seed_ledger.rs)"
+  cargo build --release --example seed_ledger
 fi
 
 section "benchmark"

@@ -4,10 +4,11 @@
 //
 //   node scripts/lighthouse.mjs [distDir=dist] [--runs N] [--report DIR]      (= npm run lighthouse)
 //
-// Serves distDir on 127.0.0.1 (an ephemeral port) the way a static host would: the right content
-// types (application/wasm…), brotli or gzip as the browser asks, and long-lived caching for Trunk's
-// content-hashed files; runs Lighthouse through its node API in Debian's headless Chromium
-// (/usr/bin/chromium, or $CHROME_PATH; a fresh temporary profile, killed at the end); prints a table of
+// Serves distDir on 127.0.0.1 (an ephemeral port) the way a static host would (scripts/lib/static-server.mjs
+// in host mode: the right content types (application/wasm…), brotli or gzip as the browser asks, and
+// long-lived caching for Trunk's content-hashed files); runs Lighthouse through its node API in Debian's
+// headless Chromium (scripts/lib/chromium.mjs: /usr/bin/chromium, or $CHROMIUM_BIN / $CHROME_PATH, with
+// the project's flags; a fresh temporary profile, killed at the end); prints a table of
 // the four scores (0–100) per preset and, under it, the audits that keep a score below 100.
 // --runs N runs each preset N times and reports the run with the median performance score (the
 // CPU-bound metrics, TBT above all, move with the machine's load; Lighthouse's benchmarkIndex is
@@ -16,17 +17,15 @@
 // Scores are printed, never asserted: the exit code is non-zero only when Lighthouse could not run
 // (no build, Chromium would not start, the page did not load, a category could not be scored).
 // Everything stays on 127.0.0.1: Chromium resolves every other host to NOTFOUND.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
-import { CONTENT_TYPES } from './content-types.mjs';
+import { CHROMIUM, CHROMIUM_ARGS } from './lib/chromium.mjs';
+import { startStaticServer } from './lib/static-server.mjs';
 
 const { values: opt, positionals } = parseArgs({
   options: { report: { type: 'string' }, runs: { type: 'string', default: '1' } },
@@ -34,17 +33,6 @@ const { values: opt, positionals } = parseArgs({
 });
 const distDir = resolve(positionals[0] ?? 'dist');
 const RUNS = Number(opt.runs);
-const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
-const CHROME_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
-];
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 const METRICS = {
   FCP: 'first-contentful-paint',
@@ -60,69 +48,6 @@ const PRESETS = [
 
 /** A reason Lighthouse cannot run that needs no stack trace. */
 class CannotRun extends Error {}
-
-// --- Static server ----------------------------------------------------------------------------------
-const TYPES = CONTENT_TYPES;
-const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.json', '.webmanifest', '.svg', '.txt', '.xml', '.ico']);
-// Trunk's output names carry a 16-hex-digit content hash (main-<hash>.css, wan-studio-<hash>_bg.wasm).
-const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z]+$/;
-
-/** Serves `root` like a static host with precompressed files: every body is compressed before the
- *  first request (brotli -q 11 of the wasm takes a second or two, which would otherwise count as
- *  server time in the measurement) and kept in memory. */
-async function serve(root) {
-  const cache = new Map(); // `${path}\n${encoding}` → body
-  const body = (path, encoding) => {
-    const key = `${path}\n${encoding}`;
-    if (!cache.has(key)) {
-      const raw = readFileSync(path);
-      cache.set(
-        key,
-        encoding === 'br'
-          ? brotliCompressSync(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length } })
-          : encoding === 'gzip'
-            ? gzipSync(raw, { level: 9 })
-            : raw,
-      );
-    }
-    return cache.get(key);
-  };
-  const walk = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
-  for (const f of walk(root)) if (COMPRESSIBLE.has(extname(f))) for (const enc of ['br', 'gzip']) body(f, enc);
-  const server = createServer((req, res) => {
-    try {
-      const { pathname } = new URL(req.url, 'http://127.0.0.1');
-      let path = normalize(join(root, decodeURIComponent(pathname)));
-      if (path !== root && !path.startsWith(root + sep)) return res.writeHead(403).end();
-      if (pathname.endsWith('/')) path = join(path, 'index.html');
-      let isFile = false;
-      try {
-        isFile = statSync(path).isFile();
-      } catch {}
-      if (!isFile) return res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found');
-      const ext = extname(path);
-      const accepts = req.headers['accept-encoding'] ?? '';
-      const encoding = !COMPRESSIBLE.has(ext) ? 'identity' : /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : 'identity';
-      const data = body(path, encoding);
-      res.writeHead(200, {
-        'Content-Type': TYPES[ext] ?? 'application/octet-stream',
-        'Content-Length': data.length,
-        ...(encoding === 'identity' ? {} : { 'Content-Encoding': encoding }),
-        Vary: 'Accept-Encoding',
-        // Hashed names never change content: cache for a year. The rest (index.html, sw.js, the
-        // manifest, the icon) is revalidated, so a new build shows up at once.
-        'Cache-Control': HASHED.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
-        'X-Content-Type-Options': 'nosniff',
-      });
-      res.end(req.method === 'HEAD' ? undefined : data);
-    } catch (err) {
-      res.writeHead(500).end(String(err));
-    }
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return server;
-}
 
 // --- Lighthouse -------------------------------------------------------------------------------------
 /** The audits that cost a category points: weighted, scored, below 1. */
@@ -145,7 +70,6 @@ const cleanUp = () => {
   chrome = undefined;
   if (userDataDir) rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5 });
   userDataDir = undefined;
-  server?.closeAllConnections();
   server?.close();
 };
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -162,17 +86,18 @@ try {
   } catch {
     throw new CannotRun(`${distDir}/index.html is missing: build first (trunk build --release --offline)`);
   }
-  server = await serve(distDir);
-  const url = `http://127.0.0.1:${server.address().port}/`;
+  // Like a static host: precompressed brotli/gzip, long-lived caching of the content-hashed files.
+  server = await startStaticServer(distDir, { host: true });
+  const url = `${server.url}/`;
   userDataDir = mkdtempSync(join(tmpdir(), 'wan-studio-lighthouse-'));
   chrome = await chromeLauncher.launch({
-    chromePath: CHROME_PATH,
-    chromeFlags: CHROME_FLAGS,
+    chromePath: CHROMIUM,
+    chromeFlags: CHROMIUM_ARGS,
     userDataDir,
     logLevel: 'silent',
     handleSIGINT: false,
   });
-  console.log(`lighthouse: ${url} (${distDir}), Chromium ${CHROME_PATH}`);
+  console.log(`lighthouse: ${url} (${distDir}), Chromium ${CHROMIUM}`);
 
   const rows = [];
   for (const [preset, config] of PRESETS) {

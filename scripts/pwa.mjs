@@ -7,8 +7,9 @@
 // the fallback, and deletes older builds' caches when it activates. It never caches anything
 // else: no API call, no video, nothing from another origin.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { walk } from './lib/sizes.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) {
@@ -20,7 +21,6 @@ if (process.env.TRUNK_PROFILE !== 'release') {
   console.log('pwa.mjs: debug build, no service worker');
   process.exit(0);
 }
-const walk = (d) => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
 const files = walk(dir)
   .map((f) => relative(dir, f).split('\\').join('/'))
   .filter((f) => f !== 'sw.js' && f !== 'config.json' && /\.(html|js|wasm|css|webmanifest|svg)$/.test(f))

@@ -4,8 +4,9 @@
 #
 #   - Rust target wasm32-unknown-unknown (+ rustfmt and clippy components)
 #   - trunk 0.21.14 and wasm-bindgen-cli 0.2.130 (cargo install)
-#   - node tooling from package-lock.json (npm ci): binaryen's wasm-opt 132, playwright-core, axe-core,
-#     lighthouse + chrome-launcher (scripts/lighthouse.mjs; they drive Debian's chromium, download none)
+#   - node tooling from package-lock.json (npm ci): binaryen's wasm-opt 132, @playwright/test +
+#     playwright-core, axe-core, lighthouse + chrome-launcher (scripts/lighthouse.mjs); all of them drive
+#     Debian's chromium and download none (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1)
 #   - Debian's chromium + chromium-driver (apt), used headless by the wasm tests and the e2e suite
 #
 # Nothing here downloads a browser or a toolchain of its own (no `playwright install`).
@@ -18,6 +19,8 @@ WASM_BINDGEN_VERSION=0.2.130
 
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$PWD/node_modules/.bin:$CARGO_BIN:$PATH"
+# Playwright's packages never fetch a browser of their own here: the tests use /usr/bin/chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 say() { printf '[setup] %s\n' "$*"; }
 

@@ -8,12 +8,11 @@
 // Growing past the limit is allowed when a feature needs it: record the new number with the reason,
 // and commit benches/wasm-size.json with the feature.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { brotliCompressSync, constants } from 'node:zlib';
+import { ROOT } from './lib/paths.mjs';
+import { brotli as compress, fmtBytes as fmt } from './lib/sizes.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RECORD = join(ROOT, 'benches/wasm-size.json');
 const TOLERANCE = 1.1;
 
@@ -26,10 +25,7 @@ if (wasm.length !== 1) {
   process.exit(1);
 }
 const buf = readFileSync(join(dist, wasm[0]));
-const brotli = brotliCompressSync(buf, {
-  params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
-}).length;
-const fmt = (n) => `${n.toLocaleString('en-US')} B`;
+const brotli = compress(buf).length;
 const how = `node scripts/size-check.mjs --record "<why it grew>"`;
 
 if (values.record !== undefined) {

@@ -19,6 +19,8 @@ CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$PWD/node_modules/.bin:$CARGO_BIN:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 export CHROMEDRIVER=/usr/bin/chromedriver
+# Playwright drives Debian's Chromium (playwright.config.mjs); it never downloads a browser.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 run() {
   CURRENT=$1
@@ -35,7 +37,8 @@ run "wasm tests (headless Chromium)" cargo test --target wasm32-unknown-unknown 
 run "release build (trunk)" trunk build --release --offline
 run "wasm size check (brotli, at most +10 % over benches/wasm-size.json)" node scripts/size-check.mjs dist
 run "simulator build" cargo build --release -p dmxapi-sim
-run "end-to-end tests" node --test --test-concurrency=1 tests/e2e/*.test.mjs
+# Playwright Test (playwright.config.mjs): traces and screenshots of failures in tests/e2e/artifacts/.
+run "end-to-end tests (Playwright)" playwright test
 # Scores of the release build (each preset 3 times, the median shown), printed, never asserted: this
 # fails only when Lighthouse cannot run at all.
 run "lighthouse (mobile + desktop scores)" timeout -k 10 300 node scripts/lighthouse.mjs dist --runs 3

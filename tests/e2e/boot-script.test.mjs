@@ -1,10 +1,7 @@
 // The boot script in index.html's <head>: before the wasm runs (here it never does: its request is
 // aborted), <html> already has the forced theme (data-theme) and the language (lang) the app will
 // apply, so a forced dark theme never flashes light; its hash is in the CSP, so nothing is refused.
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, startStaticServer } from './harness.mjs';
+import { expect, test } from './fixtures.mjs';
 
 const CASES = [
   // [name, browser locale, prefers-color-scheme, stored values (null = storage blocked), expected]
@@ -17,31 +14,31 @@ const CASES = [
   ['storage blocked', 'zh-CN', 'light', null, { theme: null, lang: 'zh-CN' }],
 ];
 
-test('boot script: theme and language are on <html> before the wasm runs, under the CSP', { timeout: 60_000 }, async (t) => {
-  const app = await startStaticServer();
-  t.after(() => app.close());
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  t.after(() => browser.close());
-  for (const [name, locale, colorScheme, stored, expected] of CASES) {
+for (const [name, locale, colorScheme, stored, expected] of CASES) {
+  test(`boot script: theme and language are on <html> before the wasm runs, under the CSP: ${name}`, async ({ app, browser }) => {
+    // A context of its own, not the watched `context` fixture: the aborted wasm is a page error here, on purpose.
     const context = await browser.newContext({ locale, colorScheme });
-    const page = await context.newPage();
-    const csp = [];
-    page.on('console', (m) => /Content Security Policy/i.test(m.text()) && csp.push(m.text()));
-    await page.goto(`${app.url}/manifest.webmanifest`); // the origin, without the app
-    await page.evaluate((s) => Object.entries(s ?? {}).forEach(([k, v]) => localStorage.setItem(k, v)), stored);
-    if (stored === null) {
-      await page.addInitScript(() =>
-        Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('blocked', 'SecurityError'); } }),
-      );
+    try {
+      const page = await context.newPage();
+      const csp = [];
+      page.on('console', (m) => /Content Security Policy/i.test(m.text()) && csp.push(m.text()));
+      await page.goto(`${app.url}/manifest.webmanifest`); // the origin, without the app
+      await page.evaluate((s) => Object.entries(s ?? {}).forEach(([k, v]) => localStorage.setItem(k, v)), stored);
+      if (stored === null) {
+        await page.addInitScript(() =>
+          Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('blocked', 'SecurityError'); } }),
+        );
+      }
+      await page.route('**/*_bg.wasm', (r) => r.abort());
+      await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded' });
+      const got = await page.evaluate(() => ({ theme: document.documentElement.getAttribute('data-theme'), lang: document.documentElement.lang }));
+      expect(got, name).toEqual(expected);
+      if (expected.theme === 'dark') {
+        expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), `${name}: dark background at once`).not.toBe('rgb(246, 247, 249)');
+      }
+      expect(csp, `${name}: no CSP message`).toEqual([]);
+    } finally {
+      await context.close();
     }
-    await page.route('**/*_bg.wasm', (r) => r.abort());
-    await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded' });
-    const got = await page.evaluate(() => ({ theme: document.documentElement.getAttribute('data-theme'), lang: document.documentElement.lang }));
-    assert.deepEqual(got, expected, name);
-    if (expected.theme === 'dark') {
-      assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(246, 247, 249)', `${name}: dark background at once`);
-    }
-    assert.deepEqual(csp, [], `${name}: no CSP message`);
-    await context.close();
-  }
-});
+  });
+}

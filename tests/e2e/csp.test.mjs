@@ -1,19 +1,22 @@
 // The Content-Security-Policy: the app runs under it without a single violation, and injected
 // inline script does not run.
-import assert from 'node:assert/strict';
-import { TEST_KEY, e2e, fillForm, openApp, ui, waitForStatus, waitForVideo } from './harness.mjs';
+import { expect, test } from './fixtures.mjs';
+import { TEST_KEY, fillForm, openApp, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
-e2e('the app runs a whole task under its CSP, and inline script injected into the page is refused', { pendingMs: 300, runningMs: 1_000 }, async ({ app, sim, page, consoleErrors }) => {
+test.use({ simOptions: { pendingMs: 300, runningMs: 1_000 } });
+
+test('the app runs a whole task under its CSP, and inline script injected into the page is refused', async ({ app, sim, page, consoleErrors }) => {
   const violations = [];
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
   });
   await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-  assert.ok(csp, 'a CSP meta tag');
-  assert.ok(!csp.includes("'unsafe-inline'") && !csp.includes("'unsafe-eval'"), csp);
-  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
-  assert.match(csp, /object-src 'none'/);
+  expect(csp, 'a CSP meta tag').toBeTruthy();
+  expect(csp).not.toContain("'unsafe-inline'");
+  expect(csp).not.toContain("'unsafe-eval'");
+  expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
+  expect(csp).toMatch(/object-src 'none'/);
 
   await fillForm(page, { prompt: 'A kite over a beach.' });
   await ui.generate(page).click();
@@ -27,12 +30,12 @@ e2e('the app runs a whole task under its CSP, and inline script injected into th
     document.body.appendChild(s);
     return window.__injected;
   });
-  assert.equal(ran, false, 'inline script is blocked');
+  expect(ran, 'inline script is blocked').toBe(false);
   // The one violation expected is the refused injection above.
   const unexpected = violations.filter((v) => !/inline script/i.test(v) || !/script-src/.test(v));
-  assert.deepEqual(unexpected, [], `unexpected CSP violations:\n${unexpected.join('\n')}`);
-  assert.equal(violations.length, 1, `exactly the injected script was refused: ${violations.join('\n')}`);
+  expect(unexpected, 'unexpected CSP violations').toEqual([]);
+  expect(violations, 'exactly the injected script was refused').toHaveLength(1);
   // The one expected error: no team config.json beside this copy (the app then uses its defaults).
   const others = consoleErrors.filter((e) => !/Content Security Policy/.test(e) && !/status of 404/.test(e));
-  assert.deepEqual(others, []);
+  expect(others).toEqual([]);
 });

@@ -1,31 +1,22 @@
 // The seed page's own example, end to end: configure, submit, watch it queue and run, play the video;
 // then check on the simulator's side exactly what went over the wire.
-import assert from 'node:assert/strict';
-import {
-  TEST_KEY,
-  e2e,
-  fillForm,
-  fixture,
-  openApp,
-  selectedSize,
-  shownTaskId,
-  ui,
-  waitForStatus,
-  waitForVideo,
-} from './harness.mjs';
+import { expect, test } from './fixtures.mjs';
+import { TEST_KEY, fillForm, fixture, openApp, selectedSize, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
-e2e('happy path: the fixture request is sent as-is, the task runs and the video plays', { pendingMs: 1_500, runningMs: 8_000 }, async ({ app, sim, page }) => {
+test.use({ simOptions: { pendingMs: 1_500, runningMs: 8_000 } });
+
+test('happy path: the fixture request is sent as-is, the task runs and the video plays', async ({ app, sim, page }) => {
   const submitFixture = fixture('submit-request.json');
   await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
 
   // Defaults of the form and settings.
-  assert.equal(await ui.asyncHeader(page).isChecked(), true, 'async header is sent by default');
-  assert.equal(await selectedSize(page), '1920*1080', 'default size');
-  assert.equal(await ui.duration(page).inputValue(), '5', 'default duration');
-  assert.equal(await ui.shotType(page).inputValue(), 'single', 'default shot type');
-  assert.equal(await ui.promptExtend(page).isChecked(), true, 'prompt extend on by default');
-  assert.equal(await ui.watermark(page).isChecked(), false, 'watermark off by default');
-  assert.match(await ui.promptCounter(page).innerText(), /^\s*0\s*\/\s*1,?500\s*$/, 'empty prompt counter');
+  await expect(ui.asyncHeader(page), 'async header is sent by default').toBeChecked();
+  expect(await selectedSize(page), 'default size').toBe('1920*1080');
+  await expect(ui.duration(page), 'default duration').toHaveValue('5');
+  await expect(ui.shotType(page), 'default shot type').toHaveValue('single');
+  await expect(ui.promptExtend(page), 'prompt extend on by default').toBeChecked();
+  await expect(ui.watermark(page), 'watermark off by default').not.toBeChecked();
+  await expect(ui.promptCounter(page), 'empty prompt counter').toHaveText(/^\s*0\s*\/\s*1,?500\s*$/);
 
   await fillForm(page, {
     prompt: submitFixture.input.prompt,
@@ -41,50 +32,49 @@ e2e('happy path: the fixture request is sent as-is, the task runs and the video 
 
   const taskId = await shownTaskId(page);
   await waitForStatus(page, 'Running', { timeout: 30_000 });
-  await ui.task(page).first().getByText('Elapsed').first().waitFor();
+  await expect(ui.task(page).first().getByText('Elapsed').first()).toBeVisible();
 
   await waitForStatus(page, 'Succeeded', { timeout: 60_000 });
   const video = ui.task(page).locator('video').first();
-  await video.waitFor();
-  assert.notEqual(await video.getAttribute('controls'), null, '<video> has controls');
+  await expect(video).toBeVisible();
+  await expect(video, '<video> has controls').toHaveAttribute('controls');
   const videoUrl = await video.getAttribute('src');
-  assert.ok(videoUrl?.startsWith(`${sim.url}/video/`), `video src is the simulator's video URL, got ${videoUrl}`);
+  expect(videoUrl?.startsWith(`${sim.url}/video/`), `video src is the simulator's video URL, got ${videoUrl}`).toBe(true);
   await waitForVideo(page);
-  const open = ui.task(page).getByRole('link', { name: 'Open', exact: true });
-  assert.equal(await open.getAttribute('href'), videoUrl, '"Open" links to the video');
-  await ui.task(page).getByRole('button', { name: 'Copy link', exact: true }).waitFor();
-  await ui.task(page).getByRole('button', { name: 'Download', exact: true }).waitFor();
-  await ui.task(page).getByText(/Link expires in/).first().waitFor();
+  await expect(ui.task(page).getByRole('link', { name: 'Open', exact: true }), '"Open" links to the video').toHaveAttribute('href', videoUrl);
+  await expect(ui.task(page).getByRole('button', { name: 'Copy link', exact: true })).toBeVisible();
+  await expect(ui.task(page).getByRole('button', { name: 'Download', exact: true })).toBeVisible();
+  await expect(ui.task(page).getByText(/Link expires in/).first()).toBeVisible();
 
   // --- What the simulator saw ---
   const requests = await sim.requests();
   const submits = await sim.submits();
-  assert.equal(submits.length, 1, 'exactly one submit');
+  expect(submits, 'exactly one submit').toHaveLength(1);
   const submit = submits[0];
   const expected = structuredClone(submitFixture);
   delete expected.input.negative_prompt; // empty optional fields are omitted
-  assert.deepEqual(submit.json, expected, 'submit body = fixture without the empty negative_prompt');
-  assert.equal(submit.headers.authorization, TEST_KEY, 'Authorization is the bare key');
-  assert.match(submit.headers['content-type'] ?? '', /^application\/json\b/, 'JSON content type');
-  assert.equal(submit.headers['x-dashscope-async'], 'enable', 'X-DashScope-Async: enable');
+  expect(submit.json, 'submit body = fixture without the empty negative_prompt').toEqual(expected);
+  expect(submit.headers.authorization, 'Authorization is the bare key').toBe(TEST_KEY);
+  expect(submit.headers['content-type'] ?? '', 'JSON content type').toMatch(/^application\/json\b/);
+  expect(submit.headers['x-dashscope-async'], 'X-DashScope-Async: enable').toBe('enable');
 
   const queries = await sim.queries();
-  assert.ok(queries.length >= 1, 'the task was polled');
+  expect(queries.length, 'the task was polled').toBeGreaterThanOrEqual(1);
   for (const q of queries) {
-    assert.deepEqual(q.json, { model: 'wan2.6-get', input: taskId }, 'query body asks for the task id the UI shows');
-    assert.equal(q.headers.authorization, TEST_KEY, 'queries carry the key');
-    assert.ok(q.at_ms >= submit.at_ms, 'queries come after the submit');
+    expect(q.json, 'query body asks for the task id the UI shows').toEqual({ model: 'wan2.6-get', input: taskId });
+    expect(q.headers.authorization, 'queries carry the key').toBe(TEST_KEY);
+    expect(q.at_ms, 'queries come after the submit').toBeGreaterThanOrEqual(submit.at_ms);
   }
 
   // The key travels in Authorization and nowhere else.
   for (const r of requests) {
     const where = `${r.method} ${r.path}`;
-    assert.ok(!String(r.path).includes(TEST_KEY), `key in path of ${where}`);
-    assert.ok(!JSON.stringify(r.query ?? '').includes(TEST_KEY), `key in query of ${where}`);
-    assert.ok(!JSON.stringify(r.body ?? '').includes(TEST_KEY), `key in body of ${where}`);
+    expect(String(r.path), `key in path of ${where}`).not.toContain(TEST_KEY);
+    expect(JSON.stringify(r.query ?? ''), `key in query of ${where}`).not.toContain(TEST_KEY);
+    expect(JSON.stringify(r.body ?? ''), `key in body of ${where}`).not.toContain(TEST_KEY);
     for (const [name, value] of Object.entries(r.headers ?? {})) {
       if (name === 'authorization') continue;
-      assert.ok(!String(value).includes(TEST_KEY), `key in header ${name} of ${where}`);
+      expect(String(value), `key in header ${name} of ${where}`).not.toContain(TEST_KEY);
     }
   }
 });

@@ -1,29 +1,23 @@
 // Hosting: the release build works when served from any path, with all assets relative.
-import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST, TEST_KEY, e2e, fillForm, openApp, startStaticServer, ui, waitForStatus, waitForVideo } from './harness.mjs';
+import { expect, test } from './fixtures.mjs';
+import { DIST, TEST_KEY, fillForm, openApp, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
-e2e('the release build served from /sub/path/ runs a whole task', { pendingMs: 300, runningMs: 1_000 }, async ({ page, sim, pageRequests }, t) => {
+test.use({ simOptions: { pendingMs: 300, runningMs: 1_000 } });
+
+test('the release build served from /sub/path/ runs a whole task', async ({ page, sim, pageRequests, tempSite }) => {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
-  assert.ok(!/(href|src)="\/(?!\/)/.test(html) && !html.includes("from '/"), 'no root-absolute asset URL in index.html');
-  const root = mkdtempSync(join(tmpdir(), 'wan-subpath-'));
-  mkdirSync(join(root, 'sub/path'), { recursive: true });
-  cpSync(DIST, join(root, 'sub/path'), { recursive: true });
+  expect(html, 'no root-absolute asset URL in index.html').not.toMatch(/(href|src)="\/(?!\/)/);
+  expect(html, 'no root-absolute import in index.html').not.toContain("from '/");
   // The host's own front page; unknown paths outside the subpath fall back to it, not to the app.
-  writeFileSync(join(root, 'index.html'), '<!doctype html><title>Team portal</title><p>portal</p>');
-  const server = await startStaticServer(root);
-  t.after(async () => {
-    await server.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  const server = await tempSite({ subPath: 'sub/path', files: { 'index.html': '<!doctype html><title>Team portal</title><p>portal</p>' } });
   await openApp(page, { app: { url: `${server.url}/sub/path` }, endpoint: sim.endpoint, key: TEST_KEY });
   await fillForm(page, { prompt: 'A train crossing a bridge.' });
   await ui.generate(page).click();
   await waitForStatus(page, 'Succeeded');
   await waitForVideo(page);
   const own = pageRequests.filter((r) => r.url.startsWith(server.url));
-  assert.ok(own.length >= 3);
-  for (const r of own) assert.ok(r.url.startsWith(`${server.url}/sub/path/`), `asset outside the subpath: ${r.url}`);
+  expect(own.length).toBeGreaterThanOrEqual(3);
+  for (const r of own) expect(r.url.startsWith(`${server.url}/sub/path/`), `asset outside the subpath: ${r.url}`).toBe(true);
 });

@@ -1,19 +1,7 @@
 // Languages: the browser's language picks English or Chinese, the header switch changes it and
 // is remembered, and in Chinese no English sentence is left anywhere the user looks.
-import assert from 'node:assert/strict';
-import {
-  TEST_KEY,
-  e2e,
-  fillForm,
-  loadApp,
-  openApp,
-  setLanguage,
-  shownTaskId,
-  ui,
-  waitForStatus,
-  waitForVideo,
-  waitUntil,
-} from './harness.mjs';
+import { expect, test } from './fixtures.mjs';
+import { TEST_KEY, fillForm, loadApp, openApp, setLanguage, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
 const PROMPT = '一只纸船顺着雨中的街道漂流，特写，柔和的光线。';
 
@@ -54,75 +42,86 @@ async function englishLeft(page) {
   return found;
 }
 
-e2e('a Chinese browser opens in Chinese; the switch changes the language and remembers it', { locale: 'zh-CN' }, async ({ app, page }) => {
-  await page.goto(app.url);
-  await page.getByRole('button', { name: '生成', exact: true }).waitFor();
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
-  assert.equal(await ui.language(page).inputValue(), 'zh');
-  await page.waitForFunction(() => document.title === 'wan-studio · 万相 2.6 文生视频');
+test.describe(() => {
+  test.use({ locale: 'zh-CN' });
 
-  await setLanguage(page, 'en');
-  await ui.generate(page).waitFor();
-  assert.equal(await page.getByRole('button', { name: '生成', exact: true }).count(), 0);
-  await page.reload();
-  await ui.generate(page).waitFor();
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en', 'English is remembered');
-  assert.equal(await ui.language(page).inputValue(), 'en');
-});
+  test('a Chinese browser opens in Chinese; the switch changes the language and remembers it', async ({ app, page }) => {
+    await page.goto(app.url);
+    await expect(page.getByRole('button', { name: '生成', exact: true })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    await expect(ui.language(page)).toHaveValue('zh');
+    await expect(page).toHaveTitle('wan-studio · 万相 2.6 文生视频');
 
-e2e('an English browser opens in English', {}, async ({ app, page }) => {
-  await loadApp(page, app.url);
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
-  assert.equal(await ui.language(page).inputValue(), 'en');
-});
-
-e2e('in Chinese, every state of the page is translated', { pendingMs: 1_000, runningMs: 8_000, timeout: 180_000 }, async ({ app, sim, page }) => {
-  const left = [];
-  const check = async (state) => {
-    await setLanguage(page, 'zh');
-    for (const l of await englishLeft(page)) left.push(`[${state}] ${l}`);
     await setLanguage(page, 'en');
-  };
+    await expect(ui.generate(page)).toBeVisible();
+    await expect(page.getByRole('button', { name: '生成', exact: true })).toHaveCount(0);
+    await page.reload();
+    await expect(ui.generate(page)).toBeVisible();
+    await expect(page.locator('html'), 'English is remembered').toHaveAttribute('lang', 'en');
+    await expect(ui.language(page)).toHaveValue('en');
+  });
+});
+
+test('an English browser opens in English', async ({ app, page }) => {
   await loadApp(page, app.url);
-  await check('first visit');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(ui.language(page)).toHaveValue('en');
+});
 
-  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
-  await fillForm(page, { prompt: 'x'.repeat(1501), seed: 'abc', duration: 99 });
-  await ui.generate(page).click();
-  await page.getByRole('alert').filter({ hasText: '1500' }).first().waitFor();
-  await check('validation errors');
+test.describe(() => {
+  test.use({ simOptions: { pendingMs: 1_000, runningMs: 8_000 } });
 
-  await fillForm(page, { prompt: PROMPT, seed: '', duration: 5 });
-  await ui.generate(page).click();
-  await shownTaskId(page);
-  await waitForStatus(page, 'Running', { timeout: 30_000 });
-  await check('running task');
-  await waitForStatus(page, 'Succeeded', { timeout: 60_000 });
-  await waitForVideo(page);
-  await check('finished video');
+  test('in Chinese, every state of the page is translated', async ({ app, sim, page }) => {
+    test.setTimeout(180_000);
+    const left = [];
+    const check = async (state) => {
+      await setLanguage(page, 'zh');
+      for (const l of await englishLeft(page)) left.push(`[${state}] ${l}`);
+      await setLanguage(page, 'en');
+    };
+    await loadApp(page, app.url);
+    await check('first visit');
 
-  // A second take, then both compared side by side.
-  await fillForm(page, { prompt: PROMPT, seed: 7 });
-  await ui.generate(page).click();
-  await waitUntil(async () => (await ui.task(page).getByRole('status').filter({ hasText: 'Succeeded' }).count()) === 2, { timeout: 60_000, message: 'two finished takes' });
-  for (const box of await ui.task(page).getByRole('checkbox', { name: 'Compare this take' }).all()) await box.check();
-  await page.getByRole('button', { name: 'Play all' }).waitFor();
-  await check('compare takes');
+    await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+    await fillForm(page, { prompt: 'x'.repeat(1501), seed: 'abc', duration: 99 });
+    await ui.generate(page).click();
+    await expect(page.getByRole('alert').filter({ hasText: '1500' }).first()).toBeVisible();
+    await check('validation errors');
 
-  // A share link, and the banner of one opened in this page.
-  await page.getByRole('button', { name: 'Share these settings', exact: true }).click();
-  const link = await page.getByRole('textbox', { name: 'Share link', exact: true }).inputValue();
-  await check('share link');
-  await page.evaluate((hash) => { window.location.hash = hash; }, link.split('#')[1]);
-  await page.getByText('Settings loaded from a shared link').waitFor();
-  await check('shared link banner');
+    await fillForm(page, { prompt: PROMPT, seed: '', duration: 5 });
+    await ui.generate(page).click();
+    await shownTaskId(page);
+    await waitForStatus(page, 'Running', { timeout: 30_000 });
+    await check('running task');
+    await waitForStatus(page, 'Succeeded', { timeout: 60_000 });
+    await waitForVideo(page);
+    await check('finished video');
 
-  await sim.fault({ on: 'submit', http: 401 });
-  await ui.generate(page).click();
-  await page.getByRole('alert').filter({ hasText: 'API key' }).first().waitFor();
-  await check('an error');
+    // A second take, then both compared side by side.
+    await fillForm(page, { prompt: PROMPT, seed: 7 });
+    await ui.generate(page).click();
+    await expect(ui.task(page).getByRole('status').filter({ hasText: 'Succeeded' }), 'two finished takes').toHaveCount(2, { timeout: 60_000 });
+    for (const box of await ui.task(page).getByRole('checkbox', { name: 'Compare this take' }).all()) await box.check();
+    await expect(page.getByRole('button', { name: 'Play all' })).toBeVisible();
+    await check('compare takes');
 
-  await ui.openSettings(page);
-  await check('settings open');
-  assert.deepEqual(left, [], `English left in the Chinese page:\n${left.join('\n')}`);
+    // A share link, and the banner of one opened in this page.
+    await page.getByRole('button', { name: 'Share these settings', exact: true }).click();
+    const link = await page.getByRole('textbox', { name: 'Share link', exact: true }).inputValue();
+    await check('share link');
+    await page.evaluate((hash) => {
+      window.location.hash = hash;
+    }, link.split('#')[1]);
+    await expect(page.getByText('Settings loaded from a shared link')).toBeVisible();
+    await check('shared link banner');
+
+    await sim.fault({ on: 'submit', http: 401 });
+    await ui.generate(page).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'API key' }).first()).toBeVisible();
+    await check('an error');
+
+    await ui.openSettings(page);
+    await check('settings open');
+    expect(left, `English left in the Chinese page:\n${left.join('\n')}`).toEqual([]);
+  });
 });

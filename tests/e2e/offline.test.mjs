@@ -1,12 +1,11 @@
 // The installable offline shell: a manifest and a service worker that precaches only the app's
 // own files; offline, the page opens with its history and says why it cannot generate; a new
 // release replaces the old shell.
-import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST, ROOT, TEST_KEY, e2e, fillForm, openApp, shownTaskId, startStaticServer, ui, waitForStatus, waitUntil } from './harness.mjs';
+import { expect, test } from './fixtures.mjs';
+import { ROOT, TEST_KEY, fillForm, mounted, openApp, shownTaskId, ui, waitForStatus } from './ui.mjs';
 
 async function cacheState(page) {
   return page.evaluate(async () => {
@@ -17,81 +16,78 @@ async function cacheState(page) {
   });
 }
 
-e2e('offline: the shell opens from the service worker with the history, and generating is disabled', { pendingMs: 300, runningMs: 1_000 }, async ({ page, sim, context }, t) => {
-  const site = mkdtempSync(join(tmpdir(), 'wan-pwa-'));
-  cpSync(DIST, site, { recursive: true });
-  const server = await startStaticServer(site);
-  t.after(async () => {
-    await server.close().catch(() => {});
-    rmSync(site, { recursive: true, force: true });
+test.describe(() => {
+  test.use({ simOptions: { pendingMs: 300, runningMs: 1_000 } });
+
+  test('offline: the shell opens from the service worker with the history, and generating is disabled', async ({ page, sim, context, tempSite }) => {
+    const server = await tempSite();
+    await openApp(page, { app: server, endpoint: sim.endpoint, key: TEST_KEY });
+    await expect(page.locator('link[rel="manifest"]')).toHaveAttribute('href', 'manifest.webmanifest');
+    const manifest = await (await fetch(`${server.url}/manifest.webmanifest`)).json();
+    expect(manifest.display).toBe('standalone');
+    expect(manifest.icons.length).toBeGreaterThanOrEqual(1);
+
+    await fillForm(page, { prompt: 'A paper lantern floating at night.' });
+    await ui.generate(page).click();
+    const id = await shownTaskId(page);
+    await waitForStatus(page, 'Succeeded');
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+    const before = await cacheState(page);
+    expect(before.keys).toHaveLength(1);
+    expect(before.keys[0]).toMatch(/^wan-studio-shell-[0-9a-f]{16}$/);
+    for (const url of before.urls) {
+      expect(url.startsWith(server.url), `only the site's own files are cached: ${url}`).toBe(true);
+      expect(!url.includes('/v1/responses') && !url.endsWith('.mp4') && !url.includes('.mp4?'), `no API call or video cached: ${url}`).toBe(true);
+    }
+    expect(before.urls.some((u) => u.endsWith('.wasm')), 'the wasm is in the shell').toBe(true);
+
+    // The network goes away: the simulator and the site stop, the browser is offline.
+    await sim.stop();
+    await server.close();
+    await context.setOffline(true);
+    await page.reload();
+    await expect(mounted(page)).toBeVisible();
+    await expect(ui.card(page, id)).toBeVisible();
+    await expect(page.getByText('You are offline: generating is disabled').first()).toBeVisible();
+    await expect(ui.generate(page)).toBeDisabled();
+    await context.setOffline(false);
+    await page.waitForFunction(() => !document.body.innerText.includes('You are offline'));
   });
-  await openApp(page, { app: server, endpoint: sim.endpoint, key: TEST_KEY });
-  assert.equal(await page.locator('link[rel="manifest"]').getAttribute('href'), 'manifest.webmanifest');
-  const manifest = await (await fetch(`${server.url}/manifest.webmanifest`)).json();
-  assert.equal(manifest.display, 'standalone');
-  assert.ok(manifest.icons.length >= 1);
-
-  await fillForm(page, { prompt: 'A paper lantern floating at night.' });
-  await ui.generate(page).click();
-  const id = await shownTaskId(page);
-  await waitForStatus(page, 'Succeeded');
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
-  const before = await cacheState(page);
-  assert.equal(before.keys.length, 1);
-  assert.match(before.keys[0], /^wan-studio-shell-[0-9a-f]{16}$/);
-  for (const url of before.urls) {
-    assert.ok(url.startsWith(server.url), `only the site's own files are cached: ${url}`);
-    assert.ok(!url.includes('/v1/responses') && !url.endsWith('.mp4') && !url.includes('.mp4?'), `no API call or video cached: ${url}`);
-  }
-  assert.ok(before.urls.some((u) => u.endsWith('.wasm')), 'the wasm is in the shell');
-
-  // The network goes away: the simulator and the site stop, the browser is offline.
-  await sim.stop();
-  await server.close();
-  await context.setOffline(true);
-  await page.reload();
-  await page.getByRole('heading', { name: 'New video', exact: true }).waitFor();
-  await ui.task(page).getByRole('article', { name: `Task ${id}` }).waitFor();
-  await page.getByText('You are offline: generating is disabled').first().waitFor();
-  assert.equal(await ui.generate(page).isDisabled(), true);
-  await context.setOffline(false);
-  await page.waitForFunction(() => !document.body.innerText.includes('You are offline'));
 });
 
-e2e('a new release replaces the old shell cleanly', {}, async ({ page }, t) => {
-  const site = mkdtempSync(join(tmpdir(), 'wan-pwa-update-'));
-  cpSync(DIST, site, { recursive: true });
-  const server = await startStaticServer(site);
-  t.after(async () => {
-    await server.close().catch(() => {});
-    rmSync(site, { recursive: true, force: true });
-  });
+test('a new release replaces the old shell cleanly', async ({ page, tempSite }) => {
+  const server = await tempSite();
   await page.goto(`${server.url}/`);
-  await page.getByRole('heading', { name: 'New video', exact: true }).waitFor();
+  await expect(mounted(page)).toBeVisible();
   await page.waitForFunction(() => !!navigator.serviceWorker.controller);
   const first = await cacheState(page);
 
   // A new release: a changed page (a marker in index.html), and the service worker regenerated.
-  const index = join(site, 'index.html');
+  const index = join(server.root, 'index.html');
   writeFileSync(index, readFileSync(index, 'utf8').replace('<head>', '<head><meta name="release" content="2">'));
-  execFileSync('node', [join(ROOT, 'scripts/pwa.mjs')], { env: { ...process.env, TRUNK_STAGING_DIR: site, TRUNK_PROFILE: 'release' } });
+  execFileSync('node', [join(ROOT, 'scripts/pwa.mjs')], { env: { ...process.env, TRUNK_STAGING_DIR: server.root, TRUNK_PROFILE: 'release' } });
 
   await page.reload();
-  await waitUntil(async () => {
-    const { keys } = await cacheState(page);
-    return keys.length === 1 && keys[0] !== first.keys[0];
-  }, { timeout: 15_000, message: 'the new shell to replace the old cache' });
+  await expect
+    .poll(
+      async () => {
+        const { keys } = await cacheState(page);
+        return keys.length === 1 && keys[0] !== first.keys[0];
+      },
+      { message: 'the new shell to replace the old cache', timeout: 15_000 },
+    )
+    .toBe(true);
   await page.reload();
-  await page.getByRole('heading', { name: 'New video', exact: true }).waitFor();
-  assert.equal(await page.locator('meta[name="release"]').getAttribute('content'), '2', 'the page runs the new release');
+  await expect(mounted(page)).toBeVisible();
+  await expect(page.locator('meta[name="release"]'), 'the page runs the new release').toHaveAttribute('content', '2');
   // The offline copy of the page is the new one too.
   const cachedPage = await page.evaluate(async () => {
     const [key] = await caches.keys();
     return (await (await caches.open(key)).match('./')).text();
   });
-  assert.ok(cachedPage.includes('<meta name="release" content="2">'), 'the cached shell is the new release');
+  expect(cachedPage, 'the cached shell is the new release').toContain('<meta name="release" content="2">');
   const after = await cacheState(page);
-  assert.deepEqual(after.keys.length, 1, 'the old cache is gone');
-  assert.notEqual(after.keys[0], first.keys[0]);
+  expect(after.keys, 'the old cache is gone').toHaveLength(1);
+  expect(after.keys[0]).not.toBe(first.keys[0]);
 });

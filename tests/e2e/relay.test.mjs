@@ -1,12 +1,12 @@
 // Same-origin relay: the endpoint is a path on the page's own site, and the site forwards to the
 // API. Tested through `trunk serve`'s proxy and through the nginx and Caddy snippets in docs/relay/.
-import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, ROOT, TEST_KEY, e2e, fillForm, openApp, ui, waitForStatus, waitForVideo, waitUntil } from './harness.mjs';
+import { expect, test as base } from './fixtures.mjs';
+import { DIST, ROOT, TEST_KEY, fillForm, openApp, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
 async function freePort() {
   const srv = createServer();
@@ -16,71 +16,98 @@ async function freePort() {
   return port;
 }
 
-/** Starts a server process; stops it (and removes `dir`) when the test ends. */
-function run(t, cmd, args, { env, dir } = {}) {
-  let output = '';
-  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  t.after(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-  return { child, output: () => output };
-}
-
-async function waitHttp(url, proc, timeout) {
-  await waitUntil(
-    async () => {
-      if (proc.child.exitCode !== null) throw new Error(`server exited:\n${proc.output()}`);
-      try {
-        return (await fetch(url)).ok;
-      } catch {
-        return false;
+const test = base.extend({
+  /**
+   * Starts a server process (`run(cmd, args, { env, dir })`); stops it and removes `dir` after the
+   * test. Its output is attached to the report when the test fails.
+   */
+  run: async ({}, use, testInfo) => {
+    const procs = [];
+    await use((cmd, args, { env, dir } = {}) => {
+      let output = '';
+      const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      const proc = { cmd, child, dir, output: () => output };
+      procs.push(proc);
+      return proc;
+    });
+    for (const { cmd, child, dir, output } of procs) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
       }
-    },
-    { timeout, interval: 250, message: `${url} to answer` },
-  );
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach(`${cmd} output`, { body: output(), contentType: 'text/plain' });
+    }
+  },
+});
+
+/** Waits (bounded) until `url` answers 200; fails as soon as the server process has exited. */
+async function waitHttp(url, proc, timeout) {
+  const state = async () => {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) return 'exited';
+    try {
+      return (await fetch(url)).ok ? 'answers' : 'waiting';
+    } catch {
+      return 'waiting';
+    }
+  };
+  await expect.poll(state, { message: `${url} to answer`, timeout, intervals: [250] }).not.toBe('waiting');
+  expect(await state(), `${proc.cmd} exited:\n${proc.output()}`).toBe('answers');
 }
 
 /** One task through the relay path; asserts the API saw no preflight (same origin). */
 async function taskThroughRelay({ page, sim }, siteUrl, endpointPath) {
   await openApp(page, { app: { url: siteUrl }, endpoint: endpointPath, key: TEST_KEY });
-  await page.getByText('Mode: same-origin relay').first().waitFor();
+  await expect(page.getByText('Mode: same-origin relay').first()).toBeVisible();
   await fillForm(page, { prompt: 'A relay race at dusk.' });
   await ui.generate(page).click();
   await waitForStatus(page, 'Succeeded', { timeout: 60_000 });
   await waitForVideo(page);
   const calls = (await sim.requests()).filter((r) => r.pathname === '/v1/responses');
-  assert.ok(calls.length >= 2, 'submit and queries reached the API through the relay');
-  assert.equal(calls.filter((r) => r.method === 'OPTIONS').length, 0, 'same origin: no CORS preflight');
-  for (const c of calls) assert.equal(c.headers.authorization, TEST_KEY, 'the relay passes the key through');
+  expect(calls.length, 'submit and queries reached the API through the relay').toBeGreaterThanOrEqual(2);
+  expect(calls.filter((r) => r.method === 'OPTIONS'), 'same origin: no CORS preflight').toHaveLength(0);
+  for (const c of calls) expect(c.headers.authorization, 'the relay passes the key through').toBe(TEST_KEY);
 }
 
-e2e('trunk serve proxies a same-origin path to the API', { pendingMs: 300, runningMs: 1_000, timeout: 300_000 }, async (env, t) => {
+test.use({ simOptions: { pendingMs: 300, runningMs: 1_000 } });
+
+test('trunk serve proxies a same-origin path to the API', async ({ page, sim, run }) => {
+  test.setTimeout(300_000);
   const port = await freePort();
   const dist = mkdtempSync(join(tmpdir(), 'wan-trunk-serve-'));
   const proc = run(
-    t,
     'trunk',
     ['serve', '--release', '--offline', '--no-autoreload', '--port', String(port), '--dist', dist,
-      '--proxy-backend', `${env.sim.url}/v1/`, '--proxy-rewrite', '/sim-relay/v1/'],
+      '--proxy-backend', `${sim.url}/v1/`, '--proxy-rewrite', '/sim-relay/v1/'],
     { env: { TRUNK_SKIP_VERSION_CHECK: 'true', PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}` }, dir: dist },
   );
   await waitHttp(`http://127.0.0.1:${port}/`, proc, 240_000);
-  await taskThroughRelay(env, `http://127.0.0.1:${port}`, '/sim-relay/v1/responses');
+  await taskThroughRelay({ page, sim }, `http://127.0.0.1:${port}`, '/sim-relay/v1/responses');
 });
 
-e2e('the nginx snippet in docs/relay serves the app and relays the API', { pendingMs: 300, runningMs: 1_000 }, async (env, t) => {
+/**
+ * Serves dist/ with a real web server configured by its snippet in docs/relay/ (the upstream
+ * pointed at the simulator) and runs one task through the relay path the snippet sets up.
+ */
+async function throughSnippet({ page, sim, run }, { snippetFile, configFile, config, cmd, args, env = () => ({}) }) {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'wan-nginx-'));
-  const snippet = readFileSync(join(ROOT, 'docs/relay/nginx.conf'), 'utf8').replaceAll('https://www.dmxapi.cn', env.sim.url);
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+  const dir = mkdtempSync(join(tmpdir(), `wan-relay-${cmd.split('/').pop()}-`));
+  const snippet = readFileSync(join(ROOT, 'docs/relay', snippetFile), 'utf8').replaceAll('https://www.dmxapi.cn', sim.url);
+  const configPath = join(dir, configFile);
+  writeFileSync(configPath, config({ dir, port, snippet }));
+  const proc = run(cmd, args(configPath, dir), { env: env(dir), dir });
+  await waitHttp(`http://127.0.0.1:${port}/`, proc, 15_000);
+  await taskThroughRelay({ page, sim }, `http://127.0.0.1:${port}`, '/dmxapi/v1/responses');
+}
+
+test('the nginx snippet in docs/relay serves the app and relays the API', async ({ page, sim, run }) => {
+  await throughSnippet({ page, sim, run }, {
+    snippetFile: 'nginx.conf',
+    configFile: 'nginx.conf',
+    config: ({ dir, port, snippet }) => `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events {}
 http {
   include /etc/nginx/mime.types;
@@ -94,19 +121,16 @@ ${snippet}
   }
 }
 `,
-  );
-  const proc = run(t, '/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { dir });
-  await waitHttp(`http://127.0.0.1:${port}/`, proc, 15_000);
-  await taskThroughRelay(env, `http://127.0.0.1:${port}`, '/dmxapi/v1/responses');
+    cmd: '/usr/sbin/nginx',
+    args: (configPath, dir) => ['-c', configPath, '-p', dir],
+  });
 });
 
-e2e('the Caddy snippet in docs/relay serves the app and relays the API', { pendingMs: 300, runningMs: 1_000 }, async (env, t) => {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'wan-caddy-'));
-  const snippet = readFileSync(join(ROOT, 'docs/relay/Caddyfile'), 'utf8').replaceAll('https://www.dmxapi.cn', env.sim.url);
-  writeFileSync(
-    join(dir, 'Caddyfile'),
-    `{
+test('the Caddy snippet in docs/relay serves the app and relays the API', async ({ page, sim, run }) => {
+  await throughSnippet({ page, sim, run }, {
+    snippetFile: 'Caddyfile',
+    configFile: 'Caddyfile',
+    config: ({ port, snippet }) => `{
 	admin off
 	auto_https off
 }
@@ -115,11 +139,8 @@ http://127.0.0.1:${port} {
 ${snippet}
 }
 `,
-  );
-  const proc = run(t, '/usr/bin/caddy', ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], {
-    env: { HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
-    dir,
+    cmd: '/usr/bin/caddy',
+    args: (configPath) => ['run', '--config', configPath, '--adapter', 'caddyfile'],
+    env: (dir) => ({ HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir }),
   });
-  await waitHttp(`http://127.0.0.1:${port}/`, proc, 15_000);
-  await taskThroughRelay(env, `http://127.0.0.1:${port}`, '/dmxapi/v1/responses');
 });

@@ -2,18 +2,8 @@
 // phone, light and dark, English and Chinese (docs/screenshots/<device>-<lang>-<scheme>.png).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  SCREENSHOTS,
-  TEST_KEY,
-  e2e,
-  fillForm,
-  openApp,
-  setLanguage,
-  shownTaskId,
-  ui,
-  waitForStatus,
-  waitForVideo,
-} from './harness.mjs';
+import { expect, test } from './fixtures.mjs';
+import { SCREENSHOTS, TEST_KEY, fillForm, openApp, setLanguage, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
 // The desktop shot shows the top of the page (form and tasks side by side); the phone shot the
 // finished video's card, as a phone screen shows it.
@@ -22,7 +12,10 @@ const DEVICES = {
   mobile: { viewport: { width: 375, height: 812 }, scrollToTasks: true },
 };
 
-e2e('screenshots: desktop and mobile, light and dark, English and Chinese', { pendingMs: 500, runningMs: 30_000, timeout: 240_000 }, async ({ app, sim, page }) => {
+test.use({ simOptions: { pendingMs: 500, runningMs: 30_000 } });
+
+test('screenshots: desktop and mobile, light and dark, English and Chinese', async ({ app, sim, page }) => {
+  test.setTimeout(240_000);
   await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
   await fillForm(page, { prompt: 'A paper boat drifting down a rainy street at dusk, close-up, soft light.', shotType: 'multi', promptExtend: true });
   await ui.generate(page).click();
@@ -32,10 +25,10 @@ e2e('screenshots: desktop and mobile, light and dark, English and Chinese', { pe
   await waitForVideo(page);
   await fillForm(page, { prompt: '一只小猫将军站在黎明的悬崖上，金色铠甲，史诗感。' });
   await ui.generate(page).click();
-  await ui.cards(page).nth(1).waitFor();
+  await expect(ui.cards(page).nth(1)).toBeVisible();
   // Settings fold away once set up; the screenshots show the everyday page.
   await page.reload();
-  await ui.generate(page).waitFor();
+  await expect(ui.generate(page)).toBeVisible();
 
   mkdirSync(SCREENSHOTS, { recursive: true });
   for (const [device, { viewport, scrollToTasks }] of Object.entries(DEVICES)) {

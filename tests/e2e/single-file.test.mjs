@@ -3,7 +3,6 @@
 // deterministic), opened as a file:// URL in a fresh profile, configured through Settings, a task run
 // against the simulator to the video, then a reload shows the key and the task again (storage works).
 // No CSP violation, no request to anything but the page itself and the simulator.
-import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,17 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import {
-  DIST,
-  ROOT,
-  TEST_KEY,
-  e2e,
-  fillForm,
-  shownTaskId,
-  ui,
-  waitForStatus,
-  waitForVideo,
-} from './harness.mjs';
+import { expect, test } from './fixtures.mjs';
+import { DIST, ROOT, TEST_KEY, configure, fillForm, mounted, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
 const run = promisify(execFile);
 const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -38,46 +28,43 @@ async function buildSingleFile(out) {
 /** What `openApp` does for a served app, for a file:// URL: load, then Settings as a user would. */
 async function openFile(page, url, { endpoint, key }) {
   await page.goto(url);
-  await page.getByRole('heading', { name: 'New video', exact: true }).waitFor({ timeout: 30_000 });
-  await ui.openSettings(page);
-  const field = ui.apiKey(page);
-  await field.fill(key);
-  await field.blur();
-  await ui.endpoint(page).selectOption({ label: 'Custom URL' });
-  const custom = ui.customEndpoint(page);
-  await custom.waitFor();
-  await custom.fill(endpoint);
-  await custom.blur();
+  await expect(mounted(page)).toBeVisible({ timeout: 30_000 });
+  await configure(page, { endpoint, key });
 }
 
-e2e('single file: wan-studio.html works from file:// (form, storage, API calls) under its own CSP', { pendingMs: 300, runningMs: 1_500, timeout: 90_000 }, async ({ sim, page, context, pageErrors }, t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'wan-studio-single-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+test.use({ simOptions: { pendingMs: 300, runningMs: 1_500 } });
+
+let dir;
+test.afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+test('single file: wan-studio.html works from file:// (form, storage, API calls) under its own CSP', async ({ sim, page, context, pageErrors }) => {
+  test.setTimeout(90_000);
+  dir = mkdtempSync(join(tmpdir(), 'wan-studio-single-'));
   const file = join(dir, 'wan-studio.html');
 
   // --- The build: one file, nothing external, deterministic, a strict CSP that matches it ---
   const stdout = await buildSingleFile(file);
-  assert.ok(stdout.includes(file), `the script prints the output path: ${stdout}`);
-  assert.match(stdout, /\d[\d,]* bytes/, 'and its size');
+  expect(stdout, `the script prints the output path: ${stdout}`).toContain(file);
+  expect(stdout, 'and its size').toMatch(/\d[\d,]* bytes/);
   await buildSingleFile(join(dir, 'again.html'));
   const html = readFileSync(file, 'utf8');
-  assert.ok(html === readFileSync(join(dir, 'again.html'), 'utf8'), 'two runs give the same bytes');
+  expect(html === readFileSync(join(dir, 'again.html'), 'utf8'), 'two runs give the same bytes').toBe(true);
 
-  assert.doesNotMatch(html, /<link\b[^>]*rel="?(stylesheet|modulepreload|preload)/i, 'no stylesheet or preload links');
-  assert.doesNotMatch(html, /<script\b[^>]*\bsrc=/i, 'no external script');
-  assert.doesNotMatch(html, /\bintegrity=/i, 'no integrity attributes');
-  assert.doesNotMatch(html, /\b(src|href)=["']?[^"'\s>]*\.(js|wasm|css)\b/i, 'no src/href to a .js/.wasm/.css file');
+  expect(html, 'no stylesheet or preload links').not.toMatch(/<link\b[^>]*rel="?(stylesheet|modulepreload|preload)/i);
+  expect(html, 'no external script').not.toMatch(/<script\b[^>]*\bsrc=/i);
+  expect(html, 'no integrity attributes').not.toMatch(/\bintegrity=/i);
+  expect(html, 'no src/href to a .js/.wasm/.css file').not.toMatch(/\b(src|href)=["']?[^"'\s>]*\.(js|wasm|css)\b/i);
   const scripts = [...html.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/gi)].map((m) => m[1]);
   const styles = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => m[1]);
-  assert.equal(scripts.length, 2, "two inline scripts: index.html's boot script (theme, language) and the module");
-  assert.equal(styles.length, 1, 'one inline style block');
+  expect(scripts.length, "two inline scripts: index.html's boot script (theme, language) and the module").toBe(2);
+  expect(styles.length, 'one inline style block').toBe(1);
   const csp = html.match(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/)?.[1];
-  assert.ok(csp, 'a CSP meta tag');
-  assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|blob:.*script|data:.*script/, csp);
-  assert.match(csp, /(^|; )default-src 'none'(;|$)/, csp);
-  assert.ok(csp.includes(`script-src 'wasm-unsafe-eval' ${scripts.map(sha256).join(' ')};`), `script-src = wasm + the scripts' hashes: ${csp}`);
-  assert.ok(csp.includes(`style-src ${sha256(styles[0])};`), `style-src = the style block's hash: ${csp}`);
-  assert.match(csp, /object-src 'none'/);
+  expect(csp, 'a CSP meta tag').toBeTruthy();
+  expect(csp, csp).not.toMatch(/'unsafe-inline'|'unsafe-eval'|blob:.*script|data:.*script/);
+  expect(csp, csp).toMatch(/(^|; )default-src 'none'(;|$)/);
+  expect(csp, "script-src = wasm + the scripts' hashes").toContain(`script-src 'wasm-unsafe-eval' ${scripts.map(sha256).join(' ')};`);
+  expect(csp, "style-src = the style block's hash").toContain(`style-src ${sha256(styles[0])};`);
+  expect(csp).toMatch(/object-src 'none'/);
 
   // --- In the browser, from file:// ---
   const violations = [];
@@ -90,7 +77,7 @@ e2e('single file: wan-studio.html works from file:// (form, storage, API calls) 
   context.on('request', (r) => requests.push(r.url()));
   const url = pathToFileURL(file).href;
   await openFile(page, url, { endpoint: sim.endpoint, key: TEST_KEY });
-  assert.equal(await page.evaluate(() => location.protocol), 'file:');
+  expect(await page.evaluate(() => location.protocol)).toBe('file:');
 
   await fillForm(page, { prompt: 'A paper boat drifting down a rainy street, seen from above.', duration: 5 });
   await ui.generate(page).click();
@@ -99,32 +86,32 @@ e2e('single file: wan-studio.html works from file:// (form, storage, API calls) 
   await waitForVideo(page);
 
   const submits = await sim.submits();
-  assert.equal(submits.length, 1, 'one submit');
-  assert.equal(submits[0].headers.authorization, TEST_KEY, 'the key went in Authorization');
-  assert.equal(submits[0].headers.origin, 'null', "a file:// page's requests carry Origin: null");
-  assert.ok((await sim.queries()).length >= 1, 'the task was polled');
+  expect(submits.length, 'one submit').toBe(1);
+  expect(submits[0].headers.authorization, 'the key went in Authorization').toBe(TEST_KEY);
+  expect(submits[0].headers.origin, "a file:// page's requests carry Origin: null").toBe('null');
+  expect((await sim.queries()).length, 'the task was polled').toBeGreaterThanOrEqual(1);
 
   // --- Storage: a reload of the file brings back the key, the endpoint and the task ---
   await page.reload();
-  await page.getByRole('heading', { name: 'New video', exact: true }).waitFor({ timeout: 30_000 });
+  await expect(mounted(page)).toBeVisible({ timeout: 30_000 });
   await ui.openSettings(page);
-  assert.equal(await ui.apiKey(page).inputValue(), TEST_KEY, 'key kept in local storage');
-  assert.equal(await ui.customEndpoint(page).inputValue(), sim.endpoint, 'endpoint kept');
-  assert.equal(await shownTaskId(page), taskId, 'the task is still there');
+  await expect(ui.apiKey(page), 'key kept in local storage').toHaveValue(TEST_KEY);
+  await expect(ui.customEndpoint(page), 'endpoint kept').toHaveValue(sim.endpoint);
+  expect(await shownTaskId(page), 'the task is still there').toBe(taskId);
   await waitForStatus(page, 'Succeeded', { timeout: 10_000 });
   await waitForVideo(page);
   const ledger = await page.evaluate(() => localStorage.getItem('wan-studio.tasks.v1'));
-  assert.ok(ledger?.includes(taskId), 'the task is in the ledger');
-  assert.equal((await sim.submits()).length, 1, 'never re-submitted');
+  expect(ledger, 'the task is in the ledger').toContain(taskId);
+  expect((await sim.submits()).length, 'never re-submitted').toBe(1);
 
   // --- Nothing refused by the CSP; nothing loaded but the file and the simulator ---
-  assert.deepEqual(violations, [], `CSP violations:\n${violations.join('\n')}`);
-  assert.deepEqual(pageErrors, []);
+  expect(violations, `CSP violations:\n${violations.join('\n')}`).toEqual([]);
+  expect(pageErrors).toEqual([]);
   const config = pathToFileURL(join(dir, 'config.json')).href;
   const foreign = requests.filter((r) => r !== url && r !== config && !r.startsWith(sim.url + '/'));
-  assert.deepEqual(foreign, [], 'requests other than the file, config.json and the simulator');
+  expect(foreign, 'requests other than the file, config.json and the simulator').toEqual([]);
   // The one expected console error (with its "Failed to load resource"): the team config.json cannot be
   // read from file:// (documented).
   const unexpected = errors.filter((e) => !e.text.includes(config) && e.url !== config).map((e) => `${e.text} (${e.url})`);
-  assert.deepEqual(unexpected, [], `unexpected console errors:\n${unexpected.join('\n')}`);
+  expect(unexpected, `unexpected console errors:\n${unexpected.join('\n')}`).toEqual([]);
 });

@@ -1,10 +1,10 @@
 // Client-side validation: limits are checked (counting Unicode scalar values) before anything is sent.
-import assert from 'node:assert/strict';
-import { TEST_KEY, e2e, fillForm, openApp, scalars, shownTaskId, ui } from './harness.mjs';
+import { expect, test } from './fixtures.mjs';
+import { TEST_KEY, fillForm, openApp, scalars, shownTaskId, ui } from './ui.mjs';
 
 const CJK = '猫'; // one scalar value, three UTF-8 bytes, one UTF-16 unit
 
-e2e('validation: prompt over 1500 characters and seeds out of range are blocked; 1500 CJK characters are accepted', {}, async ({ app, sim, page }) => {
+test('validation: prompt over 1500 characters and seeds out of range are blocked; 1500 CJK characters are accepted', async ({ app, sim, page }) => {
   await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
   const prompt = ui.prompt(page);
   const seed = ui.seed(page);
@@ -12,24 +12,24 @@ e2e('validation: prompt over 1500 characters and seeds out of range are blocked;
   // 1501 CJK characters: too long.
   await fillForm(page, { prompt: CJK.repeat(1501) });
   await ui.generate(page).click();
-  await page.getByRole('alert').filter({ hasText: '1500' }).first().waitFor();
-  assert.equal(await prompt.getAttribute('aria-invalid'), 'true', 'prompt marked invalid');
-  assert.deepEqual(await sim.apiCalls(), [], 'nothing sent for a 1501-character prompt');
+  await expect(page.getByRole('alert').filter({ hasText: '1500' }).first()).toBeVisible();
+  await expect(prompt, 'prompt marked invalid').toHaveAttribute('aria-invalid', 'true');
+  expect(await sim.apiCalls(), 'nothing sent for a 1501-character prompt').toEqual([]);
 
   // Exactly 1500 CJK characters: valid (bytes or UTF-16 units would not be 1500).
   await fillForm(page, { prompt: CJK.repeat(1500) });
-  assert.match(await ui.promptCounter(page).innerText(), /1,?500\s*\/\s*1,?500/, 'counter counts characters');
-  assert.notEqual(await prompt.getAttribute('aria-invalid'), 'true', '1500 characters are not invalid');
-  assert.equal(await page.getByRole('alert').filter({ hasText: '1500' }).count(), 0, 'no length alert at 1500');
+  await expect(ui.promptCounter(page), 'counter counts characters').toHaveText(/1,?500\s*\/\s*1,?500/);
+  await expect(prompt, '1500 characters are not invalid').not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('alert').filter({ hasText: '1500' }), 'no length alert at 1500').toHaveCount(0);
 
   // Seeds out of range.
   for (const bad of ['2147483648', '-1']) {
     await fillForm(page, { seed: bad });
     await ui.generate(page).click();
-    await page.getByRole('alert').filter({ hasText: '2147483647' }).first().waitFor();
-    assert.equal(await seed.getAttribute('aria-invalid'), 'true', `seed ${bad} marked invalid`);
-    assert.notEqual(await prompt.getAttribute('aria-invalid'), 'true', 'prompt of 1500 is still valid');
-    assert.deepEqual(await sim.apiCalls(), [], `nothing sent for seed ${bad}`);
+    await expect(page.getByRole('alert').filter({ hasText: '2147483647' }).first()).toBeVisible();
+    await expect(seed, `seed ${bad} marked invalid`).toHaveAttribute('aria-invalid', 'true');
+    await expect(prompt, 'prompt of 1500 is still valid').not.toHaveAttribute('aria-invalid', 'true');
+    expect(await sim.apiCalls(), `nothing sent for seed ${bad}`).toEqual([]);
     await seed.fill('');
   }
 
@@ -37,9 +37,9 @@ e2e('validation: prompt over 1500 characters and seeds out of range are blocked;
   await fillForm(page, { seed: '2147483647' });
   await ui.generate(page).click();
   await shownTaskId(page);
-  assert.notEqual(await seed.getAttribute('aria-invalid'), 'true', 'the maximum seed is valid');
+  await expect(seed, 'the maximum seed is valid').not.toHaveAttribute('aria-invalid', 'true');
   const submits = await sim.submits();
-  assert.equal(submits.length, 1, 'one submit once the form is valid (none earlier)');
-  assert.equal(scalars(submits[0].json.input.prompt), 1500, 'the whole 1500-character prompt is sent');
-  assert.equal(submits[0].json.parameters.seed, 2147483647, 'seed sent as a number');
+  expect(submits, 'one submit once the form is valid (none earlier)').toHaveLength(1);
+  expect(scalars(submits[0].json.input.prompt), 'the whole 1500-character prompt is sent').toBe(1500);
+  expect(submits[0].json.parameters.seed, 'seed sent as a number').toBe(2147483647);
 });

@@ -1,0 +1,203 @@
+// How the end-to-end tests drive the app: by role and visible label, as a user would (the app's
+// contract), plus the few waits every test needs. Used with the fixtures of ./fixtures.mjs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../../scripts/lib/paths.mjs';
+import { expect } from './fixtures.mjs';
+
+export { TEST_KEY } from '../../scripts/lib/sim.mjs';
+export { DIST, ROOT } from '../../scripts/lib/paths.mjs';
+export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+
+/** A vendor fixture (the project's own copy in tests/fixtures, see its README). */
+export const fixture = (name) => JSON.parse(readFileSync(join(ROOT, 'tests/fixtures', name), 'utf8'));
+
+export const ui = {
+  // The header's language switch; its label names both languages ("Language · 语言").
+  language: (page) => page.getByRole('combobox', { name: /Language/ }),
+  section: (page, heading) =>
+    page.locator('section').filter({ has: page.getByRole('heading', { name: heading, exact: true }) }),
+  apiKey: (page) => page.getByRole('textbox', { name: 'API key', exact: true }),
+  endpoint: (page) => page.getByRole('combobox', { name: 'API endpoint', exact: true }),
+  customEndpoint: (page) => page.getByRole('textbox', { name: 'Custom endpoint URL', exact: true }),
+  // A checkbox; role="switch" (a checkbox subclass in ARIA) is accepted too.
+  asyncHeader: (page) => {
+    const name = { name: 'Send X-DashScope-Async header', exact: true };
+    return page.getByRole('checkbox', name).or(page.getByRole('switch', name));
+  },
+  prompt: (page) => page.getByRole('textbox', { name: 'Prompt', exact: true }),
+  promptCounter: (page) => page.getByTestId('prompt-counter'),
+  negativePrompt: (page) => page.getByRole('textbox', { name: 'Negative prompt', exact: true }),
+  audioUrl: (page) => page.getByRole('textbox', { name: 'Audio URL', exact: true }),
+  // The size picker: a radio group (a fieldset whose legend is "Size") with one radio per size,
+  // whose value attribute is the wire value ('1280*720'); read it with selectedSize(), pick with
+  // pickSize() (or fillForm's `size`).
+  size: (page) => page.getByRole('group', { name: 'Size', exact: true }),
+  sizeOption: (page, wire) => ui.size(page).locator(`input[type="radio"][value="${wire}"]`),
+  duration: (page) => page.getByRole('spinbutton', { name: 'Duration', exact: true }),
+  shotType: (page) => page.getByRole('combobox', { name: 'Shot type', exact: true }),
+  promptExtend: (page) => page.getByRole('checkbox', { name: 'Prompt extend', exact: true }),
+  watermark: (page) => page.getByRole('checkbox', { name: 'Watermark', exact: true }),
+  seed: (page) => page.getByRole('textbox', { name: 'Seed', exact: true }),
+  generate: (page) => page.getByRole('button', { name: 'Generate', exact: true }),
+  task: (page) => ui.section(page, 'Tasks'),
+  cards: (page) => ui.task(page).locator('article'),
+  status: (page) => ui.task(page).getByRole('status'),
+  alerts: (page) => page.getByRole('alert'),
+  /** One task's card, by the id it shows. */
+  card: (page, id) => ui.task(page).getByRole('article', { name: `Task ${id}` }),
+  /** That card's status once it reads `word` ("Running", "Succeeded", …). */
+  cardStatus: (page, id, word) => ui.card(page, id).getByRole('status').filter({ hasText: word }).first(),
+  /** The first alert in the "New video" form that contains `hasText`. */
+  formAlert: (page, hasText) => ui.section(page, 'New video').getByRole('alert').filter({ hasText }).first(),
+  /**
+   * The "Settings" heading's disclosure button. Settings is open while no key is set and folded
+   * (a one-line summary instead of the fields) once a key and a valid endpoint are stored.
+   */
+  settingsToggle: (page) => ui.section(page, 'Settings').getByRole('button', { name: 'Settings', exact: true }),
+  /**
+   * Opens Settings if it is folded (idempotent), so its fields can be filled: folded fields stay
+   * in the DOM (inputValue() reads them) but are hidden, and Playwright acts only on visible ones.
+   */
+  async openSettings(page) {
+    const toggle = ui.settingsToggle(page);
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    await expect(toggle, 'Settings to open').toHaveAttribute('aria-expanded', 'true');
+  },
+};
+
+/** The heading that shows the app has mounted. */
+export const mounted = (page) => page.getByRole('heading', { name: 'New video', exact: true });
+
+/** Loads the app (its page at `appUrl` + '/') and waits until it has mounted. */
+export async function loadApp(page, appUrl, { timeout = 30_000 } = {}) {
+  await page.goto(appUrl + '/');
+  await expect(mounted(page)).toBeVisible({ timeout });
+}
+
+/**
+ * Configures the loaded app through the Settings UI as a user would: opens Settings if it is
+ * folded, types the key, picks "Custom URL" as the endpoint and types the endpoint URL.
+ */
+export async function configure(page, { endpoint, key }) {
+  if (key !== undefined || endpoint !== undefined) await ui.openSettings(page);
+  if (key !== undefined) {
+    const field = ui.apiKey(page);
+    await field.fill(key);
+    await field.blur();
+  }
+  if (endpoint !== undefined) {
+    await ui.endpoint(page).selectOption({ label: 'Custom URL' });
+    const custom = ui.customEndpoint(page);
+    await expect(custom).toBeVisible();
+    await custom.fill(endpoint);
+    await custom.blur();
+  }
+}
+
+/** Loads the app from `app.url` and configures it (see configure()). */
+export async function openApp(page, { app, endpoint, key }) {
+  await loadApp(page, app.url);
+  await configure(page, { endpoint, key });
+}
+
+/** The wire value of the checked size (e.g. '1920*1080'). */
+export async function selectedSize(page) {
+  return ui.size(page).locator('input[type="radio"]:checked').inputValue();
+}
+
+/** Picks the size whose wire value is `wire` (e.g. '1280*720'), as a click on its tile does. */
+export async function pickSize(page, wire) {
+  await ui.sizeOption(page, wire).check();
+}
+
+/** Fills the "New video" form; only the given fields are touched. */
+export async function fillForm(page, f) {
+  if (f.prompt !== undefined) await ui.prompt(page).fill(f.prompt);
+  if (f.negativePrompt !== undefined) await ui.negativePrompt(page).fill(f.negativePrompt);
+  if (f.audioUrl !== undefined) await ui.audioUrl(page).fill(f.audioUrl);
+  if (f.size !== undefined) await pickSize(page, f.size);
+  if (f.duration !== undefined) await ui.duration(page).fill(String(f.duration));
+  if (f.shotType !== undefined) await ui.shotType(page).selectOption(f.shotType);
+  if (f.promptExtend !== undefined) await ui.promptExtend(page).setChecked(f.promptExtend);
+  if (f.watermark !== undefined) await ui.watermark(page).setChecked(f.watermark);
+  if (f.seed !== undefined) await ui.seed(page).fill(String(f.seed));
+}
+
+/** Waits until a task's role="status" element shows `word` (e.g. "Running"). */
+export async function waitForStatus(page, word, { timeout = 60_000 } = {}) {
+  await expect(ui.status(page).filter({ hasText: word }).first()).toBeVisible({ timeout });
+}
+
+const TASK_ID = /Task ID\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9_.:-]*)/;
+
+/**
+ * The id of the newest task shown in the Task section (after "Task ID"), once there is one that is
+ * not in `known`.
+ */
+export async function shownTaskId(page, { known = [], timeout = 30_000 } = {}) {
+  let id;
+  await expect
+    .poll(
+      async () => {
+        id = (await ui.task(page).first().innerText({ timeout: 1_000 })).match(TASK_ID)?.[1];
+        return id !== undefined && !known.includes(id);
+      },
+      { message: `a "Task ID" in the Task section${known.length ? ` other than ${known.join(', ')}` : ''}`, timeout },
+    )
+    .toBe(true);
+  return id;
+}
+
+/** Waits until the page's <video> has loaded enough to play (readyState >= 2, duration > 0). */
+export async function waitForVideo(page, { timeout = 30_000 } = {}) {
+  await page.waitForFunction(
+    () => {
+      const v = document.querySelector('video');
+      return !!v && v.readyState >= 2 && Number.isFinite(v.duration) && v.duration > 0;
+    },
+    undefined,
+    { timeout },
+  );
+}
+
+/** Counts Unicode scalar values, as the API does. */
+export const scalars = (s) => [...s].length;
+
+/** Switches the interface language with the header switch ('en' or 'zh') and waits for it. */
+export async function setLanguage(page, code) {
+  await ui.language(page).selectOption(code);
+  await expect(page.locator('html')).toHaveAttribute('lang', code === 'zh' ? 'zh-CN' : 'en');
+  // The texts update in the same reactive batch as <html lang>; let it paint.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+}
+
+/**
+ * The text of `locator`'s element in Chinese, then back in English. The element is pinned first
+ * (a locator filtered by English text would no longer match once the page is in Chinese).
+ */
+export async function chineseTextOf(page, locator) {
+  const handle = await locator.elementHandle();
+  await setLanguage(page, 'zh');
+  const text = await handle.innerText();
+  await setLanguage(page, 'en');
+  await handle.dispose();
+  return text;
+}
+
+/**
+ * The deterministic form of "and nothing else is sent": fires, at once, every timer the app would
+ * fire in the next `ms` of its own time (default 30 s: its 5 s poll schedule, back-offs up to 30 s,
+ * any retry it might schedule), then waits until every request the pages started has been answered or has failed.
+ * Whatever the app would send in that time has then been sent and recorded, by the browser
+ * (`pageRequests`) and by the simulator. Needs Playwright's clock installed before the app loaded
+ * (`await page.clock.install()`; it runs at normal speed until this is called) and nothing of the
+ * app's in flight (a call in flight would meet its client time limit). Applies to every page of the
+ * context.
+ */
+export async function fastForward(page, pageRequests, ms = 30_000) {
+  const inFlight = () => pageRequests.filter((r) => !r.done).map((r) => `${r.method} ${r.url}`);
+  await expect.poll(inFlight, { message: 'no request in flight before the clock jumps' }).toEqual([]);
+  await page.clock.runFor(ms);
+  await expect.poll(inFlight, { message: `every request of the next ${ms / 1000} s answered` }).toEqual([]);
+}
