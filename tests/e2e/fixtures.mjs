@@ -3,6 +3,7 @@
 //   app          the release build (dist/) on a static server, one per worker (it is stateless)
 //   sim          a fresh DMXAPI simulator per test; its timing per file or describe block with
 //                test.use({ simOptions: { pendingMs, runningMs } })
+//   otherSim     a second simulator on another origin (a host that wants the key)
 //   page/context Playwright's fresh context per test (Debian's Chromium, en-US, Asia/Shanghai,
 //                1280×900); any uncaught page error in any page fails the test
 //   pageErrors, consoleErrors, pageRequests   what the pages threw, logged as errors, and requested
@@ -76,6 +77,13 @@ export const test = base.extend({
     if (testInfo.status !== testInfo.expectedStatus && sim.output()) {
       await testInfo.attach('simulator output', { body: sim.output(), contentType: 'text/plain' });
     }
+  },
+
+  /** A second simulator on another origin: a host that would like the key. It must stay silent. */
+  otherSim: async ({}, use) => {
+    const sim = await startSim();
+    await use(sim);
+    await sim.stop();
   },
 
   // --- what the pages do -------------------------------------------------------------------------

@@ -201,3 +201,51 @@ export async function fastForward(page, pageRequests, ms = 30_000) {
   await page.clock.runFor(ms);
   await expect.poll(inFlight, { message: `every request of the next ${ms / 1000} s answered` }).toEqual([]);
 }
+
+/**
+ * Records everything the context's pages send, with every header and the body. Returns a function
+ * that resolves to the list so far.
+ */
+export function recordRequests(context) {
+  const pending = [];
+  context.on('request', (req) => {
+    pending.push(
+      (async () => ({
+        method: req.method(),
+        url: req.url(),
+        resourceType: req.resourceType(),
+        headers: await req.allHeaders().catch(() => req.headers()),
+        body: req.postDataBuffer()?.toString('latin1') ?? '',
+      }))(),
+    );
+  });
+  return () => Promise.all(pending);
+}
+
+/**
+ * The key is in no URL and no body, and in no header but the bare `Authorization` of a POST to
+ * `endpoint` (the one the user chose; its query string is ignored); `other` (a simulator on another
+ * origin), when given, received nothing at all. Returns how many calls carried the key.
+ */
+export async function expectKeyOnlyTo(recorded, endpoint, { other, key } = {}) {
+  key ??= (await import('../../scripts/lib/sim.mjs')).TEST_KEY;
+  const requests = await recorded();
+  let authorised = 0;
+  for (const r of requests) {
+    const where = `${r.method} ${r.url}`;
+    expect(r.url.includes(key) || decodeURIComponent(r.url).includes(key), `key in the URL of ${where}`).toBe(false);
+    expect(r.body.includes(key), `key in the body of ${where}`).toBe(false);
+    for (const [name, value] of Object.entries(r.headers)) {
+      if (!String(value).includes(key)) continue;
+      expect(name.toLowerCase(), `key in header ${name} of ${where}`).toBe('authorization');
+      expect(r.url.split('?')[0], `the key was sent to ${where}`).toBe(endpoint.split('?')[0]);
+      expect(value, 'the bare key, nothing else').toBe(key);
+      authorised += 1;
+    }
+  }
+  if (other) {
+    expect(await other.requests(), 'the other host received nothing').toEqual([]);
+    expect(requests.filter((r) => r.url.startsWith(other.url)).map((r) => r.url), 'the browser never called the other host').toEqual([]);
+  }
+  return authorised;
+}
