@@ -29,6 +29,7 @@ pub fn App() -> impl IntoView {
     let state = state::provide_app_state();
     let i18n = state::use_i18n();
     state::disclosure::provide_settings_disclosure(state);
+    state::gallery::provide_gallery();
     let toasts = state::toast::provide_toasts(state.ledger, state.form, state.set_form);
     state::poller::follow(state);
     state::offline::register_service_worker();

@@ -2,6 +2,7 @@
 //! table of their settings where what differs is marked.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use super::text::Text;
@@ -26,6 +27,24 @@ fn videos() -> Vec<web_sys::HtmlMediaElement> {
         .filter_map(|i| list.item(i))
         .filter_map(|n| n.dyn_into::<web_sys::HtmlMediaElement>().ok())
         .collect()
+}
+
+/// Resolves once `video` can play (at once when it already can), or after 15 s at the latest.
+async fn ready(video: &web_sys::HtmlMediaElement) {
+    // HAVE_FUTURE_DATA: enough to start playing.
+    if video.ready_state() >= 3 {
+        return;
+    }
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let options = web_sys::AddEventListenerOptions::new();
+        options.set_once(true);
+        let _ = video.add_event_listener_with_callback_and_add_event_listener_options(
+            "canplay", &resolve, &options,
+        );
+        let _ = web_sys::window()
+            .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 15_000));
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The comparison panel; shown when two or more takes are chosen. With fewer, a hint says how
@@ -62,22 +81,43 @@ pub fn CompareTakes() -> impl IntoView {
             _ => None,
         }
     });
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let (open, set_open) = signal(false);
+    // Syncs the dialog element with `open` (the outside world); writes no signal.
+    Effect::new(move |_| {
+        if let Some(d) = dialog.get() {
+            if open.get() && !d.open() {
+                let _ = d.show_modal();
+            } else if !open.get() && d.open() {
+                d.close();
+            }
+        }
+    });
+    let count = move || takes.with(Vec::len);
     view! {
         <Show
-            when=move || takes.with(|t| t.len() >= 2)
+            when=move || { count() >= 2 }
             fallback=move || {
                 hint.get()
                     .map(|h| view! { <p class="hint compare-hint" aria-live="polite"><Text msg=h /></p> })
             }
         >
-            <section class="compare" aria-labelledby="compare-h">
-                <h3 id="compare-h">{i18n.t("compare.heading")}</h3>
+            <div class="compare-bar">
+                <button type="button" class="primary" on:click=move |_| set_open.set(true)>
+                    {move || i18n.render(&Msg::new("compare.open").with("n", count().to_string()))}
+                </button>
+                <button type="button" on:click=move |_| selected.set(Vec::new())>{i18n.t("compare.clear")}</button>
+            </div>
+        </Show>
+        <dialog node_ref=dialog class="compare" aria-labelledby="compare-h" on:close=move |_| set_open.set(false)>
+            <Show when=move || { open.get() && count() >= 2 }>
+                <h2 id="compare-h">{i18n.t("compare.heading")}</h2>
                 <CompareVideos takes=takes />
                 <CompareControls />
                 <CompareTable takes=takes />
-                <button type="button" on:click=move |_| selected.set(Vec::new())>{i18n.t("compare.close")}</button>
-            </section>
-        </Show>
+                <button type="button" on:click=move |_| set_open.set(false)>{i18n.t("compare.close")}</button>
+            </Show>
+        </dialog>
     }
 }
 
@@ -120,10 +160,22 @@ fn CompareVideos(
 fn CompareControls() -> impl IntoView {
     let i18n = use_i18n();
     let (position, set_position) = signal(0u32);
+    // Waits until every take can play (each loads at its own pace), lines them up at the same
+    // position, then starts them together.
     let play_all = move |_| {
-        for v in videos() {
-            let _ = v.play();
-        }
+        spawn_local(async move {
+            let all = videos();
+            for v in &all {
+                ready(v).await;
+            }
+            let at = all.first().map(|v| v.current_time()).unwrap_or(0.0);
+            for v in &all {
+                v.set_current_time(at);
+            }
+            for v in &all {
+                let _ = v.play();
+            }
+        });
     };
     let pause_all = move |_| {
         for v in videos() {

@@ -16,5 +16,4 @@ pub mod task_list;
 pub mod text;
 pub mod theme_switch;
 pub mod toast_area;
-pub mod video_result;
 pub mod welcome;

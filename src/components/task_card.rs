@@ -1,18 +1,23 @@
-//! One task: id, status, elapsed time, queue and run times, and its result or problem. What it
-//! says comes from `domain::card`; these components lay it out.
+//! One take in the gallery: a compact card (poster frame or status visual, status chip, prompt
+//! excerpt, settings, the one line that matters now, the primary action, Details and a menu of
+//! the rest). Opened, it spans the gallery with the player and every detail. What it says comes
+//! from `domain::card`; these components lay it out.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::check_field::CheckField;
 use super::error_box::ErrorBox;
 use super::text::Text;
-use super::video_result::VideoResult;
+use crate::api::client::fetch_video;
 use crate::domain::card::{self, Outcome};
 use crate::domain::history::eta_ms;
 use crate::domain::message::Msg;
 use crate::domain::settings::check_key;
-use crate::domain::task::{TaskRecord, Watch};
-use crate::state::browser::{copy_text, focus, BrowserUrl};
+use crate::domain::task::{TaskRecord, TaskStatus, Watch};
+use crate::domain::time::{expiry_text, link_expiry_ms};
+use crate::state::browser::{copy_text, focus, open_in_new_tab, save_blob, BrowserUrl};
+use crate::state::gallery::{dom_id, use_gallery};
 use crate::state::poller::use_poller;
 use crate::state::site::share_url;
 use crate::state::toast::use_toasts;
@@ -21,7 +26,24 @@ use crate::state::{use_app_state, use_i18n};
 /// The ledger entry a card follows (`None` once deleted).
 type Record = Memo<Option<TaskRecord>>;
 
-/// A task card, following the ledger entry with this id.
+/// What a card knows, shared by its parts.
+#[derive(Clone, Copy)]
+struct Take {
+    /// The task's id in the ledger.
+    id: StoredValue<String>,
+    /// The task.
+    record: Record,
+    /// What the page does about it.
+    watch: Memo<Option<Watch>>,
+    /// The playable video, while its link lives.
+    video: Memo<Option<String>>,
+    /// True when the player could not load the video.
+    load_failed: RwSignal<bool>,
+    /// The id of the prompt excerpt: the description of the card's buttons.
+    excerpt_id: StoredValue<String>,
+}
+
+/// A take, following the ledger entry with this id.
 #[component]
 pub fn TaskCard(
     /// The task's id in the ledger.
@@ -29,6 +51,7 @@ pub fn TaskCard(
 ) -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
+    let gallery = use_gallery();
     let record: Record = {
         let id = id.clone();
         Memo::new(move |_| {
@@ -48,227 +71,315 @@ pub fn TaskCard(
             Some(Watch::of(r, state.now.get(), route, key_ok))
         })
     });
+    let video = Memo::new(move |_| {
+        record.with(|r| {
+            let r = r.as_ref()?;
+            r.has_live_video(state.now.get(), &BrowserUrl)
+                .then(|| r.snapshot.safe_video_url(&BrowserUrl))
+                .flatten()
+        })
+    });
+    let dom = dom_id(&id);
+    let take = Take {
+        id: StoredValue::new(id.clone()),
+        record,
+        watch,
+        video,
+        load_failed: RwSignal::new(false),
+        excerpt_id: StoredValue::new(format!("{dom}-prompt")),
+    };
+    let open = {
+        let id = id.clone();
+        Signal::derive(move || gallery.is_open(&id))
+    };
+    let fresh = {
+        let id = id.clone();
+        move || gallery.is_fresh(&id)
+    };
     let label = Msg::new("card.aria").with("id", &id);
     view! {
-        <article class="task" aria-label=move || i18n.render(&label)>
-            <CardFacts record=record watch=watch />
-            <CardSummary record=record />
-            <CardWatch id=id.clone() record=record watch=watch />
-            <CardOutcome record=record watch=watch />
-            <CompareToggle id=id.clone() record=record />
-            <CardActions id=id record=record />
+        <article
+            class="take"
+            class:open=move || open.get()
+            class:fresh=fresh
+            id=dom
+            aria-label=move || i18n.render(&label)
+        >
+            <TakeMedia take=take open=open />
+            <div class="take-body">
+                <TakeHead take=take />
+                <p class="prompt-excerpt" id=take.excerpt_id.get_value()>
+                    {move || record.with(|r| r.as_ref().map(card::prompt_excerpt))}
+                </p>
+                {move || record.with(|r| r.as_ref().map(|r| {
+                    let settings = card::settings_summary(r.request.as_ref());
+                    let created = Msg::new("time.moment").with_time("time", r.created_ms());
+                    view! { <p class="hint take-meta"><Text msg=settings /> " · " <Text msg=created /></p> }
+                }))}
+                <TakeNow take=take />
+                <TakeActions take=take open=open />
+            </div>
+            <Show when=move || open.get()>
+                <TakeDetails take=take />
+            </Show>
         </article>
     }
 }
 
-/// Task ID, status chip and elapsed time.
+/// The poster frame (the player itself once the take is opened), or a status visual.
 #[component]
-fn CardFacts(
-    /// The task.
-    record: Record,
-    /// What the page does about it.
-    watch: Memo<Option<Watch>>,
+fn TakeMedia(
+    /// The take.
+    take: Take,
+    /// True while the take is opened.
+    open: Signal<bool>,
 ) -> impl IntoView {
-    let state = use_app_state();
     let i18n = use_i18n();
-    let class = move || {
-        let class =
-            watch.with(|w| record.with(|r| r.as_ref().map(|r| card::chip_class(r, w.as_ref()))));
-        format!("status status-{}", class.unwrap_or("unknown"))
+    let label = move || {
+        take.record.with(|r| {
+            let excerpt = r.as_ref().map(card::prompt_excerpt).unwrap_or_default();
+            i18n.render(&Msg::new("card.video_label").with("prompt", excerpt))
+        })
     };
-    view! {
-        <dl class="facts">
-            <div>
-                <dt>{i18n.t("card.task_id")}</dt>
-                <dd>
-                    {move || match record.with(|r| r.as_ref().map(|r| card::shown_id(r).map(str::to_string))) {
-                        Some(Some(id)) => view! { <code>{id}</code> }.into_any(),
-                        _ => view! { <span class="hint">{i18n.t("card.id_unknown")}</span> }.into_any(),
-                    }}
-                </dd>
+    let visual = move || {
+        take.watch.with(|w| {
+            take.record.with(|r| {
+                r.as_ref().map(|r| {
+                    (
+                        card::chip_class(r, w.as_ref()),
+                        card::status_label(r, w.as_ref()),
+                    )
+                })
+            })
+        })
+    };
+    move || {
+        match take.video.get() {
+        Some(url) => view! {
+            <div class="take-media">
+                <video
+                    src=url
+                    preload="metadata"
+                    playsinline
+                    prop:muted=move || !open.get()
+                    controls=move || open.get()
+                    aria-label=label
+                    on:error=move |_| take.load_failed.set(true)
+                    on:loadeddata=move |_| take.load_failed.set(false)
+                ></video>
             </div>
-            <div>
-                <dt>{i18n.t("card.status")}</dt>
-                <dd>
-                    <span role="status" class=class>
-                        {move || {
-                            watch.with(|w| {
-                                record.with(|r| r.as_ref().map(|r| i18n.render(&card::status_label(r, w.as_ref()))))
-                            })
-                        }}
-                    </span>
-                </dd>
+        }
+        .into_any(),
+        None => view! {
+            <div class=move || format!("take-media visual status-{}", visual().map(|v| v.0).unwrap_or("unknown")) aria-hidden="true">
+                <span class="visual-word">{move || visual().map(|v| i18n.render(&v.1))}</span>
             </div>
-            <div>
-                <dt>{i18n.t("card.elapsed")}</dt>
-                <dd class="elapsed">
-                    {move || {
-                        record
-                            .with(|r| r.as_ref().and_then(|r| card::elapsed(r, state.now.get())))
-                            .unwrap_or_else(|| "—".into())
-                    }}
-                </dd>
-            </div>
-        </dl>
+        }
+        .into_any(),
+    }
     }
 }
 
-/// Prompt excerpt, settings, creation time, the service's phases and how long it stays
-/// queryable.
+/// The status chip and the elapsed time.
 #[component]
-fn CardSummary(
-    /// The task.
-    record: Record,
+fn TakeHead(
+    /// The take.
+    take: Take,
 ) -> impl IntoView {
     let state = use_app_state();
-    let timing = move || {
-        record.with(|r| {
+    let i18n = use_i18n();
+    let chip = move || {
+        take.watch.with(|w| {
+            take.record.with(|r| {
+                r.as_ref().map(|r| {
+                    (
+                        card::chip_class(r, w.as_ref()),
+                        i18n.render(&card::status_label(r, w.as_ref())),
+                    )
+                })
+            })
+        })
+    };
+    let elapsed = move || {
+        take.record
+            .with(|r| r.as_ref().and_then(|r| card::elapsed(r, state.now.get())))
+    };
+    view! {
+        <div class="take-head">
+            <span role="status" class=move || format!("status status-{}", chip().map(|c| c.0).unwrap_or("unknown"))>
+                {move || chip().map(|c| c.1)}
+            </span>
+            {move || elapsed().map(|e| view! {
+                <span class="elapsed" title=i18n.t("card.elapsed")>
+                    <span class="visually-hidden">{i18n.t("card.elapsed")} " "</span>
+                    {e}
+                </span>
+            })}
+        </div>
+    }
+}
+
+/// The one line that matters now: whose task it is, why it is paused, how long it runs or lives.
+#[component]
+fn TakeNow(
+    /// The take.
+    take: Take,
+) -> impl IntoView {
+    let state = use_app_state();
+    let line = move || -> Option<Msg> {
+        let now = state.now.get();
+        take.record.with(|r| {
             let r = r.as_ref()?;
+            let watch = take.watch.get()?;
+            if let Some(why) = watch.explain() {
+                return Some(why);
+            }
+
+            if let Some(url) = take.video.get() {
+                return link_expiry_ms(&url).map(|e| expiry_text(e, now));
+            }
+            match &r.snapshot.status {
+                TaskStatus::Succeeded if r.link_expiry_ms().is_some_and(|e| e <= now) => {
+                    return Some(Msg::new("video.expired"));
+                }
+                TaskStatus::Failed => return Some(r.snapshot.failure().text),
+                TaskStatus::Canceled | TaskStatus::Unknown => return r.snapshot.status.explain(),
+                _ => {}
+            }
             let eta = r
                 .request
                 .as_ref()
                 .and_then(|q| state.ledger.tasks().with(|t| eta_ms(t, q)));
-            card::timing(r, state.now.get(), eta)
+            card::timing(r, now, eta)
         })
     };
     view! {
-        {move || record.with(|r| r.as_ref().map(|r| {
-            let settings = card::settings_summary(r.request.as_ref());
-            let created = Msg::new("time.moment").with_time("time", r.created_ms());
-            view! {
-                <p class="prompt-excerpt">{card::prompt_excerpt(r)}</p>
-                <p class="hint"><Text msg=settings /> " · " <Text msg=created /></p>
-            }
-        }))}
-        {move || record.with(|r| r.as_ref().and_then(card::phases)).map(|p| view! { <p class="hint"><Text msg=p /></p> })}
-        {move || timing().map(|t| view! { <p class="hint"><Text msg=t /></p> })}
-    }
-}
-
-/// What the page is doing about it when that is not plain checking: paused (with the problem
-/// and Check again), someone else's endpoint, no key, past its 24 h.
-#[component]
-fn CardWatch(
-    /// The task's id in the ledger.
-    id: String,
-    /// The task.
-    record: Record,
-    /// What the page does about it.
-    watch: Memo<Option<Watch>>,
-) -> impl IntoView {
-    let state = use_app_state();
-    let i18n = use_i18n();
-    let poller = use_poller();
-    let check_again = {
-        let id = id.clone();
-        move |_| {
-            state.ledger.update(&id, |r| {
-                r.paused = false;
-                r.problem = None;
-            });
-            poller.start(id.clone());
-        }
-    };
-    view! {
-        {move || match watch.get() {
-            Some(Watch::Foreign(host)) => view! { <ForeignTask id=id.clone() host=host /> }.into_any(),
-            other => other
-                .and_then(|w| w.explain())
-                .map(|e| view! { <p class="explain watch" role="status"><Text msg=e /></p> })
+        {move || match take.watch.get() {
+            Some(Watch::Foreign(host)) => view! { <ForeignTask id=take.id.get_value() host=host /> }.into_any(),
+            _ => line()
+                .map(|m| view! { <p class="take-now"><Text msg=m /></p> })
                 .into_any(),
         }}
-        {move || record.get().and_then(|r| r.problem).map(|p| view! { <ErrorBox explanation=p /> })}
-        <Show when=move || watch.get() == Some(Watch::Paused)>
-            <button type="button" on:click=check_again.clone()>
-                {i18n.t("card.check_again")}
-            </button>
-        </Show>
+        {move || take.load_failed.get().then(|| view! {
+            <p class="take-now error" role="alert"><Text msg=Msg::new("video.load_failed") /></p>
+        })}
+        {move || take.watch.with(|w| *w == Some(Watch::Paused)).then(|| {
+            take.record.with(|r| r.as_ref().and_then(|r| r.problem.clone())).map(|p| view! {
+                <p class="take-now reason"><Text msg=p.text /></p>
+            })
+        })}
     }
 }
 
-/// The result: the video, a failure explained, or a note about the status.
+/// The primary action, Details, Compare, and the menu of the rest.
 #[component]
-fn CardOutcome(
-    /// The task.
-    record: Record,
-    /// What the page does about it.
-    watch: Memo<Option<Watch>>,
-) -> impl IntoView {
-    let outcome = Memo::new(move |_| {
-        record.with(|r| {
-            let r = r.as_ref()?;
-            let video = r.snapshot.safe_video_url(&BrowserUrl);
-            Some((r.id.clone(), card::outcome(r, video, &watch.get()?)))
-        })
-    });
-    move || {
-        outcome.get().map(|(id, o)| match o {
-            Outcome::Video(url) => view! { <VideoResult url=url task_id=id /> }.into_any(),
-            Outcome::Problem(e) => view! { <ErrorBox explanation=e /> }.into_any(),
-            Outcome::Note(m) => view! { <p class="explain"><Text msg=m /></p> }.into_any(),
-            Outcome::Nothing => ().into_any(),
-        })
-    }
-}
-
-/// "Compare this take", for a finished video whose link still works.
-#[component]
-fn CompareToggle(
-    /// The task's id in the ledger.
-    id: String,
-    /// The task.
-    record: Record,
-) -> impl IntoView {
-    let state = use_app_state();
-    let selection = use_context::<super::compare::CompareSelection>().map(|c| c.0);
-    let comparable = move || {
-        record.with(|r| {
-            r.as_ref()
-                .is_some_and(|r| r.has_live_video(state.now.get(), &BrowserUrl))
-        })
-    };
-    let chosen = {
-        let id = id.clone();
-        Signal::derive(move || selection.is_some_and(|c| c.with(|ids| ids.contains(&id))))
-    };
-    let toggle = {
-        let id = id.clone();
-        Callback::new(move |on: bool| {
-            if let Some(c) = selection {
-                c.update(|ids| {
-                    ids.retain(|x| *x != id);
-                    if on && ids.len() < crate::domain::compare::MAX_TAKES {
-                        ids.push(id.clone());
-                    }
-                });
-            }
-        })
-    };
-    let box_id = format!("compare-{id}");
-    view! {
-        <Show when=comparable>
-            <CheckField id=box_id.clone() label=Msg::new("card.compare") checked=chosen on_change=toggle />
-        </Show>
-    }
-}
-
-/// Re-run with these settings, copy them, delete (with undo).
-#[component]
-fn CardActions(
-    /// The task's id in the ledger.
-    id: String,
-    /// The task.
-    record: Record,
+fn TakeActions(
+    /// The take.
+    take: Take,
+    /// True while the take is opened.
+    open: Signal<bool>,
 ) -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
+    let gallery = use_gallery();
+    let poller = use_poller();
     let toasts = use_toasts();
-    let request = move || record.with_untracked(|r| r.as_ref().and_then(|r| r.request.clone()));
-    let rerun = move |_| {
+    let id = take.id;
+    let described = take.excerpt_id.get_value();
+    let details_id = format!("{}-details", dom_id(&id.get_value()));
+    let request = move || {
+        take.record
+            .with_untracked(|r| r.as_ref().and_then(|r| r.request.clone()))
+    };
+    let check_again = move |_| {
+        state.ledger.update(&id.get_value(), |r| {
+            r.paused = false;
+            r.problem = None;
+        });
+        poller.start(id.get_value());
+    };
+    let rerun = Callback::new(move |()| {
         if let Some(q) = request() {
             toasts.replace_draft(q.to_form(), Msg::new("toast.rerun_loaded"));
             focus("prompt");
         }
+    });
+    let download = move |_| {
+        let Some(url) = take.video.get_untracked() else {
+            return;
+        };
+        let name = format!("wan-{}.mp4", id.get_value());
+        toasts.say(Msg::new("video.downloading"));
+        spawn_local(async move {
+            match fetch_video(&url).await.map(|blob| save_blob(&blob, &name)) {
+                Ok(true) => toasts.say(Msg::new("video.saved").with("name", name)),
+                Ok(false) | Err(_) => {
+                    let opened = open_in_new_tab(&url);
+                    toasts.say(Msg::new(if opened {
+                        "video.opened_in_tab"
+                    } else {
+                        "video.blocked"
+                    }));
+                }
+            }
+        });
+    };
+    let primary = move || {
+        let paused = take.watch.with(|w| *w == Some(Watch::Paused));
+        let has_request = take
+            .record
+            .with(|r| r.as_ref().is_some_and(|r| r.request.is_some()));
+        let ended = take
+            .record
+            .with(|r| r.as_ref().is_some_and(|r| r.is_finished(state.now.get())));
+        if paused {
+            Some(view! { <button type="button" class="primary-action" aria-describedby=described.clone() on:click=check_again>{i18n.t("card.check_again")}</button> }.into_any())
+        } else if take.video.get().is_some() {
+            Some(view! { <button type="button" class="primary-action" aria-describedby=described.clone() on:click=download>{i18n.t("video.download")}</button> }.into_any())
+        } else if ended && has_request {
+            Some(view! { <button type="button" class="primary-action" aria-describedby=described.clone() on:click=move |_| rerun.run(())>{i18n.t("card.rerun")}</button> }.into_any())
+        } else {
+            None
+        }
+    };
+    view! {
+        <div class="take-actions">
+            {primary}
+            <button
+                type="button"
+                aria-expanded=move || open.get().to_string()
+                aria-controls=details_id
+                aria-describedby=take.excerpt_id.get_value()
+                on:click=move |_| gallery.toggle(&id.get_value())
+            >
+                {move || if open.get() { i18n.render(&Msg::new("card.hide_details")) } else { i18n.render(&Msg::new("card.details")) }}
+            </button>
+            <CompareToggle take=take />
+            <TakeMenu take=take rerun=rerun />
+        </div>
+    }
+}
+
+/// "More": re-run, copy a settings link, the video's link, delete.
+#[component]
+fn TakeMenu(
+    /// The take.
+    take: Take,
+    /// Loads the take's settings into the form.
+    rerun: Callback<()>,
+) -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    let id = take.id;
+    let described = take.excerpt_id.get_value();
+    let request = move || {
+        take.record
+            .with_untracked(|r| r.as_ref().and_then(|r| r.request.clone()))
+    };
+    let has_request = move || {
+        take.record
+            .with(|r| r.as_ref().is_some_and(|r| r.request.is_some()))
     };
     // A share link: what the app itself accepts back (open it, or paste it into the address bar).
     let copy_settings = move |_| {
@@ -282,18 +393,107 @@ fn CardActions(
             }
         }
     };
-    let delete = move |_| {
-        let removed = state.ledger.remove(&id);
-        toasts.removed(removed, Msg::new("card.deleted").with("id", &id));
+    let copy_link = move |_| {
+        if let Some(url) = take.video.get_untracked() {
+            copy_text(&url);
+            toasts.say(Msg::new("video.link_copied"));
+        }
     };
-    let has_request = move || record.with(|r| r.as_ref().is_some_and(|r| r.request.is_some()));
+    let delete = move |_| {
+        let removed = state.ledger.remove(&id.get_value());
+        toasts.removed(removed, Msg::new("card.deleted").with("id", id.get_value()));
+        focus("tasks-h");
+    };
     view! {
-        <div class="actions card-actions">
-            <Show when=has_request>
-                <button type="button" on:click=rerun>{i18n.t("card.rerun")}</button>
-                <button type="button" on:click=copy_settings>{i18n.t("card.copy_settings")}</button>
-            </Show>
-            <button type="button" on:click=delete>{i18n.t("card.delete")}</button>
+        <details class="menu">
+            <summary aria-describedby=described.clone()>{i18n.t("card.more")}</summary>
+            <div class="menu-items">
+                <Show when=has_request>
+                    <button type="button" on:click=move |_| rerun.run(())>{i18n.t("card.rerun")}</button>
+                    <button type="button" on:click=copy_settings>{i18n.t("card.copy_settings")}</button>
+                </Show>
+                {move || take.video.get().map(|url| view! {
+                    <a class="button" href=url target="_blank" rel="noopener noreferrer">{i18n.t("video.open")}</a>
+                    <button type="button" on:click=copy_link>{i18n.t("video.copy_link")}</button>
+                })}
+                <button type="button" class="danger" on:click=delete>{i18n.t("card.delete")}</button>
+            </div>
+        </details>
+    }
+}
+
+/// "Compare this take", for a finished video whose link still works.
+#[component]
+fn CompareToggle(
+    /// The take.
+    take: Take,
+) -> impl IntoView {
+    let selection = use_context::<super::compare::CompareSelection>().map(|c| c.0);
+    let id = take.id;
+    let chosen = Signal::derive(move || {
+        selection.is_some_and(|c| c.with(|ids| id.with_value(|id| ids.contains(id))))
+    });
+    let toggle = Callback::new(move |on: bool| {
+        if let Some(c) = selection {
+            let id = id.get_value();
+            c.update(|ids| {
+                ids.retain(|x| *x != id);
+                if on && ids.len() < crate::domain::compare::MAX_TAKES {
+                    ids.push(id);
+                }
+            });
+        }
+    });
+    let box_id = format!("compare-{}", dom_id(&id.get_value()));
+    view! {
+        <Show when=move || take.video.with(Option::is_some)>
+            <CheckField id=box_id.clone() label=Msg::new("card.compare") checked=chosen on_change=toggle />
+        </Show>
+    }
+}
+
+/// Everything else, once opened: the id, the times the service reported, the whole prompt, the
+/// problem and the result explained.
+#[component]
+fn TakeDetails(
+    /// The take.
+    take: Take,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let outcome = Memo::new(move |_| {
+        take.record.with(|r| {
+            let r = r.as_ref()?;
+            let video = r.snapshot.safe_video_url(&BrowserUrl);
+            Some(card::outcome(r, video, &take.watch.get()?))
+        })
+    });
+    let details_id = format!("{}-details", dom_id(&take.id.get_value()));
+    let record = take.record;
+    view! {
+        <div class="take-details" id=details_id>
+            <dl class="facts">
+                <div>
+                    <dt>{i18n.t("card.task_id")}</dt>
+                    <dd>
+                        {move || match record.with(|r| r.as_ref().map(|r| card::shown_id(r).map(str::to_string))) {
+                            Some(Some(id)) => view! { <code>{id}</code> }.into_any(),
+                            _ => view! { <span class="hint">{i18n.t("card.id_unknown")}</span> }.into_any(),
+                        }}
+                    </dd>
+                </div>
+            </dl>
+            {move || record.with(|r| {
+                let r = r.as_ref()?;
+                let prompt = r.prompt()?.to_string();
+                (prompt.chars().count() > card::EXCERPT_CHARS).then(|| view! { <p class="prompt-full">{prompt}</p> })
+            })}
+            {move || record.with(|r| r.as_ref().and_then(card::phases)).map(|p| view! { <p class="hint"><Text msg=p /></p> })}
+            {move || record.get().and_then(|r| r.problem).map(|p| view! { <ErrorBox explanation=p /> })}
+            {move || outcome.get().map(|o| match o {
+                Outcome::Problem(e) => view! { <ErrorBox explanation=e /> }.into_any(),
+                Outcome::Note(m) => view! { <p class="explain"><Text msg=m /></p> }.into_any(),
+                Outcome::Video(_) | Outcome::Nothing => ().into_any(),
+            })}
         </div>
     }
 }
@@ -313,7 +513,7 @@ fn ForeignTask(
     let poller = use_poller();
     let mine = Memo::new(move |_| state.my_endpoints());
     let (chosen, set_chosen) = signal(0usize);
-    let select_id = format!("foreign-{id}");
+    let select_id = format!("foreign-{}", dom_id(&id));
     let text = Msg::new("card.foreign").with("host", &host);
     let check_here = move |_| {
         let Some(endpoint) = mine.with_untracked(|m| m.get(chosen.get_untracked()).cloned()) else {

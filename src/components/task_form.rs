@@ -12,9 +12,13 @@ use crate::domain::form::{
     char_count, shown_errors, Field, FieldErrors, FormState, ShotType, Size, Tier, VideoRequest,
     DURATION_MAX, DURATION_MIN, NEGATIVE_PROMPT_MAX, PROMPT_MAX, SEED_MAX,
 };
+use crate::domain::generate::{field_dom_id, GenerateOutcome};
 use crate::domain::history::{eta_ms, running_count, RUNNING_LIMIT};
 use crate::domain::message::{Explanation, Msg};
-use crate::state::browser::random_seed;
+use crate::domain::settings::check_key;
+use crate::state::browser::{focus, random_seed};
+use crate::state::disclosure::use_settings_disclosure;
+use crate::state::gallery::use_gallery;
 use crate::state::poller::use_poller;
 use crate::state::submit::submit_task;
 use crate::state::{use_app_state, use_i18n};
@@ -36,24 +40,55 @@ fn edit(set: fn(&mut FormState, String)) -> impl Fn(leptos::ev::Event) + Clone +
     }
 }
 
+/// What the last press of Generate was, before the submit's own answer.
+#[derive(Clone, Debug, PartialEq)]
+enum Attempt {
+    /// Fields need fixing.
+    Invalid(Vec<Field>),
+    /// No connection (no key, a bad key or endpoint).
+    NotReady { why: Msg, key: bool },
+    /// Sent: the submit action has (or will have) the answer.
+    Dispatched,
+}
+
 /// The form section: the fields, the estimate, Generate (or Ctrl/⌘+Enter), and what a submit
-/// ran into.
+/// ran into, said in the Generate bar (always on screen).
 #[component]
 pub fn TaskForm() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
     let poller = use_poller();
+    let gallery = use_gallery();
+    let disclosure = use_settings_disclosure();
     // Errors show after the first Generate, then follow every edit; over-long texts show live.
-    let (attempted, set_attempted) = signal(false);
-    let errors: Errors = Memo::new(move |_| state.form.with(|f| shown_errors(f, attempted.get())));
-    let (connection_error, set_connection_error) = signal(None::<Explanation>);
+    let attempt = RwSignal::new(None::<Attempt>);
+    let errors: Errors = Memo::new(move |_| {
+        let attempted = attempt.with(Option::is_some);
+        state.form.with(|f| shown_errors(f, attempted))
+    });
     let submit = Action::new_local(move |(conn, request): &(Connection, VideoRequest)| {
         // The key goes to this endpoint now, whatever the answer: it is the user's from here on.
         state.remember_endpoint(conn.endpoint());
         let (conn, request) = (conn.clone(), request.clone());
-        submit_task(state.ledger, poller, conn, request, state.now_untracked())
+        async move {
+            let result =
+                submit_task(state.ledger, poller, conn, request, state.now_untracked()).await;
+            if let Ok(id) = &result {
+                gallery.show_new(id);
+            }
+            result
+        }
     });
     let pending = submit.pending();
+    let outcome = Memo::new(move |_| match attempt.get()? {
+        Attempt::Invalid(fields) => Some(GenerateOutcome::Invalid(fields)),
+        Attempt::NotReady { why, key } => Some(GenerateOutcome::NotReady { why, key }),
+        Attempt::Dispatched if pending.get() => Some(GenerateOutcome::Submitting),
+        Attempt::Dispatched => submit.value().get().map(|r| match r {
+            Ok(id) => GenerateOutcome::Submitted(id),
+            Err(e) => GenerateOutcome::Refused(e),
+        }),
+    });
     let running = Memo::new(move |_| {
         let now = state.now.get();
         state.ledger.tasks().with(|t| running_count(t, now))
@@ -61,26 +96,36 @@ pub fn TaskForm() -> impl IntoView {
     let blocked = Signal::derive(move || {
         pending.get() || running.get() >= RUNNING_LIMIT || !state.online.get()
     });
-    let submit_error = Signal::derive(move || {
-        connection_error
-            .get()
-            .or_else(|| submit.value().get().and_then(Result::err))
-    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if blocked.get_untracked() {
             return;
         }
-        set_attempted.set(true);
-        set_connection_error.set(None);
+        if let Err(FieldErrors(errors)) = state.form.with_untracked(FormState::validate) {
+            let fields: Vec<Field> = errors.iter().map(|(f, _)| *f).collect();
+            if let Some(first) = fields.first() {
+                focus(field_dom_id(*first));
+            }
+            attempt.set(Some(Attempt::Invalid(fields)));
+            return;
+        }
         let Ok(request) = state.form.with_untracked(FormState::validate) else {
             return;
         };
         match state.connection() {
             Ok(conn) => {
+                attempt.set(Some(Attempt::Dispatched));
                 submit.dispatch((conn, request));
             }
-            Err(why) => set_connection_error.set(Some(Explanation::plain(why))),
+            Err(why) => {
+                let key = !state.demo && state.key.with_untracked(|k| check_key(k).is_some());
+                if key {
+                    disclosure.open_at_key();
+                } else {
+                    disclosure.open_at_endpoint();
+                }
+                attempt.set(Some(Attempt::NotReady { why, key }));
+            }
         }
     };
     // Ctrl+Enter / Cmd+Enter anywhere in the form submits it through the same path as the
@@ -131,8 +176,8 @@ pub fn TaskForm() -> impl IntoView {
                     <SeedField errors=errors />
                 </div>
                 <FormSwitches />
-                <SubmitArea pending=pending.into() blocked=blocked running=running.into() />
-                {move || submit_error.get().map(|e| view! { <ErrorBox explanation=e /> })}
+                <Estimate />
+                <GenerateBar outcome=outcome.into() blocked=blocked running=running.into() />
             </form>
             <ShareBox />
         </section>
@@ -303,11 +348,25 @@ fn FormSwitches() -> impl IntoView {
     }
 }
 
-/// The estimate, why Generate is held back (running limit, offline), and the Generate row.
+/// The estimated cost and time of the form as it stands.
 #[component]
-fn SubmitArea(
-    /// True while a submit is in flight.
-    pending: Signal<bool>,
+fn Estimate() -> impl IntoView {
+    let state = use_app_state();
+    let estimate = move || {
+        let request = state.form.with(|f| f.validate().ok())?;
+        let eta = state.ledger.tasks().with(|t| eta_ms(t, &request));
+        Some(state.settings.with(|s| s.pricing.estimate(&request, eta)))
+    };
+    move || estimate().map(|e| view! { <p class="hint estimate"><Text msg=e /></p> })
+}
+
+/// The Generate bar, on screen at every width: the reason a submit was refused, Generate, and one
+/// status line for whatever the last Generate did or what holds it back (offline, the running
+/// limit), announced once.
+#[component]
+fn GenerateBar(
+    /// What the last Generate did.
+    outcome: Signal<Option<GenerateOutcome>>,
     /// True while Generate cannot be used.
     blocked: Signal<bool>,
     /// Tasks running now.
@@ -315,36 +374,49 @@ fn SubmitArea(
 ) -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
-    let estimate = move || {
-        let request = state.form.with(|f| f.validate().ok())?;
-        let eta = state.ledger.tasks().with(|t| eta_ms(t, &request));
-        Some(state.settings.with(|s| s.pricing.estimate(&request, eta)))
+    let line = move || -> Option<(Msg, bool)> {
+        if !state.online.get() {
+            return Some((Msg::new("form.offline"), true));
+        }
+        if running.get() >= RUNNING_LIMIT
+            && outcome.with(|o| !matches!(o, Some(GenerateOutcome::Submitting)))
+        {
+            let limit = Msg::new("form.running_limit").with("n", RUNNING_LIMIT.to_string());
+            return Some((limit, true));
+        }
+        outcome.with(|o| o.as_ref().map(|o| (o.line(), o.needs_attention())))
     };
-    let limit = Msg::new("form.running_limit").with("n", RUNNING_LIMIT.to_string());
+    let problem = move || {
+        outcome.with(|o| match o {
+            Some(GenerateOutcome::Refused(e)) => Some(e.clone()),
+            Some(GenerateOutcome::NotReady { why, .. }) => Some(Explanation::plain(why.clone())),
+            _ => None,
+        })
+    };
     view! {
-        {move || estimate().map(|e| view! { <p class="hint estimate"><Text msg=e /></p> })}
-        <Show when=move || { running.get() >= RUNNING_LIMIT }>
-            <p class="hint warn" role="status"><Text msg=limit.clone() /></p>
-        </Show>
-        <Show when=move || !state.online.get()>
-            <p class="hint warn" role="status">{i18n.t("form.offline")}</p>
-        </Show>
-        <div class="submit-row">
-            <button
-                type="submit"
-                class="primary"
-                aria-keyshortcuts="Control+Enter Meta+Enter"
-                aria-describedby="generate-shortcut"
-                disabled=move || blocked.get()
+        <div class="generate-bar">
+            {move || problem().map(|e| view! { <ErrorBox explanation=e /> })}
+            <div class="submit-row">
+                <button
+                    type="submit"
+                    class="primary"
+                    aria-keyshortcuts="Control+Enter Meta+Enter"
+                    aria-describedby="generate-shortcut generate-status"
+                    disabled=move || blocked.get()
+                >
+                    {i18n.t("form.generate")}
+                </button>
+                <span id="generate-shortcut" class="hint shortcut">
+                    <kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd>" / "<kbd>"⌘"</kbd>"+"<kbd>"Enter"</kbd>
+                </span>
+            </div>
+            <p
+                id="generate-status"
+                role="status"
+                class=move || if line().is_some_and(|l| l.1) { "generate-status warn" } else { "generate-status" }
             >
-                {i18n.t("form.generate")}
-            </button>
-            <span id="generate-shortcut" class="hint shortcut">
-                <kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd>" / "<kbd>"⌘"</kbd>"+"<kbd>"Enter"</kbd>
-            </span>
-            <span role="status" class="submit-status">
-                {move || pending.get().then(|| view! { <Text msg=Msg::new("form.submitting") /> })}
-            </span>
+                {move || line().map(|(m, _)| view! { <Text msg=m /> })}
+            </p>
         </div>
     }
 }

@@ -8,7 +8,9 @@ use super::compare::{CompareSelection, CompareTakes};
 use super::lookup_box::LookupBox;
 use super::task_card::TaskCard;
 use super::text::Text;
-use crate::domain::history::{clear_finished, export_json, matching_ids, ImportFile, StatusFilter};
+use crate::domain::history::{
+    clear_finished, export_json, filter_counts, matching_ids, ImportFile, StatusFilter,
+};
 use crate::domain::message::Msg;
 use crate::domain::redact::Redactor;
 use crate::state::browser::{local_date, read_chosen_file, save_text};
@@ -34,14 +36,15 @@ pub fn TaskList() -> impl IntoView {
     };
     view! {
         <section class="panel tasks" aria-labelledby="tasks-h">
-            <h2 id="tasks-h">{i18n.t("tasks.heading")}</h2>
+            <h2 id="tasks-h" tabindex="-1">{i18n.t("tasks.heading")}</h2>
             <LookupBox />
-            <Toolbar filter=filter shown=shown total=total.into() />
+            <Toolbar total=total.into() />
             <Show
                 when=move || { total.get() > 0 }
                 fallback=move || view! { <p class="empty tasks-empty">{i18n.t("tasks.empty")}</p> }
             >
                 <p class="hint">{move || view! { <Text msg=spend() /> }}</p>
+                <FilterChips filter=filter shown=shown />
                 <CompareTakes />
                 <History filter=filter shown=shown />
             </Show>
@@ -49,13 +52,9 @@ pub fn TaskList() -> impl IntoView {
     }
 }
 
-/// The filter, Clear finished, Export and Import.
+/// Clear finished, Export and Import.
 #[component]
 fn Toolbar(
-    /// Which tasks to show.
-    filter: RwSignal<StatusFilter>,
-    /// How many cards to show.
-    shown: RwSignal<usize>,
     /// How many tasks there are.
     total: Signal<usize>,
 ) -> impl IntoView {
@@ -105,34 +104,57 @@ fn Toolbar(
             }
         });
     };
-    let option = move |f: StatusFilter| {
-        view! {
-            <option value=f.value() prop:selected=move || filter.get() == f>
-                {move || i18n.render(&f.label())}
-            </option>
-        }
-    };
     view! {
         <div class="toolbar">
-            <div class="field">
-                <label for="task-filter">{i18n.t("tasks.filter.label")}</label>
-                <select
-                    id="task-filter"
-                    on:change=move |ev| {
-                        filter.set(StatusFilter::from_value(&event_target_value(&ev)));
-                        shown.set(PAGE);
-                    }
-                >
-                    {StatusFilter::ALL.into_iter().map(option).collect_view()}
-                </select>
-            </div>
-            <button type="button" on:click=clear disabled=move || total.get() == 0>{i18n.t("tasks.clear_finished")}</button>
+            <button type="button" class="danger" on:click=clear disabled=move || total.get() == 0>{i18n.t("tasks.clear_finished")}</button>
             <button type="button" on:click=export disabled=move || total.get() == 0>{i18n.t("tasks.export")}</button>
             <label class="button file">
                 {i18n.t("tasks.import")}
                 <input type="file" accept="application/json,.json" class="visually-hidden" on:change=import />
             </label>
         </div>
+    }
+}
+
+/// "Show": one chip per filter, with how many tasks it shows.
+#[component]
+fn FilterChips(
+    /// Which tasks to show.
+    filter: RwSignal<StatusFilter>,
+    /// How many cards to show.
+    shown: RwSignal<usize>,
+) -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
+    let counts = Memo::new(move |_| {
+        let now = state.now.get();
+        state.ledger.tasks().with(|t| filter_counts(t, now))
+    });
+    view! {
+        <fieldset class="chips">
+            <legend>{i18n.t("tasks.filter.label")}</legend>
+            {StatusFilter::ALL
+                .into_iter()
+                .enumerate()
+                .map(|(i, f)| view! {
+                    <label class="chip" class:selected=move || filter.get() == f>
+                        <input
+                            type="radio"
+                            name="task-filter"
+                            value=f.value()
+                            prop:checked=move || filter.get() == f
+                            on:change=move |_| {
+                                filter.set(f);
+                                shown.set(PAGE);
+                            }
+                        />
+                        <span>{move || i18n.render(&f.label())}</span>
+                        " "
+                        <span class="count">{move || counts.with(|c| c[i])}</span>
+                    </label>
+                })
+                .collect_view()}
+        </fieldset>
     }
 }
 
@@ -158,9 +180,11 @@ fn History(
     });
     let more = move || matching.with(Vec::len).saturating_sub(shown.get());
     view! {
-        <For each=move || visible.get() key=|id| id.clone() let(id)>
-            <TaskCard id=id />
-        </For>
+        <div class="gallery">
+            <For each=move || visible.get() key=|id| id.clone() let(id)>
+                <TaskCard id=id />
+            </For>
+        </div>
         <Show when=move || { more() > 0 }>
             <button type="button" on:click=move |_| shown.update(|n| *n += PAGE)>
                 {move || i18n.render(&Msg::new("tasks.show_more").with("n", more().to_string()))}

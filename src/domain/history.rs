@@ -147,6 +147,11 @@ impl StatusFilter {
     }
 }
 
+/// How many tasks each filter shows, in [`StatusFilter::ALL`]'s order (for the filter chips).
+pub fn filter_counts(tasks: &[TaskRecord], now_ms: i64) -> [usize; 4] {
+    StatusFilter::ALL.map(|f| tasks.iter().filter(|t| f.matches(t, now_ms)).count())
+}
+
 /// The ids of the tasks `filter` shows, newest first.
 pub fn matching_ids(tasks: &[TaskRecord], filter: StatusFilter, now_ms: i64) -> Vec<String> {
     tasks
@@ -549,6 +554,7 @@ mod tests {
             matching_ids(&tasks, StatusFilter::Succeeded, now),
             ["new", "old"]
         );
+        assert_eq!(filter_counts(&tasks, now), [3, 0, 2, 1]);
     }
 
     #[test]

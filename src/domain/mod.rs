@@ -4,6 +4,7 @@
 //! - [`compare`]: the settings table of compared takes.
 //! - [`cost`]: cost estimates from per-second rates.
 //! - [`form`]: the wan2.6-t2v form, its allowed values and validation.
+//! - [`generate`]: what pressing Generate did, in one line.
 //! - [`history`]: the stored ledger format, filters, ETA, cost, export/import.
 //! - [`task`]: task statuses, snapshots, the stored task record and the poll schedule.
 //! - [`settings`]: endpoint presets and checks, API-key normalisation and masking.
@@ -18,6 +19,7 @@ pub mod card;
 pub mod compare;
 pub mod cost;
 pub mod form;
+pub mod generate;
 pub mod history;
 pub mod message;
 pub mod redact;

@@ -43,6 +43,21 @@ impl SettingsDisclosure {
         });
     }
 
+    /// Opens it and puts the cursor in the endpoint choice (the endpoint needs fixing).
+    pub fn open_at_endpoint(self) {
+        self.choice.set(Some(true));
+        request_animation_frame(move || {
+            let field = document()
+                .get_element_by_id("custom-endpoint")
+                .or_else(|| document().get_element_by_id("endpoint"));
+            if let Some(el) =
+                field.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+            {
+                let _ = el.focus();
+            }
+        });
+    }
+
     /// Follows the keyboard focus into and out of the section (its `focusin`/`focusout`).
     pub fn set_focus_inside(self, inside: bool) {
         if self.focus_inside.get_untracked() != inside {

@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod context;
 pub mod disclosure;
+pub mod gallery;
 pub mod i18n;
 pub mod ledger;
 pub mod lookup;

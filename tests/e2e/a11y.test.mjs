@@ -172,8 +172,9 @@ test('a short laptop screen keeps Generate in reach while the prompt is in view'
   await page.setViewportSize({ width: 1280, height: 900 });
 });
 
-const DARK_BG = 'rgb(13, 17, 23)';
-const LIGHT_BG = 'rgb(246, 247, 249)';
+// The page background of each theme (--bg in style/main.css).
+const DARK_BG = 'rgb(11, 15, 20)';
+const LIGHT_BG = 'rgb(244, 245, 248)';
 const bodyBg = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 const theme = (page) => page.getByRole('combobox', { name: 'Theme', exact: true });
 

@@ -34,7 +34,7 @@ for (const [name, locale, colorScheme, stored, expected] of CASES) {
       const got = await page.evaluate(() => ({ theme: document.documentElement.getAttribute('data-theme'), lang: document.documentElement.lang }));
       expect(got, name).toEqual(expected);
       if (expected.theme === 'dark') {
-        expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), `${name}: dark background at once`).not.toBe('rgb(246, 247, 249)');
+        expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), `${name}: dark background at once`).not.toBe('rgb(244, 245, 248)');
       }
       expect(csp, `${name}: no CSP message`).toEqual([]);
     } finally {

@@ -9,7 +9,7 @@
 // and a refused connection on submit (results.test.mjs); a 504 submit kept as "May have been
 // created" across a reload (ledger.test.mjs).
 import { expect, test } from './fixtures.mjs';
-import { TEST_KEY, chineseTextOf, fastForward, fillForm, openApp, shownTaskId, ui, waitForVideo } from './ui.mjs';
+import { TEST_KEY, cardAction, chineseTextOf, fastForward, fillForm, openApp, shownTaskId, ui, waitForVideo } from './ui.mjs';
 
 const PROMPT = 'A red kite climbing over green hills on a windy afternoon, aerial shot.';
 /** The app's test hook replacing both client time limits (ms). */
@@ -463,7 +463,7 @@ test.describe('faults', () => {
       await expect
         .poll(async () => (await sim.requests()).some((r) => r.pathname.startsWith('/video/')), { message: 'the player asked for the video' })
         .toBe(true);
-      await card(page, id).getByRole('button', { name: 'Re-run with these settings' }).click();
+      await (await cardAction(page, id, 'Re-run with these settings')).click();
       await expect(ui.prompt(page), 'Re-run fills the form').toHaveValue(PROMPT);
       expect(await sim.submits(), 'Re-run does not submit by itself').toHaveLength(1);
     });

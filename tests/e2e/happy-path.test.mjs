@@ -1,7 +1,7 @@
 // The seed page's own example, end to end: configure, submit, watch it queue and run, play the video;
 // then check on the simulator's side exactly what went over the wire.
 import { expect, test } from './fixtures.mjs';
-import { TEST_KEY, fillForm, fixture, openApp, selectedSize, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
+import { TEST_KEY, cardAction, fillForm, fixture, openApp, selectedSize, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
 test.use({ simOptions: { pendingMs: 1_500, runningMs: 8_000 } });
 
@@ -41,9 +41,10 @@ test('happy path: the fixture request is sent as-is, the task runs and the video
   const videoUrl = await video.getAttribute('src');
   expect(videoUrl?.startsWith(`${sim.url}/video/`), `video src is the simulator's video URL, got ${videoUrl}`).toBe(true);
   await waitForVideo(page);
-  await expect(ui.task(page).getByRole('link', { name: 'Open', exact: true }), '"Open" links to the video').toHaveAttribute('href', videoUrl);
-  await expect(ui.task(page).getByRole('button', { name: 'Copy link', exact: true })).toBeVisible();
-  await expect(ui.task(page).getByRole('button', { name: 'Download', exact: true })).toBeVisible();
+  const id = taskId;
+  await expect(ui.card(page, id).getByRole('button', { name: 'Download', exact: true }), 'Download is the take\'s primary action').toBeVisible();
+  await expect(await cardAction(page, id, 'Open', 'link'), '"Open" links to the video').toHaveAttribute('href', videoUrl);
+  await expect(await cardAction(page, id, 'Copy link')).toBeVisible();
   await expect(ui.task(page).getByText(/Link expires in/).first()).toBeVisible();
 
   // --- What the simulator saw ---

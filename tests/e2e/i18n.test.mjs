@@ -102,8 +102,10 @@ test.describe(() => {
     await ui.generate(page).click();
     await expect(ui.task(page).getByRole('status').filter({ hasText: 'Succeeded' }), 'two finished takes').toHaveCount(2, { timeout: 60_000 });
     for (const box of await ui.task(page).getByRole('checkbox', { name: 'Compare this take' }).all()) await box.check();
+    await page.getByRole('button', { name: 'Compare 2 takes' }).click();
     await expect(page.getByRole('button', { name: 'Play all' })).toBeVisible();
     await check('compare takes');
+    await page.keyboard.press('Escape');
 
     // A share link, and the banner of one opened in this page.
     await page.getByRole('button', { name: 'Share these settings', exact: true }).click();

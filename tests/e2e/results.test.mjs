@@ -2,7 +2,7 @@
 // bring no video (CANCELED, UNKNOWN, an unrecognised one); plus an unreachable endpoint.
 import { statSync } from 'node:fs';
 import { expect, test } from './fixtures.mjs';
-import { TEST_KEY, chineseTextOf, fastForward, fillForm, openApp, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
+import { TEST_KEY, cardAction, chineseTextOf, fastForward, fillForm, openApp, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
 const PROMPT = 'A paper boat drifting down a rainy street, macro lens.';
 
@@ -27,10 +27,10 @@ test.describe(() => {
     expect(download.suggestedFilename()).toBe(`wan-${taskId}.mp4`);
     const file = await download.path();
     expect(statSync(file).size, 'the whole clip was saved').toBeGreaterThan(10_000);
-    await expect(ui.task(page).getByText(`Saved as wan-${taskId}.mp4`).first()).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: `Saved as wan-${taskId}.mp4` })).toBeVisible();
 
-    await ui.task(page).getByRole('button', { name: 'Copy link', exact: true }).click();
-    await expect(ui.task(page).getByText('Link copied.').first()).toBeVisible();
+    await (await cardAction(page, taskId, 'Copy link')).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Link copied.' })).toBeVisible();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(src);
   });
 });

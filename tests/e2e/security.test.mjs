@@ -9,7 +9,7 @@
 //   task's message stays inert, before and after a reload.
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures.mjs';
-import { TEST_KEY, chineseTextOf, fillForm, openApp, shownTaskId, ui, waitForVideo } from './ui.mjs';
+import { TEST_KEY, chineseTextOf, fillForm, openApp, openCard, shownTaskId, ui, waitForVideo } from './ui.mjs';
 
 const { card, cardStatus, formAlert } = ui;
 
@@ -217,6 +217,7 @@ test.describe(() => {
     await page.reload();
     await expect(cardStatus(page, id, 'Failed')).toBeVisible();
     await expect(card(page, id).getByText(XSS, { exact: true }).first()).toBeVisible();
+    await openCard(page, id);
     expect(await card(page, id).getByRole('alert').locator('code').first().innerText()).toBe(`DataInspectionFailed: ${XSS}`);
     await assertInert(page, cspReports, 'after a reload, from storage');
   });

@@ -129,18 +129,20 @@ export async function waitForStatus(page, word, { timeout = 60_000 } = {}) {
   await expect(ui.status(page).filter({ hasText: word }).first()).toBeVisible({ timeout });
 }
 
-const TASK_ID = /Task ID\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9_.:-]*)/;
+const TASK_LABEL = /^(?:Task|任务)\s+(\S+)$/;
 
 /**
- * The id of the newest task shown in the Task section (after "Task ID"), once there is one that is
- * not in `known`.
+ * The id of the newest take in the gallery (the first card: newest first; its accessible name is
+ * "Task <id>"), once there is one that is not in `known`.
  */
 export async function shownTaskId(page, { known = [], timeout = 30_000 } = {}) {
   let id;
   await expect
     .poll(
       async () => {
-        id = (await ui.task(page).first().innerText({ timeout: 1_000 })).match(TASK_ID)?.[1];
+        const first = ui.cards(page).first();
+        const label = (await first.count()) ? await first.getAttribute('aria-label', { timeout: 1_000 }) : null;
+        id = label?.match(TASK_LABEL)?.[1];
         return id !== undefined && !known.includes(id);
       },
       { message: `a "Task ID" in the Task section${known.length ? ` other than ${known.join(', ')}` : ''}`, timeout },
@@ -248,4 +250,28 @@ export async function expectKeyOnlyTo(recorded, endpoint, { other, key } = {}) {
     expect(requests.filter((r) => r.url.startsWith(other.url)).map((r) => r.url), 'the browser never called the other host').toEqual([]);
   }
   return authorised;
+}
+
+/** The "Show" filter chip whose label starts with `label` ("All tasks", "Succeeded", …). */
+export const filterChip = (page, label) => ui.task(page).getByRole('radio', { name: new RegExp(`^${label}\\b`) });
+
+/** Opens a take's details (the player and everything else) if it is folded. */
+export async function openCard(page, id) {
+  const toggle = ui.card(page, id).getByRole('button', { name: /^(Details|Hide details)$/ });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+}
+
+/**
+ * A take's action by its name: the primary one on the card, or one in its "More" menu (opened
+ * first when needed).
+ */
+export async function cardAction(page, id, name, role = 'button') {
+  const card = ui.card(page, id);
+  const direct = card.getByRole(role, { name, exact: true });
+  if (await direct.isVisible()) return direct;
+  const more = card.locator('details.menu');
+  if ((await more.getAttribute('open')) === null) await more.locator('summary').click();
+  await expect(direct).toBeVisible();
+  return direct;
 }

@@ -1,0 +1,134 @@
+//! What pressing Generate (or Ctrl/⌘+Enter) did, said in one line in the Generate bar, which
+//! stays on screen at every width, and where the focus should go next.
+
+use super::form::Field;
+use super::message::{Explanation, Msg};
+
+/// The outcome of the last Generate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GenerateOutcome {
+    /// Fields need fixing first (the first one gets the focus).
+    Invalid(Vec<Field>),
+    /// No connection yet: no key, a key that cannot be sent, an endpoint that needs fixing.
+    NotReady {
+        /// Why.
+        why: Msg,
+        /// True when the key is the problem (else the endpoint).
+        key: bool,
+    },
+    /// On its way.
+    Submitting,
+    /// Refused, or the reply never came (the explanation is shown right above the line).
+    Refused(Explanation),
+    /// Created: the new take's id in the ledger.
+    Submitted(String),
+}
+
+impl GenerateOutcome {
+    /// The line in the Generate bar.
+    pub fn line(&self) -> Msg {
+        match self {
+            GenerateOutcome::Invalid(fields) => {
+                let names = fields
+                    .iter()
+                    .map(|f| Msg::new(field_label(*f)))
+                    .reduce(|a, b| Msg::new("generate.list").with("a", a).with("b", b))
+                    .unwrap_or_else(|| Msg::verbatim(""));
+                Msg::new("generate.invalid")
+                    .with("n", fields.len().to_string())
+                    .with("fields", names)
+            }
+            GenerateOutcome::NotReady { why, .. } => why.clone(),
+            GenerateOutcome::Submitting => Msg::new("form.submitting"),
+            GenerateOutcome::Refused(e) if e.maybe_created => Msg::new("generate.maybe_created"),
+            GenerateOutcome::Refused(_) => Msg::new("generate.refused"),
+            GenerateOutcome::Submitted(_) => Msg::new("generate.submitted"),
+        }
+    }
+
+    /// True for outcomes that need the user (shown as a problem).
+    pub fn needs_attention(&self) -> bool {
+        !matches!(
+            self,
+            GenerateOutcome::Submitting | GenerateOutcome::Submitted(_)
+        )
+    }
+}
+
+/// The label's catalog key of a form field (the same words as the field's own label).
+pub fn field_label(field: Field) -> &'static str {
+    match field {
+        Field::Prompt => "form.prompt",
+        Field::NegativePrompt => "form.negative_prompt",
+        Field::AudioUrl => "form.audio_url",
+        Field::Duration => "form.duration",
+        Field::ShotType => "form.shot_type",
+        Field::Seed => "form.seed",
+    }
+}
+
+/// The element id of a form field, for moving the focus to it.
+pub fn field_dom_id(field: Field) -> &'static str {
+    match field {
+        Field::Prompt => "prompt",
+        Field::NegativePrompt => "negative-prompt",
+        Field::AudioUrl => "audio-url",
+        Field::Duration => "duration",
+        Field::ShotType => "shot-type",
+        Field::Seed => "seed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_outcome_has_a_line_in_both_languages() {
+        let outcomes = [
+            GenerateOutcome::Invalid(vec![Field::Prompt, Field::Seed]),
+            GenerateOutcome::NotReady {
+                why: Msg::new("settings.error.no_key"),
+                key: true,
+            },
+            GenerateOutcome::Submitting,
+            GenerateOutcome::Refused(Explanation::plain(Msg::new("error.http_401"))),
+            GenerateOutcome::Refused(Explanation {
+                maybe_created: true,
+                ..Explanation::plain(Msg::new("error.http_502"))
+            }),
+            GenerateOutcome::Submitted("t".into()),
+        ];
+        for o in outcomes {
+            let (en, zh) = (o.line().en(), o.line().zh());
+            assert!(
+                !en.is_empty() && !zh.is_empty() && !en.contains("%{"),
+                "{o:?}: {en}"
+            );
+        }
+        let invalid = GenerateOutcome::Invalid(vec![Field::Prompt, Field::Seed])
+            .line()
+            .en();
+        assert!(
+            invalid.contains("Prompt") && invalid.contains("Seed") && invalid.contains('2'),
+            "{invalid}"
+        );
+        assert!(GenerateOutcome::Invalid(vec![]).needs_attention());
+        assert!(!GenerateOutcome::Submitted("t".into()).needs_attention());
+    }
+
+    #[test]
+    fn fields_map_to_their_elements() {
+        for f in [
+            Field::Prompt,
+            Field::NegativePrompt,
+            Field::AudioUrl,
+            Field::Duration,
+            Field::ShotType,
+            Field::Seed,
+        ] {
+            assert!(!field_dom_id(f).is_empty());
+            assert!(!Msg::new(field_label(f)).en().is_empty());
+        }
+    }
+}
