@@ -522,6 +522,13 @@ async fn five_running_tasks_block_a_sixth_with_a_warning() {
     storage()
         .set_item(FORM_KEY, r#"{"prompt":"a cat"}"#)
         .unwrap();
+    // The tasks' own endpoint is the user's (else they would be shown as another host's).
+    storage()
+        .set_item(
+            SETTINGS_KEY,
+            r#"{"endpoint_choice":"custom","custom_endpoint":"http://127.0.0.1:1/v1/responses"}"#,
+        )
+        .unwrap();
     let _handle = leptos::mount::mount_to(root.clone(), App);
     wait_for("the limit warning", || {
         root.text_content()
@@ -530,16 +537,20 @@ async fn five_running_tasks_block_a_sixth_with_a_warning() {
     })
     .await;
     let generate: web_sys::HtmlButtonElement = root
-        .query_selector("button.primary")
+        .query_selector(".generate-bar button[type=submit]")
         .unwrap()
-        .unwrap()
+        .expect("the Generate button")
         .unchecked_into();
-    assert!(generate.disabled());
-    // Each running task shows how long its id stays queryable.
-    assert!(root
-        .text_content()
-        .unwrap()
-        .contains("Queryable for another 23 h"));
+    wait_for("Generate to be disabled", || generate.disabled()).await;
+    // Each running task (waiting for a key here) shows how long its id stays queryable.
+    wait_for("the queryable time on every take", || {
+        root.text_content()
+            .unwrap_or_default()
+            .matches("Queryable for another 23 h")
+            .count()
+            == 5
+    })
+    .await;
 }
 
 /// Types `value` into the field `id`, presses Generate, and says whether the field got an error.
@@ -547,9 +558,11 @@ async fn field_rejects(root: &HtmlElement, id: &str, error_id: &str, value: &str
     let el: HtmlElement = by_id(root, id);
     type_into(&el, value);
     submit_form(root);
-    // Let the reactive updates the submit scheduled run (executor ticks, not a timer).
-    leptos::task::tick().await;
-    leptos::task::tick().await;
+    // Let the reactive updates the submit scheduled run (executor ticks, not a timer; the
+    // error goes through a memo, a derived signal and a render effect), then read the field.
+    for _ in 0..8 {
+        leptos::task::tick().await;
+    }
     root.query_selector(&format!("#{error_id} [role=alert]"))
         .unwrap()
         .is_some()
@@ -575,8 +588,11 @@ async fn bad_input_is_refused_at_its_field() {
         assert_eq!(
             field_rejects(&root, "prompt", "prompt-error", &value).await,
             rejected,
-            "prompt {:?}…",
-            value.chars().take(8).collect::<String>()
+            "prompt {:?}…: {:?}",
+            value.chars().take(8).collect::<String>(),
+            root.query_selector("#prompt-error")
+                .unwrap()
+                .and_then(|e| e.text_content())
         );
     }
     type_into(&by_id(&root, "prompt"), "a cat");

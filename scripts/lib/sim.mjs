@@ -23,13 +23,13 @@ process.on('exit', () => {
  * Starts a simulator: tasks are PENDING for `pendingMs`, then RUNNING for `runningMs`. Resolves once
  * it has announced its address; `stop()` ends it.
  */
-export async function startSim({ pendingMs = 1_500, runningMs = 6_000, extraArgs = [] } = {}) {
+export async function startSim({ pendingMs = 1_500, runningMs = 6_000, port = 0, extraArgs = [] } = {}) {
   if (!existsSync(SIM_BIN)) {
     throw new Error(`${SIM_BIN} is missing: build it first (cargo build --release -p dmxapi-sim)`);
   }
   const child = spawn(
     SIM_BIN,
-    ['--port', '0', '--quiet', '--pending-ms', String(pendingMs), '--running-ms', String(runningMs), ...extraArgs],
+    ['--port', String(port), '--quiet', '--pending-ms', String(pendingMs), '--running-ms', String(runningMs), ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   live.add(child);

@@ -140,13 +140,22 @@ impl ApiError {
                 request_id,
                 ..
             } => {
+                // The request id gets a line of its own (with a copy button): not twice.
+                let message = message
+                    .as_deref()
+                    .map(|m| without_request_id(m, request_id.as_deref()));
                 let detail = match (code, message) {
                     (Some(c), Some(m)) => Some(format!("HTTP {status} · {c}: {m}")),
                     (None, Some(m)) => Some(format!("HTTP {status}: {m}")),
                     (Some(c), None) => Some(format!("HTTP {status} · {c}")),
                     (None, None) => Some(format!("HTTP {status}")),
                 };
-                (http_text(*status), request_id.clone(), detail)
+                let text = match (phase, status) {
+                    // On a submit nothing is polled: say what to do instead.
+                    (Phase::Submit, 429) => Msg::new("error.http_429_submit"),
+                    _ => http_text(*status),
+                };
+                (text, request_id.clone(), detail)
             }
             ApiError::BadEnvelope { detail, request_id } => (
                 Msg::new("error.bad_envelope"),
@@ -230,6 +239,18 @@ impl ApiError {
     }
 }
 
+/// `message` without its trailing `(request id: …)` when that id is shown on its own line.
+fn without_request_id(message: &str, request_id: Option<&str>) -> String {
+    let Some(id) = request_id else {
+        return message.to_string();
+    };
+    let lower = message.to_ascii_lowercase();
+    match lower.rfind("(request id") {
+        Some(at) if message[at..].contains(id) => message[..at].trim_end().to_string(),
+        _ => message.to_string(),
+    }
+}
+
 fn http_text(status: u16) -> Msg {
     match status {
         400 => Msg::new("error.http_400"),
@@ -303,7 +324,12 @@ mod tests {
             assert!(e.text.en().contains(en), "{status}: {}", e.text.en());
             assert!(e.text.zh().contains(zh), "{status}: {}", e.text.zh());
             assert_eq!(e.request_id, Some(format!("req-{status}")));
-            assert!(e.detail.unwrap().contains(&format!("HTTP {status}")));
+            let detail = e.detail.unwrap();
+            assert!(detail.contains(&format!("HTTP {status}")));
+            assert!(
+                !detail.contains("request id"),
+                "the id is shown once: {detail}"
+            );
             assert!(!e.maybe_created);
         }
     }

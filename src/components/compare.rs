@@ -223,8 +223,11 @@ fn CompareTable(
         })
     };
     view! {
+        // On a phone the takes' columns scroll sideways under their labels; a region the keyboard
+        // can reach and scroll.
+        <div class="diff-scroll" role="region" tabindex="0" aria-labelledby="compare-caption">
         <table class="diff">
-            <caption>{i18n.t("compare.caption")}</caption>
+            <caption id="compare-caption">{i18n.t("compare.caption")}</caption>
             <tbody>
                 {move || {
                     rows()
@@ -241,5 +244,6 @@ fn CompareTable(
                 }}
             </tbody>
         </table>
+        </div>
     }
 }

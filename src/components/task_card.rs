@@ -103,6 +103,7 @@ pub fn TaskCard(
             class:open=move || open.get()
             class:fresh=fresh
             id=dom
+            tabindex="-1"
             aria-label=move || i18n.render(&label)
         >
             <TakeMedia take=take open=open />
@@ -232,7 +233,11 @@ fn TakeNow(
             let r = r.as_ref()?;
             let watch = take.watch.get()?;
             if let Some(why) = watch.explain() {
-                return Some(why);
+                // Waiting for a key: the user also needs to know how long they have.
+                return Some(match (watch, card::queryable(r, now)) {
+                    (Watch::NeedsKey, Some(left)) => why.then(left),
+                    _ => why,
+                });
             }
 
             if let Some(url) = take.video.get() {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::text::Text;
 use crate::domain::message::Msg;
+use crate::domain::url::is_loopback_host;
 use crate::state::disclosure::use_settings_disclosure;
 use crate::state::{use_app_state, use_i18n};
 
@@ -14,6 +15,9 @@ pub fn Welcome() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
     let disclosure = use_settings_disclosure();
+    let local = web_sys::window()
+        .and_then(|w| w.location().hostname().ok())
+        .is_some_and(|h| is_loopback_host(&h));
     let show = move || !state.demo && state.key.with(String::is_empty);
     view! {
         <Show when=show>
@@ -40,9 +44,13 @@ pub fn Welcome() -> impl IntoView {
                     </li>
                 </ol>
                 <p>{i18n.t("welcome.privacy")}</p>
-                <p class="hint">
-                    <Text msg=Msg::new("welcome.demo").with_code("command", "./scripts/start.sh --demo") />
-                </p>
+                // Only where someone runs the project themselves (the page is on this machine): a
+                // visitor of a hosted copy cannot run a shell command there.
+                {local.then(|| view! {
+                    <p class="hint">
+                        <Text msg=Msg::new("welcome.demo").with_code("command", "./scripts/start.sh --demo") />
+                    </p>
+                })}
             </aside>
         </Show>
     }

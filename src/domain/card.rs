@@ -86,14 +86,19 @@ pub fn settings_summary(request: Option<&VideoRequest>) -> Msg {
     }
 }
 
+/// How long the id stays queryable ("Queryable for another 23 h."), or `None` once past.
+pub fn queryable(record: &TaskRecord, now_ms: i64) -> Option<Msg> {
+    let left = span(record.queryable_for_ms(now_ms)?);
+    Some(Msg::new("card.queryable").with("left", left))
+}
+
 /// While it runs: how long the id stays queryable, and the usual time to a video (`eta_ms`, from
 /// the user's own finished tasks) when there is one.
 pub fn timing(record: &TaskRecord, now_ms: i64, eta_ms: Option<i64>) -> Option<Msg> {
     if record.is_finished(now_ms) {
         return None;
     }
-    let left = span(record.queryable_for_ms(now_ms)?);
-    let queryable = Msg::new("card.queryable").with("left", left);
+    let queryable = queryable(record, now_ms)?;
     // The card's one time estimate: from the user's own finished tasks, else the usual range.
     let estimate = match eta_ms {
         Some(ms) => Msg::new("card.usually_ready").with("min", eta_minutes(ms).to_string()),
@@ -276,6 +281,11 @@ mod tests {
             "{no_eta}"
         );
         assert_eq!(timing(&record(TaskStatus::Succeeded, now), now, None), None);
+        assert_eq!(
+            queryable(&r, now).unwrap().en(),
+            "Queryable for another 23 h 0 min."
+        );
+        assert_eq!(queryable(&r, now + 23 * 3_600_000), None);
     }
 
     #[test]

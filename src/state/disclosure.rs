@@ -1,7 +1,9 @@
 //! Whether the Settings section is open or folded: one value, derived from what the page knows,
 //! with the user's own choice (the heading's button, the first-run guide) taking precedence.
 //!
-//! - While nothing is set up (no usable key, or an endpoint that needs fixing), it is open.
+//! - While nothing is set up (no usable key, or an endpoint that needs fixing), it is open; it
+//!   can still be folded by hand (to see the form first), and it opens again if the setup breaks
+//!   after that.
 //! - Set up on arrival: folded. Set up during this visit: open until the first task is created,
 //!   then folded, but never while the keyboard focus is inside it (it folds once the user leaves).
 //! - Opened or folded by hand: stays so for the visit (unless the setup breaks).
@@ -20,7 +22,8 @@ pub struct SettingsDisclosure {
     pub open: Memo<bool>,
     /// True when the key and the endpoint are usable (derived).
     pub set_up: Memo<bool>,
-    choice: RwSignal<Option<bool>>,
+    /// The user's choice, and whether the setup was usable when they made it.
+    choice: RwSignal<Option<(bool, bool)>>,
     focus_inside: RwSignal<bool>,
     /// The API key field, for the guide's "paste it here" step.
     pub key_field: NodeRef<leptos::html::Input>,
@@ -29,12 +32,16 @@ pub struct SettingsDisclosure {
 impl SettingsDisclosure {
     /// Opens it if folded, folds it if open (the heading's button).
     pub fn toggle(self) {
-        self.choice.set(Some(!self.open.get_untracked()));
+        self.choose(!self.open.get_untracked());
+    }
+
+    fn choose(self, open: bool) {
+        self.choice.set(Some((open, self.set_up.get_untracked())));
     }
 
     /// Opens it and puts the cursor in the key field (once it is shown).
     pub fn open_at_key(self) {
-        self.choice.set(Some(true));
+        self.choose(true);
         let field = self.key_field;
         request_animation_frame(move || {
             if let Some(input) = field.get_untracked() {
@@ -45,7 +52,7 @@ impl SettingsDisclosure {
 
     /// Opens it and puts the cursor in the endpoint choice (the endpoint needs fixing).
     pub fn open_at_endpoint(self) {
-        self.choice.set(Some(true));
+        self.choose(true);
         request_animation_frame(move || {
             let field = document()
                 .get_element_by_id("custom-endpoint")
@@ -83,14 +90,16 @@ pub fn provide_settings_disclosure(state: AppState) -> SettingsDisclosure {
     });
     let set_up_on_arrival = set_up.get_untracked();
     let submitted_on_arrival = submitted.get_untracked();
-    let choice = RwSignal::new(None::<bool>);
+    let choice = RwSignal::new(None::<(bool, bool)>);
     let focus_inside = RwSignal::new(false);
     let open = Memo::new(move |_| {
-        if !set_up.get() {
-            return true;
-        }
-        if let Some(chosen) = choice.get() {
-            return chosen;
+        let set_up_now = set_up.get();
+        match choice.get() {
+            // A setup that broke since the choice reopens it.
+            Some((_, true)) if !set_up_now => return true,
+            Some((chosen, _)) => return chosen,
+            None if !set_up_now => return true,
+            None => {}
         }
         let proven = submitted.get() > submitted_on_arrival;
         !set_up_on_arrival && (!proven || focus_inside.get())

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::gallery::dom_id;
 use super::ledger::Ledger;
 use crate::domain::form::FormState;
 use crate::domain::history::restore;
@@ -98,22 +99,25 @@ impl Toasts {
         let Some(action) = self.current.get_untracked().and_then(|t| t.undo) else {
             return;
         };
-        let done = match action {
+        // Where the focus goes once the toast's Undo button is gone: what came back.
+        let (done, focus) = match action {
             UndoAction::Restore(removed) => {
+                let first = removed.first().map(|t| dom_id(&t.id));
                 self.ledger.modify(|t| restore(t, removed));
-                "toast.restored"
+                ("toast.restored", first.unwrap_or_else(|| "tasks-h".into()))
             }
             UndoAction::Remove(ids) => {
                 let ids: std::collections::HashSet<String> = ids.into_iter().collect();
                 self.ledger.modify(|t| t.retain(|r| !ids.contains(&r.id)));
-                "toast.import_undone"
+                ("toast.import_undone", "tasks-h".into())
             }
             UndoAction::Draft(previous) => {
                 self.set_form.set(previous);
-                "shared.restored"
+                ("shared.restored", "prompt".into())
             }
         };
         self.say(Msg::new(done));
+        request_animation_frame(move || super::browser::focus(&focus));
     }
 
     /// Closes the toast.

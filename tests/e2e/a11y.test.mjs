@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures.mjs';
-import { ROOT, TEST_KEY, fillForm, loadApp, mounted, openApp, setLanguage, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
+import { ROOT, TEST_KEY, cardAction, fillForm, loadApp, mounted, openApp, openCard, setLanguage, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
 const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const PROMPT = 'A paper boat drifting down a rainy street, close-up, soft light.';
@@ -60,7 +60,7 @@ test.describe(() => {
 
     await fillForm(page, { prompt: PROMPT });
     await ui.generate(page).click();
-    await shownTaskId(page);
+    const first = await shownTaskId(page);
     await waitForStatus(page, 'Running', { timeout: 30_000 });
     all.push(...(await audit(page, 'running task')));
 
@@ -71,8 +71,32 @@ test.describe(() => {
     await sim.fault({ on: 'submit', task_fails: { code: 'DataInspectionFailed', message: 'Input data may contain inappropriate content.' } });
     await fillForm(page, { prompt: `${PROMPT} Again.` });
     await ui.generate(page).click();
+    const failed = await shownTaskId(page, { known: [first] });
     await waitForStatus(page, 'Failed', { timeout: 60_000 });
     all.push(...(await audit(page, 'history: failed + succeeded')));
+
+    // A take opened in place (player, every detail) with its More menu open.
+    await openCard(page, first);
+    await cardAction(page, first, 'Copy link');
+    all.push(...(await audit(page, 'take opened, menu open')));
+
+    // Two finished takes compared in the dialog.
+    await fillForm(page, { prompt: `${PROMPT} Once more.` });
+    await ui.generate(page).click();
+    const second = await shownTaskId(page, { known: [first, failed] });
+    await expect(ui.cardStatus(page, second, 'Succeeded')).toBeVisible({ timeout: 60_000 });
+    for (const id of [first, second]) await ui.card(page, id).getByRole('checkbox', { name: 'Compare this take' }).check();
+    await page.getByRole('button', { name: 'Compare 2 takes' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Compare takes' });
+    await expect(dialog).toBeVisible();
+    all.push(...(await audit(page, 'compare dialog')));
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+
+    // A toast with Undo after a delete.
+    await (await cardAction(page, failed, 'Delete')).click();
+    await expect(page.getByRole('button', { name: 'Undo' })).toBeVisible();
+    all.push(...(await audit(page, 'toast with Undo')));
 
     // Next visit: Settings starts folded (key and endpoint stored).
     await page.reload();

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { expect, test } from './fixtures.mjs';
 import { SCREENSHOTS, TEST_KEY, fillForm, openApp, setLanguage, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
-// The desktop shot shows the top of the page (form and tasks side by side); the phone shot the
-// finished video's card, as a phone screen shows it.
+// The desktop shot shows the top of the page (the form and the gallery side by side); the phone
+// shot the gallery (the running take and the finished one), as a phone screen shows it.
 const DEVICES = {
   desktop: { viewport: { width: 1280, height: 900 }, scrollToTasks: false },
   mobile: { viewport: { width: 375, height: 812 }, scrollToTasks: true },
@@ -38,10 +38,12 @@ test('screenshots: desktop and mobile, light and dark, English and Chinese', asy
       for (const colorScheme of ['light', 'dark']) {
         await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-        await page.evaluate((toTasks) => {
-          const card = document.querySelector('article.task video')?.closest('article.task');
-          window.scrollTo(0, toTasks && card ? card.getBoundingClientRect().top + window.scrollY - 8 : 0);
-        }, scrollToTasks);
+        if (scrollToTasks) {
+          // The gallery from its filter chips: the running take and the finished one.
+          await page.locator('fieldset.chips').evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 8));
+        } else {
+          await page.evaluate(() => window.scrollTo(0, 0));
+        }
         await page.screenshot({ path: join(SCREENSHOTS, `${device}-${lang}-${colorScheme}.png`), animations: 'disabled' });
       }
     }

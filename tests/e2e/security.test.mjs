@@ -9,7 +9,7 @@
 //   task's message stays inert, before and after a reload.
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures.mjs';
-import { TEST_KEY, chineseTextOf, fillForm, openApp, openCard, shownTaskId, ui, waitForVideo } from './ui.mjs';
+import { TEST_KEY, chineseTextOf, fillForm, openApp, openCard, recordRequests, shownTaskId, ui, waitForVideo } from './ui.mjs';
 
 const { card, cardStatus, formAlert } = ui;
 
@@ -27,18 +27,7 @@ test.describe(() => {
     test.setTimeout(150_000);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
     // Everything the browser sends (page, media element, downloads), with every header.
-    const pending = [];
-    context.on('request', (req) => {
-      pending.push(
-        (async () => ({
-          method: req.method(),
-          url: req.url(),
-          resourceType: req.resourceType(),
-          headers: await req.allHeaders().catch(() => req.headers()),
-          body: req.postDataBuffer()?.toString('latin1') ?? '',
-        }))(),
-      );
-    });
+    const recorded = recordRequests(context);
     const consoleMessages = [];
     page.on('console', (m) => consoleMessages.push(`${m.type()}: ${m.text()} ${JSON.stringify(m.location())}`));
 
@@ -106,7 +95,7 @@ test.describe(() => {
     expect(pageErrors.length).toBe(0);
 
     // --- The wire, as the browser saw it ---
-    const requests = await Promise.all(pending);
+    const requests = await recorded();
     const withKey = [];
     for (const r of requests) {
       const where = `${r.method} ${r.url} (${r.resourceType})`;
@@ -181,7 +170,7 @@ test.describe(() => {
 
     // Server-side texts in the form's alert: a relay error message, a plain-text reply, a 502 body.
     const formTexts = [
-      [{ on: 'submit', http: 400, message: XSS }, `HTTP 400 · invalid_request: ${XSS} (request id: `],
+      [{ on: 'submit', http: 400, message: XSS }, `HTTP 400 · invalid_request: ${XSS}`],
       [{ on: 'submit', text: XSS }, XSS],
       [{ on: 'submit', raw: { status: 502, body: `Bad gateway: ${XSS}` } }, `HTTP 502: Bad gateway: ${XSS}`],
     ];

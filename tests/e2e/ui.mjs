@@ -1,6 +1,6 @@
 // How the end-to-end tests drive the app: by role and visible label, as a user would (the app's
 // contract), plus the few waits every test needs. Used with the fixtures of ./fixtures.mjs.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib/paths.mjs';
 import { expect } from './fixtures.mjs';
@@ -274,4 +274,48 @@ export async function cardAction(page, id, name, role = 'button') {
   if ((await more.getAttribute('open')) === null) await more.locator('summary').click();
   await expect(direct).toBeVisible();
   return direct;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The app's own words, from its catalog (locales/*.yml), for tests that run in either language.
+// ---------------------------------------------------------------------------------------------
+let catalog;
+function loadCatalog() {
+  if (catalog) return catalog;
+  catalog = { en: {}, zh: {} };
+  const dir = join(ROOT, 'locales');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml'))) {
+    let key;
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      const k = line.match(/^([\w.-]+):\s*$/);
+      if (k) key = k[1];
+      const v = line.match(/^ {2}(en|zh): (".*")\s*$/);
+      if (key && v) catalog[v[1]][key] = JSON.parse(v[2]);
+    }
+  }
+  return catalog;
+}
+
+/** The catalog text of `key` in `lang` ('en' or 'zh'), with `%{name}` filled from `args`. */
+export function t(lang, key, args = {}) {
+  const text = loadCatalog()[lang][key];
+  if (text === undefined) throw new Error(`no ${lang} text for ${key}`);
+  return text.replace(/%\{(\w+)\}/g, (m, name) => (name in args ? String(args[name]) : m));
+}
+
+/** Stores a key and a custom endpoint for the app at `app` the way Settings would, and reloads. */
+export async function seedConnection(page, app, { endpoint, key }) {
+  await page.goto(app.url + '/');
+  await page.evaluate(
+    ({ endpoint, key }) => {
+      localStorage.setItem('wan-studio.key.v1', key);
+      localStorage.setItem(
+        'wan-studio.settings.v1',
+        JSON.stringify({ endpoint_choice: 'custom', custom_endpoint: endpoint, async_header: true, remember_key: true }),
+      );
+    },
+    { endpoint, key },
+  );
+  await page.reload();
+  await expect(page.locator('#form-h')).toBeVisible();
 }
