@@ -44,18 +44,34 @@ const test = base.extend({
   },
 });
 
-/** Waits (bounded) until `url` answers 200; fails as soon as the server process has exited. */
-async function waitHttp(url, proc, timeout) {
+/**
+ * Waits (bounded) until `url` answers 200; fails as soon as the server process has exited. The last
+ * answer or network error is in the failure message, and `log` (a server's log file), when given.
+ */
+async function waitHttp(url, proc, timeout, log) {
+  let last = 'nothing yet';
   const state = async () => {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) return 'exited';
     try {
-      return (await fetch(url)).ok ? 'answers' : 'waiting';
-    } catch {
+      const res = await fetch(url);
+      last = `HTTP ${res.status}`;
+      return res.ok ? 'answers' : 'waiting';
+    } catch (e) {
+      last = String(e.cause ?? e);
       return 'waiting';
     }
   };
-  await expect.poll(state, { message: `${url} to answer`, timeout, intervals: [250] }).not.toBe('waiting');
-  expect(await state(), `${proc.cmd} exited:\n${proc.output()}`).toBe('answers');
+  const why = () => {
+    let text = '';
+    try {
+      text = log ? readFileSync(log, 'utf8') : '';
+    } catch {}
+    return `${url} to answer (last: ${last})\n${proc.output()}${text}`;
+  };
+  await expect.poll(state, { message: `${url} to answer`, timeout, intervals: [250] }).not.toBe('waiting').catch((e) => {
+    throw new Error(`${why()}\n${e.message}`);
+  });
+  expect(await state(), `${proc.cmd} exited:\n${why()}`).toBe('answers');
 }
 
 /** One task through the relay path; asserts the API saw no preflight (same origin). */
@@ -99,7 +115,7 @@ async function throughSnippet({ page, sim, run }, { snippetFile, configFile, con
   const configPath = join(dir, configFile);
   writeFileSync(configPath, config({ dir, port, snippet }));
   const proc = run(cmd, args(configPath, dir), { env: env(dir), dir });
-  await waitHttp(`http://127.0.0.1:${port}/`, proc, 15_000);
+  await waitHttp(`http://127.0.0.1:${port}/`, proc, 30_000, join(dir, 'error.log'));
   await taskThroughRelay({ page, sim }, `http://127.0.0.1:${port}`, '/dmxapi/v1/responses');
 }
 
