@@ -164,8 +164,10 @@ const browser = await chromium.launch({
   headless: true,
   args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
 });
-const appServer = { ...(await startStaticServer(opt.app)), dir: resolve(opt.app) };
-const helloServer = { ...(await startStaticServer(opt.hello)), dir: resolve(opt.hello) };
+// As a static host serves them (compressed, Trunk's hashed files cached for a year), so that a
+// service worker's install can find in the HTTP cache what the page has just fetched.
+const appServer = { ...(await startStaticServer(opt.app, { host: true })), dir: resolve(opt.app) };
+const helloServer = { ...(await startStaticServer(opt.hello, { host: true })), dir: resolve(opt.hello) };
 const started = Date.now();
 
 const machine = {
@@ -237,36 +239,41 @@ if (ONLY.has('sizes')) {
   const rows = [];
   for (const t of targets) {
     const { context, page } = await freshPage();
-    // path → who fetched it. Context-wide, so a service worker's fetches (Chromium) count too.
-    const fetched = new Map();
-    context.on('response', (r) => {
-      if (!r.url().startsWith(t.server.url) || r.status() !== 200) return;
+    // path → who asked for it (page or service worker), for the labels. Context-wide, so a service
+    // worker's fetches (Chromium) are seen too.
+    const who = new Map();
+    context.on('request', (r) => {
+      if (!r.url().startsWith(t.server.url)) return;
       const path = new URL(r.url()).pathname;
-      const f = fetched.get(path) ?? { page: false, sw: false, response: r };
-      f[r.request().serviceWorker() ? 'sw' : 'page'] = true;
-      fetched.set(path, f);
+      const w = who.get(path) ?? new Set();
+      w.add(r.serviceWorker() ? 'service worker' : 'page');
+      who.set(path, w);
     });
+    t.server.clearServed();
     await loadUntilInteractive(page, t.server.url, t.button);
     await sleep(2_000); // what is fetched right after start: a config file, a manifest, a service worker's cache
+    // What the server really sent: a file served twice (e.g. once to the page and once more to a
+    // service worker for its cache) counts twice; one answered from the browser's cache not at all.
+    const sends = new Map();
+    for (const { path } of t.server.served()) sends.set(path, (sends.get(path) ?? 0) + 1);
     const total = { raw: 0, gzip: 0, brotli: 0 };
     const wire = { raw: 0, gzip: 0, brotli: 0 };
     const order = (path) => {
       const i = ['.html', '.css', '.js', '.wasm'].findIndex((e) => path.endsWith(e));
       return path.endsWith('/') ? 0 : i < 0 ? 9 : i;
     };
-    const paths = [...fetched.keys()].sort((x, y) => order(x) - order(y) || x.localeCompare(y));
+    const paths = [...sends.keys()].sort((x, y) => order(x) - order(y) || x.localeCompare(y));
     const name = t.label.split(' ')[0];
     for (const path of paths) {
-      const f = fetched.get(path);
-      // Bytes of the file served (a service worker's response bodies are not readable here).
-      const onDisk = join(t.server.dir, path.endsWith('/') ? `${path}index.html` : decodeURIComponent(path));
-      const s = fileSizes(existsSync(onDisk) ? readFileSync(onDisk) : await f.response.body());
-      const file = path === '/' ? 'index.html' : path.slice(1).replace(/-[0-9a-f]{16}/, '');
-      const who = f.page && f.sw ? ' (fetched twice: page + service worker)' : f.sw ? ' (service worker)' : '';
-      rows.push([`${name}: ${file}${who}`, bytes(s.raw), bytes(s.gzip), bytes(s.brotli)]);
+      const n = sends.get(path);
+      const s = fileSizes(readFileSync(join(t.server.dir, path.endsWith('/') ? `${path}index.html` : decodeURIComponent(path))));
+      const file = path === '/' ? 'index.html' : path.slice(1).replace(/-[0-9a-f]{8,16}/, '');
+      const by = [...(who.get(path) ?? [])].join(' + ');
+      const note = n > 1 ? ` (sent ${n}×: ${by})` : by === 'service worker' ? ' (service worker)' : '';
+      rows.push([`${name}: ${file}${note}`, bytes(s.raw), bytes(s.gzip), bytes(s.brotli)]);
       for (const k of Object.keys(total)) {
         total[k] += s[k];
-        wire[k] += s[k] * (f.page && f.sw ? 2 : 1);
+        wire[k] += s[k] * n;
       }
     }
     rows.push([`${name}: files (${paths.length})`, bytes(total.raw), bytes(total.gzip), bytes(total.brotli)]);
@@ -281,11 +288,11 @@ if (ONLY.has('sizes')) {
     ['file', 'raw', 'gzip -9', 'brotli -q 11'],
     rows,
     a.brotli !== a.files.brotli
-      ? `"files" counts each file once; "transferred" counts a file twice when a service worker downloads it again for its cache during the first visit.`
+      ? `"files" counts each file once; "transferred" counts a file as often as the server sent it (e.g. again to a service worker for its cache).`
       : undefined,
   );
   const filesNote = a.brotli !== a.files.brotli ? ` (files once: ${bytes(a.files.brotli)})` : '';
-  budget('whole first load, brotli', '≤ 120,000 B', `${bytes(a.brotli)}${filesNote}`, a.brotli <= 120_000);
+  budget('whole first load, brotli (issue 14)', '≤ 200,000 B', `${bytes(a.brotli)}${filesNote}`, a.brotli <= 200_000);
   budget(
     'first load vs hello-world, brotli',
     '≤ 2×',

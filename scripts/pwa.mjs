@@ -3,7 +3,7 @@
 // this build's files. Release builds only (a dev server must never be shadowed by a cache).
 //
 // The worker precaches the shell (html, js, wasm, css, manifest, icon) under a cache named after
-// the build, serves those files cache-first and page loads network-first with the cached page as
+// the build (from the HTTP cache the page has just filled, not a second download), serves those files cache-first and page loads network-first with the cached page as
 // the fallback, and deletes older builds' caches when it activates. It never caches anything
 // else: no API call, no video, nothing from another origin.
 import { createHash } from 'node:crypto';
@@ -35,9 +35,12 @@ const CACHE = 'wan-studio-shell-${version}';
 const SHELL = ${JSON.stringify(shell)};
 
 self.addEventListener('install', (event) => {
-  // The page itself comes from the network (cache: 'reload'); the other files have content-hashed
-  // names, so the copies the page has just loaded (HTTP cache) are the right ones: no second download.
-  const requests = SHELL.map((u) => (u === './' ? new Request(u, { cache: 'reload' }) : u));
+  // The page itself comes from the network (cache: 'reload'). Trunk's files have content-hashed
+  // names, so the copies the page has just loaded are the right ones: 'force-cache' takes them from
+  // the HTTP cache whatever its freshness headers say (only one missing there is downloaded). The
+  // two small unhashed files (manifest, icon) follow the HTTP cache's rules.
+  const mode = (u) => (u === './' ? 'reload' : /-[0-9a-f]{8,16}(_bg)?\\.[a-z]+$/.test(u) ? 'force-cache' : 'default');
+  const requests = SHELL.map((u) => new Request(u, { cache: mode(u) }));
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(requests)).then(() => self.skipWaiting()));
 });
 

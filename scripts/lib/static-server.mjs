@@ -4,6 +4,7 @@
 //   const server = await startStaticServer(dir);              // tests: every reply `no-store`
 //   const server = await startStaticServer(dir, { host: true }); // as a static host would
 //   server.url  // http://127.0.0.1:<port>
+//   server.served()  // [{ path, bytes, encoding }]: every 200 answer, bytes as sent
 //   await server.close();
 //
 // Always: the right content types (application/wasm, application/manifest+json, …), `nosniff`, a
@@ -36,8 +37,9 @@ export const CONTENT_TYPES = {
   '.woff2': 'font/woff2',
 };
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.json', '.webmanifest', '.svg', '.txt', '.xml', '.ico']);
-// Trunk's output names carry a 16-hex-digit content hash (main-<hash>.css, wan-studio-<hash>_bg.wasm).
-const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z]+$/;
+// Trunk's output names carry a content hash (main-<hash>.css, wan-studio-<hash>_bg.wasm): up to 16 hex
+// digits, leading zeros dropped.
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z]+$/;
 
 const isFile = (path) => {
   try {
@@ -74,6 +76,7 @@ export async function startStaticServer(dir, { host = false } = {}) {
   };
   if (host) for (const f of walk(root)) if (COMPRESSIBLE.has(extname(f))) for (const enc of ['br', 'gzip']) body(f, enc);
 
+  const served = []; // { path, bytes, encoding } of every 200 answer, in order
   const server = createServer((req, res) => {
     try {
       const { pathname } = new URL(req.url, 'http://127.0.0.1');
@@ -94,6 +97,7 @@ export async function startStaticServer(dir, { host = false } = {}) {
         'X-Content-Type-Options': 'nosniff',
       });
       res.end(req.method === 'HEAD' ? undefined : data);
+      served.push({ path: pathname, bytes: req.method === 'HEAD' ? 0 : data.length, encoding });
     } catch (err) {
       res.writeHead(500).end(String(err));
     }
@@ -105,6 +109,9 @@ export async function startStaticServer(dir, { host = false } = {}) {
     url: `http://127.0.0.1:${port}`,
     port,
     dir: root,
+    /** What this server has sent (bodies as sent, compressed or not), since the start or the last clear. */
+    served: () => [...served],
+    clearServed: () => void served.splice(0),
     close: () =>
       new Promise((r) => {
         server.close(() => r());

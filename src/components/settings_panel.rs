@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use super::check_field::CheckField;
 use super::text::Text;
 use super::theme_switch::ThemeSwitch;
-use crate::domain::cost::Pricing;
+use crate::domain::cost::{Pricing, Rate};
 use crate::domain::message::Msg;
 use crate::domain::settings::{
     check_key, fingerprint, key_shape_warning, normalise_key, CUSTOM, PRESETS,
@@ -318,7 +318,7 @@ fn PricingFields() -> impl IntoView {
     }
 }
 
-/// One per-second rate; only a finite, non-negative number is kept.
+/// One per-second rate; only a non-negative decimal number is kept.
 #[component]
 fn RateField(
     /// Element id.
@@ -326,9 +326,9 @@ fn RateField(
     /// The label's catalog key.
     label: &'static str,
     /// Reads the rate.
-    get: fn(&Pricing) -> f64,
+    get: fn(&Pricing) -> Rate,
     /// Writes the rate.
-    set: fn(&mut Pricing, f64),
+    set: fn(&mut Pricing, Rate),
 ) -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
@@ -338,10 +338,8 @@ fn RateField(
             <input id=id type="number" min="0" step="0.01" inputmode="decimal"
                 prop:value=move || state.settings.with(|s| get(&s.pricing).to_string())
                 on:change=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
-                        if v.is_finite() && v >= 0.0 {
-                            state.set_settings.update(|s| set(&mut s.pricing, v));
-                        }
+                    if let Some(v) = Rate::parse(&event_target_value(&ev)) {
+                        state.set_settings.update(|s| set(&mut s.pricing, v));
                     }
                 } />
         </div>

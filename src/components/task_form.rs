@@ -59,7 +59,6 @@ pub fn TaskForm() -> impl IntoView {
     let i18n = use_i18n();
     let poller = use_poller();
     let gallery = use_gallery();
-    let disclosure = use_settings_disclosure();
     // Errors show after the first Generate, then follow every edit; over-long texts show live.
     let attempt = RwSignal::new(None::<Attempt>);
     let errors: Errors = Memo::new(move |_| {
@@ -96,49 +95,11 @@ pub fn TaskForm() -> impl IntoView {
     let blocked = Signal::derive(move || {
         pending.get() || running.get() >= RUNNING_LIMIT || !state.online.get()
     });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if blocked.get_untracked() {
-            return;
-        }
-        if let Err(FieldErrors(errors)) = state.form.with_untracked(FormState::validate) {
-            let fields: Vec<Field> = errors.iter().map(|(f, _)| *f).collect();
-            if let Some(first) = fields.first() {
-                focus(field_dom_id(*first));
-            }
-            attempt.set(Some(Attempt::Invalid(fields)));
-            return;
-        }
-        let Ok(request) = state.form.with_untracked(FormState::validate) else {
-            return;
-        };
-        match state.connection() {
-            Ok(conn) => {
-                attempt.set(Some(Attempt::Dispatched));
-                submit.dispatch((conn, request));
-            }
-            Err(why) => {
-                let key = !state.demo && state.key.with_untracked(|k| check_key(k).is_some());
-                if key {
-                    disclosure.open_at_key();
-                } else {
-                    disclosure.open_at_endpoint();
-                }
-                attempt.set(Some(Attempt::NotReady { why, key }));
-            }
-        }
-    };
-    // Ctrl+Enter / Cmd+Enter anywhere in the form submits it through the same path as the
-    // Generate button (requestSubmit fires the submit event: validation first).
+    let on_submit = on_generate(attempt, blocked, move |args| {
+        submit.dispatch(args);
+    });
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) && !ev.repeat() {
-            ev.prevent_default();
-            if let Some(f) = form_ref.get() {
-                let _ = f.request_submit();
-            }
-        }
-    };
+    let on_keydown = submit_on_ctrl_enter(form_ref);
     let form = state.form;
     let set_form = state.set_form;
     view! {
@@ -181,6 +142,65 @@ pub fn TaskForm() -> impl IntoView {
             </form>
             <ShareBox />
         </section>
+    }
+}
+
+/// What pressing Generate (or Ctrl/⌘+Enter) does: nothing while `blocked`; fields to fix get the
+/// focus; a missing or bad key or endpoint opens Settings there; otherwise the request goes to
+/// `dispatch`. Each outcome is recorded in `attempt` for the Generate bar.
+fn on_generate(
+    attempt: RwSignal<Option<Attempt>>,
+    blocked: Signal<bool>,
+    dispatch: impl Fn((Connection, VideoRequest)) + 'static,
+) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
+    let state = use_app_state();
+    let disclosure = use_settings_disclosure();
+    move |ev| {
+        ev.prevent_default();
+        if blocked.get_untracked() {
+            return;
+        }
+        let request = match state.form.with_untracked(FormState::validate) {
+            Ok(request) => request,
+            Err(FieldErrors(errors)) => {
+                let fields: Vec<Field> = errors.iter().map(|(f, _)| *f).collect();
+                if let Some(first) = fields.first() {
+                    focus(field_dom_id(*first));
+                }
+                attempt.set(Some(Attempt::Invalid(fields)));
+                return;
+            }
+        };
+        match state.connection() {
+            Ok(conn) => {
+                attempt.set(Some(Attempt::Dispatched));
+                dispatch((conn, request));
+            }
+            Err(why) => {
+                let key = !state.demo && state.key.with_untracked(|k| check_key(k).is_some());
+                if key {
+                    disclosure.open_at_key();
+                } else {
+                    disclosure.open_at_endpoint();
+                }
+                attempt.set(Some(Attempt::NotReady { why, key }));
+            }
+        }
+    }
+}
+
+/// Ctrl+Enter / Cmd+Enter anywhere in the form submits it through the same path as the Generate
+/// button (`requestSubmit` fires the submit event: validation first).
+fn submit_on_ctrl_enter(
+    form_ref: NodeRef<leptos::html::Form>,
+) -> impl Fn(leptos::ev::KeyboardEvent) + 'static {
+    move |ev| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) && !ev.repeat() {
+            ev.prevent_default();
+            if let Some(f) = form_ref.get() {
+                let _ = f.request_submit();
+            }
+        }
     }
 }
 

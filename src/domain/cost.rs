@@ -1,21 +1,128 @@
 //! Cost estimates: a per-second rate by resolution tier, in the user's currency (list price by
 //! default, editable in Settings), for one request and over the succeeded history.
+//!
+//! Money is integers: rates in thousandths of the currency unit per second, sums in thousandths,
+//! shown rounded to hundredths. No float is formatted or parsed (that machinery alone is ~15 KB of
+//! wasm; issue 14), and sums are exact.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::form::{Tier, VideoRequest};
 use super::history::eta_text;
 use super::message::Msg;
 use super::task::{TaskRecord, TaskStatus};
 
+/// A price per second of video in thousandths of the currency unit (`Rate(600)` = 0.6 per second).
+/// Stored as decimal text (`"0.6"`); an older stored number (`0.6`) is still read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Rate(pub u32);
+
+impl Rate {
+    /// The largest rate kept: 1 000 000 currency units per second.
+    pub const MAX: u32 = 1_000_000_000;
+
+    /// Reads a rate as typed: digits with at most one `.` (or `,`) and any number of decimals,
+    /// rounded half up to thousandths. `None` for anything else (signs, exponents, empty) or above
+    /// [`Rate::MAX`].
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let (whole, fraction) = text.split_once(['.', ',']).unwrap_or((text, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) {
+            return None;
+        }
+        let mut milli: u64 = 0;
+        for b in whole.bytes() {
+            milli = milli * 10 + u64::from(b - b'0');
+            if milli > u64::from(Self::MAX) {
+                return None;
+            }
+        }
+        let mut frac = fraction.bytes().map(|b| u64::from(b - b'0'));
+        let mut scale = 100;
+        milli *= 1000;
+        for _ in 0..3 {
+            milli += frac.next().unwrap_or(0) * scale;
+            scale /= 10;
+        }
+        if frac.next().is_some_and(|d| d >= 5) {
+            milli += 1;
+        }
+        u32::try_from(milli)
+            .ok()
+            .filter(|&m| m <= Self::MAX)
+            .map(Self)
+    }
+
+    /// From an older stored float; negative, not finite or too large → `None`.
+    fn from_units(v: f64) -> Option<Self> {
+        let milli = (v * 1000.0).round();
+        (v.is_finite() && v >= 0.0 && milli <= f64::from(Self::MAX)).then_some(Self(milli as u32))
+    }
+}
+
+impl std::fmt::Display for Rate {
+    /// The shortest decimal text: `0.6`, `1`, `0.015`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (whole, mut frac) = (self.0 / 1000, self.0 % 1000);
+        if frac == 0 {
+            return write!(f, "{whole}");
+        }
+        let mut width = 3;
+        while frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        write!(f, "{whole}.{frac:0width$}")
+    }
+}
+
+impl Serialize for Rate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Rate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Rate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a price per second")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Rate, E> {
+                Rate::parse(v).ok_or_else(|| E::custom("not a price per second"))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Rate, E> {
+                Rate::from_units(v).ok_or_else(|| E::custom("not a price per second"))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Rate, E> {
+                u32::try_from(v)
+                    .ok()
+                    .and_then(|v| v.checked_mul(1000))
+                    .filter(|&m| m <= Rate::MAX)
+                    .map(Rate)
+                    .ok_or_else(|| E::custom("not a price per second"))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Rate, E> {
+                u64::try_from(v)
+                    .map_err(|_| E::custom("not a price per second"))
+                    .and_then(|v| self.visit_u64(v))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
 /// Price per second of video, by tier, in the user's currency.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Pricing {
     /// Per second at 720P.
-    pub per_second_720p: f64,
+    pub per_second_720p: Rate,
     /// Per second at 1080P.
-    pub per_second_1080p: f64,
+    pub per_second_1080p: Rate,
     /// Currency label, e.g. `CNY`.
     pub currency: String,
 }
@@ -24,33 +131,31 @@ impl Default for Pricing {
     /// Alibaba's mainland list price.
     fn default() -> Self {
         Self {
-            per_second_720p: 0.6,
-            per_second_1080p: 1.0,
+            per_second_720p: Rate(600),
+            per_second_1080p: Rate(1000),
             currency: "CNY".into(),
         }
     }
 }
 
 impl Pricing {
-    /// Estimated cost of one request.
-    pub fn cost(&self, request: &VideoRequest) -> f64 {
+    /// Estimated cost of one request, in thousandths of the currency unit.
+    pub fn cost(&self, request: &VideoRequest) -> u64 {
         let rate = match request.size.tier() {
             Tier::P720 => self.per_second_720p,
             Tier::P1080 => self.per_second_1080p,
         };
-        rate.max(0.0) * f64::from(request.duration)
+        u64::from(rate.0) * u64::from(request.duration)
     }
 
-    /// Estimated spend over succeeded tasks (failed tasks are not charged).
-    pub fn total(&self, tasks: &[TaskRecord]) -> f64 {
+    /// Estimated spend over succeeded tasks (failed tasks are not charged), in thousandths.
+    pub fn total(&self, tasks: &[TaskRecord]) -> u64 {
         tasks
             .iter()
             .filter(|t| t.snapshot.status == TaskStatus::Succeeded)
             .filter_map(|t| t.request.as_ref())
             .map(|r| self.cost(r))
-            .sum::<f64>()
-            // An empty float sum is -0.0, which would print as "-0.00".
-            + 0.0
+            .fold(0, u64::saturating_add)
     }
 
     /// "Estimated cost: 5.00 CNY (list price…). Usually ready in ~4 min", shown before
@@ -62,9 +167,10 @@ impl Pricing {
             .then(eta_text(eta_ms))
     }
 
-    /// `1.23 CNY`.
-    pub fn format(&self, amount: f64) -> String {
-        format!("{amount:.2} {}", self.currency)
+    /// `1.23 CNY` for 1 230 thousandths (rounded half up to hundredths).
+    pub fn format(&self, milli: u64) -> String {
+        let cents = milli.saturating_add(5) / 10;
+        format!("{}.{:02} {}", cents / 100, cents % 100, self.currency)
     }
 }
 
@@ -85,14 +191,17 @@ mod tests {
     fn cost_uses_tier_rates_and_counts_only_successes() {
         let p = Pricing::default();
         let table = [
-            (Size::S1920x1080, "10", 10.0),
-            (Size::S1280x720, "10", 6.0),
-            (Size::S1440x1440, "2", 2.0),
-            (Size::S832x1088, "15", 9.0),
+            (Size::S1920x1080, "10", 10_000),
+            (Size::S1280x720, "10", 6_000),
+            (Size::S1440x1440, "2", 2_000),
+            (Size::S832x1088, "15", 9_000),
         ];
         for (size, d, want) in table {
-            let c = p.cost(&req(size, d, ShotType::Single));
-            assert!((c - want).abs() < 1e-9, "{size:?} {d}: {c}");
+            assert_eq!(
+                p.cost(&req(size, d, ShotType::Single)),
+                want,
+                "{size:?} {d}"
+            );
         }
         let hd = req(Size::S1920x1080, "5", ShotType::Single);
         let tasks = vec![
@@ -100,17 +209,92 @@ mod tests {
             task("2", TaskStatus::Failed, hd.clone()),
             task("3", TaskStatus::Running, hd),
         ];
-        assert!((p.total(&tasks) - 5.0).abs() < 1e-9);
+        assert_eq!(p.total(&tasks), 5_000);
         assert_eq!(p.format(p.total(&[])), "0.00 CNY");
-        assert_eq!(p.format(5.0), "5.00 CNY");
+        assert_eq!(p.format(5_000), "5.00 CNY");
+        // Sums are exact: ten 0.1-per-second seconds are 1.00, not 0.9999….
         let custom = Pricing {
-            per_second_720p: 0.1,
-            per_second_1080p: -3.0,
-            currency: "USD".into(),
+            per_second_720p: Rate::parse("0.1").unwrap(),
+            ..Pricing::default()
         };
+        let sd = req(Size::S1280x720, "5", ShotType::Single);
+        let two = vec![
+            task("1", TaskStatus::Succeeded, sd.clone()),
+            task("2", TaskStatus::Succeeded, sd),
+        ];
+        assert_eq!(custom.format(custom.total(&two)), "1.00 CNY");
+        assert_eq!(p.format(1_235), "1.24 CNY");
+        assert_eq!(p.format(1_234), "1.23 CNY");
+        assert!(p.format(u64::MAX).ends_with(" CNY"));
+    }
+
+    #[test]
+    fn rates_are_read_as_typed_and_shown_shortest() {
+        for (text, milli) in [
+            ("0.6", 600),
+            ("1", 1000),
+            (" 1.0 ", 1000),
+            ("0,6", 600),
+            (".5", 500),
+            ("2.", 2000),
+            ("0.015", 15),
+            ("0.0155", 16),
+            ("0.0154", 15),
+            ("1000000", Rate::MAX),
+        ] {
+            assert_eq!(Rate::parse(text), Some(Rate(milli)), "{text:?}");
+        }
+        for bad in [
+            "",
+            ".",
+            "-1",
+            "+1",
+            "1e3",
+            "abc",
+            "1.2.3",
+            "1000000.001",
+            "99999999999999999999",
+            "NaN",
+            "inf",
+        ] {
+            assert_eq!(Rate::parse(bad), None, "{bad:?}");
+        }
+        for (milli, text) in [
+            (600, "0.6"),
+            (1000, "1"),
+            (15, "0.015"),
+            (1250, "1.25"),
+            (0, "0"),
+        ] {
+            assert_eq!(Rate(milli).to_string(), text);
+            assert_eq!(Rate::parse(text), Some(Rate(milli)));
+        }
+    }
+
+    #[test]
+    fn rates_are_stored_as_text_and_older_numbers_still_read() {
+        let p = Pricing::default();
+        let json = serde_json::to_string(&p).unwrap();
         assert_eq!(
-            custom.cost(&req(Size::S1920x1080, "5", ShotType::Single)),
-            0.0
+            json,
+            r#"{"per_second_720p":"0.6","per_second_1080p":"1","currency":"CNY"}"#
         );
+        assert_eq!(serde_json::from_str::<Pricing>(&json).unwrap(), p);
+        // What earlier releases stored: floats.
+        let old: Pricing = serde_json::from_str(
+            r#"{"per_second_720p":0.6,"per_second_1080p":1.0,"currency":"USD"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (old.per_second_720p, old.per_second_1080p),
+            (Rate(600), Rate(1000))
+        );
+        for bad in [
+            r#"{"per_second_720p":-1}"#,
+            r#"{"per_second_720p":"x"}"#,
+            r#"{"per_second_720p":1e300}"#,
+        ] {
+            assert!(serde_json::from_str::<Pricing>(bad).is_err(), "{bad}");
+        }
     }
 }

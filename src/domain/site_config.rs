@@ -206,6 +206,12 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_empty_config_changes_nothing_and_warns_of_nothing() {
+        let shipped = include_str!("../../public/config.json");
+        assert_eq!(parse(shipped).unwrap(), (SiteConfig::default(), vec![]));
+    }
+
+    #[test]
     fn one_bad_preset_or_value_drops_only_itself() {
         let text = r#"{
             "site_name": "Team Video Lab",

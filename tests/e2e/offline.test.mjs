@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures.mjs';
-import { ROOT, TEST_KEY, fillForm, mounted, openApp, shownTaskId, ui, waitForStatus } from './ui.mjs';
+import { startStaticServer } from '../../scripts/lib/static-server.mjs';
+import { DIST, ROOT, TEST_KEY, fillForm, mounted, openApp, shownTaskId, ui, waitForStatus } from './ui.mjs';
 
 async function cacheState(page) {
   return page.evaluate(async () => {
@@ -90,4 +91,30 @@ test('a new release replaces the old shell cleanly', async ({ page, tempSite }) 
   const after = await cacheState(page);
   expect(after.keys, 'the old cache is gone').toHaveLength(1);
   expect(after.keys[0]).not.toBe(first.keys[0]);
+});
+
+// Issue 14: on a first visit the service worker fills its cache from the HTTP cache the page has just
+// filled; served as a static host serves them (hashed files cached for a year), nothing but the page
+// itself is sent twice, and everything fetched adds up to the build's files.
+test('a first visit downloads each file once: the service worker caches what the page already fetched', async ({ page }) => {
+  const server = await startStaticServer(DIST, { host: true });
+  try {
+    await page.goto(`${server.url}/`);
+    await expect(mounted(page)).toBeVisible();
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    const shell = JSON.parse(/const SHELL = (\[.*\]);/.exec(readFileSync(join(DIST, 'sw.js'), 'utf8'))[1]);
+    const cached = await expect
+      .poll(async () => (await cacheState(page)).urls.length, { message: 'the whole shell is cached' })
+      .toBe(shell.length)
+      .then(() => cacheState(page));
+    expect(cached.urls.some((u) => u.endsWith('_bg.wasm')), 'the wasm is in the shell').toBe(true);
+    const sends = new Map();
+    for (const { path } of server.served()) sends.set(path, (sends.get(path) ?? 0) + 1);
+    const twice = [...sends].filter(([path, n]) => n > 1 && path !== '/');
+    expect(twice, 'files sent more than once (the page itself is re-read on purpose)').toEqual([]);
+    expect(sends.get('/'), 'the page is sent at most twice').toBeLessThanOrEqual(2);
+    for (const f of ['.wasm', '.js', '.css']) expect([...sends.keys()].some((p) => p.endsWith(f)), `the ${f} was sent`).toBe(true);
+  } finally {
+    await server.close();
+  }
 });

@@ -1,7 +1,7 @@
 // Same-origin relay: the endpoint is a path on the page's own site, and the site forwards to the
 // API. Tested through `trunk serve`'s proxy and through the nginx and Caddy snippets in docs/relay/.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,8 +112,13 @@ async function throughSnippet({ page, sim, run }, { snippetFile, configFile, con
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `wan-relay-${cmd.split('/').pop()}-`));
   const snippet = readFileSync(join(ROOT, 'docs/relay', snippetFile), 'utf8').replaceAll('https://www.dmxapi.cn', sim.url);
+  // A copy of dist/ in a directory anyone can read: a server started as root serves files as an
+  // unprivileged user (nginx: nobody), who cannot enter a private checkout such as CI's mktemp clone.
+  const site = join(dir, 'site');
+  cpSync(DIST, site, { recursive: true });
+  chmodSync(dir, 0o755);
   const configPath = join(dir, configFile);
-  writeFileSync(configPath, config({ dir, port, snippet }));
+  writeFileSync(configPath, config({ dir, port, snippet, site }));
   const proc = run(cmd, args(configPath, dir), { env: env(dir), dir });
   await waitHttp(`http://127.0.0.1:${port}/`, proc, 30_000, join(dir, 'error.log'));
   await taskThroughRelay({ page, sim }, `http://127.0.0.1:${port}`, '/dmxapi/v1/responses');
@@ -123,7 +128,7 @@ test('the nginx snippet in docs/relay serves the app and relays the API', async 
   await throughSnippet({ page, sim, run }, {
     snippetFile: 'nginx.conf',
     configFile: 'nginx.conf',
-    config: ({ dir, port, snippet }) => `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+    config: ({ dir, port, snippet, site }) => `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events {}
 http {
   include /etc/nginx/mime.types;
@@ -132,7 +137,7 @@ http {
   uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
   server {
     listen 127.0.0.1:${port};
-    root ${DIST};
+    root ${site};
 ${snippet}
   }
 }
@@ -146,12 +151,12 @@ test('the Caddy snippet in docs/relay serves the app and relays the API', async 
   await throughSnippet({ page, sim, run }, {
     snippetFile: 'Caddyfile',
     configFile: 'Caddyfile',
-    config: ({ port, snippet }) => `{
+    config: ({ port, snippet, site }) => `{
 	admin off
 	auto_https off
 }
 http://127.0.0.1:${port} {
-	root * ${DIST}
+	root * ${site}
 ${snippet}
 }
 `,

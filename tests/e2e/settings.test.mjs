@@ -115,3 +115,28 @@ test('Forget key clears the field and the stored key; Show key toggles visibilit
   await expect(mounted(page)).toBeVisible();
   await expect(ui.apiKey(page), 'still empty after reload').toHaveValue('');
 });
+
+test('prices typed in Settings make the estimate, in exact hundredths, and survive a reload', async ({ app, sim, page }) => {
+  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+  await ui.openSettings(page);
+  const rate = page.getByLabel('720P rate');
+  await rate.fill('0.25');
+  await rate.press('Tab');
+  const currency = page.getByLabel('Currency');
+  await currency.fill('USD');
+  await currency.press('Tab');
+  await fillForm(page, { prompt: PROMPT, size: '1280*720', duration: 5 });
+  await expect(page.getByText('Estimated cost: 1.25 USD').first()).toBeVisible();
+  // 0.015 per second × 5 s = 0.075, shown rounded half up.
+  await rate.fill('0.015');
+  await rate.press('Tab');
+  await expect(page.getByText('Estimated cost: 0.08 USD').first()).toBeVisible();
+  // Not a price: the field keeps what was stored.
+  await rate.fill('');
+  await rate.press('Tab');
+  await page.reload();
+  await expect(mounted(page)).toBeVisible();
+  await expect(page.getByText('Estimated cost: 0.08 USD').first()).toBeVisible();
+  await ui.openSettings(page);
+  await expect(page.getByLabel('720P rate')).toHaveValue('0.015');
+});
