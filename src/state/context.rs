@@ -1,13 +1,12 @@
 //! The app-wide state, provided once as context: stored settings, the form draft, the ledger,
 //! a ticking clock, and demo mode.
 
-use codee::string::{FromToStringCodec, JsonSerdeCodec};
-use codee::CodecError;
+use codee::string::FromToStringCodec;
 use leptos::prelude::*;
 use leptos_use_interval_fn::use_interval_fn;
 use leptos_use_storage::{
-    use_local_storage, use_local_storage_with_options, use_session_storage,
-    use_session_storage_with_options, UseStorageError, UseStorageOptions,
+    use_local_storage, use_session_storage, use_storage_with_options, StorageType, UseStorageError,
+    UseStorageOptions,
 };
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -61,11 +60,11 @@ pub struct AppState {
     /// Endpoint choice and switches.
     pub settings: Signal<ConnectionSettings>,
     /// Sets the connection settings.
-    pub set_settings: WriteSignal<ConnectionSettings>,
+    pub set_settings: StoredWrite<ConnectionSettings>,
     /// The form draft, kept across reloads.
     pub form: Signal<FormState>,
     /// Sets the form draft.
-    pub set_form: WriteSignal<FormState>,
+    pub set_form: StoredWrite<FormState>,
     /// The task ledger.
     pub ledger: Ledger,
     /// Storage problems to show.
@@ -161,39 +160,77 @@ fn demo_settings() -> ConnectionSettings {
     }
 }
 
-/// A JSON value in local storage through leptos-use. Unreadable stored text is kept aside and
-/// reported (then the default is used); failed writes are reported as a full quota.
+/// Writes one value that is kept in storage as JSON text (see [`stored_json`]). `Copy`.
+pub struct StoredWrite<T: Send + Sync + 'static> {
+    text: WriteSignal<String>,
+    value: Signal<T>,
+}
+
+impl<T: Send + Sync + 'static> Clone for StoredWrite<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for StoredWrite<T> {}
+
+impl<T: Clone + Serialize + Send + Sync + 'static> StoredWrite<T> {
+    /// Replaces the value (and its stored text).
+    pub fn set(&self, value: T) {
+        if let Ok(text) = serde_json::to_string(&value) {
+            self.text.set(text);
+        }
+    }
+
+    /// Changes the value in place.
+    pub fn update(&self, change: impl FnOnce(&mut T)) {
+        let mut value = self.value.get_untracked();
+        change(&mut value);
+        self.set(value);
+    }
+}
+
+/// A JSON value in storage (local, or the tab's session storage in demo mode) through leptos-use,
+/// which keeps it in sync with other tabs. Every value goes through leptos-use's one `String`
+/// instance and is decoded here: its code is in the wasm once rather than once per stored type
+/// (issue 14). Unreadable stored text is kept aside and reported once, at load (then the default is
+/// used); failed writes are reported as a full quota.
 fn stored_json<T>(
     key: &'static str,
     not_saved: &'static str,
     problems: Problems,
-) -> (Signal<T>, WriteSignal<T>)
+) -> (Signal<T>, StoredWrite<T>)
 where
     T: Clone + Default + PartialEq + Send + Sync + Serialize + DeserializeOwned + 'static,
 {
-    let options = UseStorageOptions::<T, serde_json::Error, serde_json::Error>::default().on_error(
-        move |e| match e {
-            UseStorageError::ItemCodecError(CodecError::Decode(_)) => {
-                let place = problems.place();
-                if let Some(raw) = place.storage().and_then(|s| s.get_item(key).ok().flatten()) {
-                    problems.keep_aside(key, &raw, Msg::new("storage.unreadable").with("key", key));
-                }
-            }
-            UseStorageError::SetItemFailed(_) => problems.report(key, Msg::new(not_saved), None),
-            _ => {}
-        },
-    );
-    match problems.place() {
-        Place::Real => {
-            let (value, set, _) = use_local_storage_with_options::<T, JsonSerdeCodec>(key, options);
-            (value, set)
+    let options = UseStorageOptions::default().on_error(move |e| {
+        if let UseStorageError::SetItemFailed(_) = e {
+            problems.report(key, Msg::new(not_saved), None);
         }
-        Place::Demo => {
-            let (value, set, _) =
-                use_session_storage_with_options::<T, JsonSerdeCodec>(key, options);
-            (value, set)
-        }
+    });
+    let storage = match problems.place() {
+        Place::Real => StorageType::Local,
+        Place::Demo => StorageType::Session,
+    };
+    let (text, set_text, _) =
+        use_storage_with_options::<String, FromToStringCodec>(storage, key, options);
+    let stored = text.get_untracked();
+    if !stored.is_empty() && serde_json::from_str::<T>(&stored).is_err() {
+        problems.keep_aside(
+            key,
+            &stored,
+            Msg::new("storage.unreadable").with("key", key),
+        );
     }
+    let value: Signal<T> =
+        Memo::new(move |_| text.with(|t| serde_json::from_str(t).unwrap_or_default())).into();
+    (
+        value,
+        StoredWrite {
+            text: set_text,
+            value,
+        },
+    )
 }
 
 /// Creates the state and provides it as context. Call once, in `App`.

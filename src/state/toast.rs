@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::context::StoredWrite;
 use super::gallery::dom_id;
 use super::ledger::Ledger;
 use crate::domain::form::FormState;
@@ -41,7 +42,7 @@ pub struct Toasts {
     current: RwSignal<Option<Toast>>,
     ledger: Ledger,
     form: Signal<FormState>,
-    set_form: WriteSignal<FormState>,
+    set_form: StoredWrite<FormState>,
 }
 
 impl Toasts {
@@ -130,7 +131,7 @@ impl Toasts {
 pub fn provide_toasts(
     ledger: Ledger,
     form: Signal<FormState>,
-    set_form: WriteSignal<FormState>,
+    set_form: StoredWrite<FormState>,
 ) -> Toasts {
     let toasts = Toasts {
         current: RwSignal::new(None),
