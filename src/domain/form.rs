@@ -288,6 +288,18 @@ pub enum Field {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FieldErrors(pub Vec<(Field, Msg)>);
 
+impl Field {
+    /// Every field, in form order.
+    pub const ALL: [Field; 6] = [
+        Field::Prompt,
+        Field::NegativePrompt,
+        Field::AudioUrl,
+        Field::Duration,
+        Field::ShotType,
+        Field::Seed,
+    ];
+}
+
 impl FieldErrors {
     /// The message for one field, if it has a problem.
     pub fn get(&self, field: Field) -> Option<&Msg> {
@@ -678,14 +690,7 @@ mod tests {
             ..FormState::default()
         };
         let errs = f.validate().unwrap_err();
-        for field in [
-            Field::Prompt,
-            Field::NegativePrompt,
-            Field::AudioUrl,
-            Field::Duration,
-            Field::ShotType,
-            Field::Seed,
-        ] {
+        for field in Field::ALL {
             let m = errs.get(field).unwrap_or_else(|| panic!("{field:?}"));
             assert!(!m.en().is_empty() && !m.zh().is_empty());
         }

@@ -119,14 +119,7 @@ mod tests {
 
     #[test]
     fn fields_map_to_their_elements() {
-        for f in [
-            Field::Prompt,
-            Field::NegativePrompt,
-            Field::AudioUrl,
-            Field::Duration,
-            Field::ShotType,
-            Field::Seed,
-        ] {
+        for f in Field::ALL {
             assert!(!field_dom_id(f).is_empty());
             assert!(!Msg::new(field_label(f)).en().is_empty());
         }
