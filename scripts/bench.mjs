@@ -6,7 +6,8 @@
 //   2. time to interactive in headless Chromium on loopback (navigation start → the Generate button
 //      is in the page and enabled; for the hello-world, its button), over cold loads;
 //   3. history at scale: render time, JS heap, wasm memory, DOM nodes, idle cost and keystroke
-//      latency with 100, 1 000 and 5 000 tasks in the stored ledger;
+//      latency with 0, 1 000 and 10 000 tasks stored (imported by a first load, then measured on
+//      the next), against the budgets of issue 14;
 //   4. polling cost: requests per task against the simulator with a 60 s run time, 1 tab vs 3 tabs,
 //      against the floor (1 submit + ⌈60 s / poll interval⌉ queries);
 //   5. CPU while idle-polling: main-thread busy time per minute with 5 running tasks;
@@ -40,7 +41,7 @@ const { values: opt } = parseArgs({
     hello: { type: 'string', default: join(ROOT, 'target/bench/hello-dist') },
     runs: { type: 'string', default: '9' },
     'history-runs': { type: 'string', default: '5' },
-    'history-sizes': { type: 'string', default: '100,1000,5000' },
+    'history-sizes': { type: 'string', default: '1000,10000' },
     'cpu-window-s': { type: 'string', default: '60' },
     'run-time-s': { type: 'string', default: '60' },
     only: { type: 'string', default: 'sizes,tti,history,polling,cpu' },
@@ -62,7 +63,7 @@ const LEDGER_KEY = 'wan-studio.tasks.v1';
 const KEY_KEY = 'wan-studio.key.v1';
 const SETTINGS_KEY = 'wan-studio.settings.v1';
 /** One element per task in the task list / history. */
-const TASK_ITEM = 'article.task';
+const TASK_ITEM = 'article.take';
 /** The Generate button's accessible name (the e2e suite's `ui.generate`). */
 const GENERATE = 'Generate';
 
@@ -188,7 +189,10 @@ console.log(`source: ${machine.commit}; load average at start ${loadStart.toFixe
 async function freshPage({ storage } = {}) {
   const context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US', timezoneId: 'Asia/Shanghai' });
   if (storage) {
+    // Once per context: the app moves a stored ledger into its database and removes it.
     await context.addInitScript((entries) => {
+      if (sessionStorage.getItem('bench.seeded')) return;
+      sessionStorage.setItem('bench.seeded', '1');
       for (const [k, v] of entries) if (localStorage.getItem(k) === null) localStorage.setItem(k, v);
     }, Object.entries(storage));
   }
@@ -360,12 +364,24 @@ async function metrics(cdp) {
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
 }
 
-/** Loads the app with `text` as the stored ledger; resolves once the item count stops changing. */
+/**
+ * Loads the app, imports `text` (the seeded ledger) through Import history, so the app writes its
+ * database itself, then measures a second load (what every later visit sees); resolves once the
+ * item count stops changing.
+ */
 async function loadHistory(text, n) {
-  const { context, page, errors } = await freshPage({ storage: { [LEDGER_KEY]: text } });
+  const { context, page, errors } = await freshPage();
   await page.addInitScript(itemsProbe, TASK_ITEM);
   await page.addInitScript(ttiProbe, GENERATE);
   await page.goto(appServer.url + '/', { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.__tti !== undefined, undefined, { timeout: 120_000, polling: 100 });
+  if (n > 0) {
+    const { tasks } = JSON.parse(text);
+    const file = JSON.stringify({ format: 'wan-studio-history', version: 1, exported_at_ms: Date.now(), tasks });
+    await page.getByLabel('Import history').setInputFiles({ name: 'history.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+    await page.getByText(`Imported ${n} task(s)`).first().waitFor({ timeout: 600_000 });
+  }
+  await page.reload({ waitUntil: 'commit' });
   await page.waitForFunction(() => window.__tti !== undefined, undefined, { timeout: 120_000, polling: 100 });
   // Done when all n items are there and framed, or (a paged list, or none readable) the count has
   // held still for 2 s since the page became interactive.
@@ -489,16 +505,31 @@ if (ONLY.has('history')) {
       `"over 0 tasks": minus the same time with an empty history. "idle main thread": busy time per second over 5 s with the list shown. ` +
       `Seeded ledger (examples/seed_ledger.rs, format v${JSON.parse(texts[0]).version}): finished tasks, 80 % succeeded (expired links), 15 % failed, 5 % canceled.`,
   );
-  const k = results[1000];
-  if (k) budget('1 000-task history renders', '< 50 ms over 0 tasks', `${signed(k.extra)} (DOM) / ${signed(k.extraFramed)} (frame)`, k.extra < 50);
-  const big = results[5000];
-  if (big) {
+  // The issue's budgets: list and next frame within +50 ms of an empty history at 1 000 tasks,
+  // +100 ms at 10 000, wasm memory not growing with the number of stored tasks.
+  for (const [n, limit] of [[1000, 50], [10000, 100]]) {
+    const r = results[n];
+    if (!r) continue;
     budget(
-      '5 000-task history usable',
-      'keystroke → frame < 100 ms, idle < 10 % busy',
-      `${ms(big.keystroke)}, idle ${((big.idleBusy / 1000) * 100).toFixed(1)} % (Generate after ${ms(big.tti)})`,
-      big.keystroke < 100 && big.idleBusy < 100,
+      `${int(n)}-task history opens`,
+      `list and next frame < ${limit} ms over 0 tasks`,
+      `${signed(r.extra)} (DOM) / ${signed(r.extraFramed)} (frame)`,
+      r.extra < limit && r.extraFramed < limit,
     );
+    // The same page of cards either way: memory must not follow the number stored.
+    const fewer = results[1000];
+    if (n > 1000 && fewer?.mem.wasm && r.mem.wasm) {
+      budget(`${int(n)}-task history memory`, `wasm memory as with ${int(1000)}`, `${bytes(r.mem.wasm)} vs ${bytes(fewer.mem.wasm)}`, r.mem.wasm <= fewer.mem.wasm);
+    }
+    const big = r;
+    if (n === 10000) {
+      budget(
+        `${int(n)}-task history usable`,
+        'keystroke → frame < 100 ms, idle < 10 % busy',
+        `${ms(big.keystroke)}, idle ${((big.idleBusy / 1000) * 100).toFixed(1)} % (Generate after ${ms(big.tti)})`,
+        big.keystroke < 100 && big.idleBusy < 100,
+      );
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
@@ -13,9 +14,12 @@ use wan_studio::domain::form::{FormState, VideoRequest};
 use wan_studio::domain::redact::Redactor;
 use wan_studio::domain::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
 use wan_studio::state::browser::BrowserUrl;
+use wan_studio::state::db::Db;
 use wan_studio::state::ledger::Ledger;
 use wan_studio::state::problems::Problems;
-use wan_studio::state::storage_keys::{FORM_KEY, KEY_KEY, LANG_KEY, LEDGER_KEY, SETTINGS_KEY};
+use wan_studio::state::storage_keys::{
+    DB_NAME, FORM_KEY, KEY_KEY, LANG_KEY, LEDGER_KEY, SETTINGS_KEY,
+};
 
 const LEDGER_ASIDE: &str = "wan-studio.tasks.v1.unreadable";
 use wan_studio::App;
@@ -26,9 +30,10 @@ fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
-/// A fresh element to mount into, and clean storage.
-fn fresh_root() -> HtmlElement {
+/// A fresh element to mount into, and clean storage (and no task database).
+async fn fresh_root() -> HtmlElement {
     storage().clear().unwrap();
+    Db::delete(DB_NAME).await.unwrap();
     let document = web_sys::window().unwrap().document().unwrap();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
@@ -100,162 +105,256 @@ fn record(id: &str) -> TaskRecord {
     }
 }
 
-#[wasm_bindgen_test]
-fn ledger_round_trips_through_local_storage() {
-    let _root = fresh_root();
-    let owner = Owner::new();
-    owner.with(|| {
-        let problems = Problems::default();
-        let ledger = Ledger::load(problems, &Redactor::default());
-        assert!(ledger.tasks().get_untracked().is_empty());
-        ledger.upsert(record("t-1"));
-        // Written synchronously: on disk before anything else happens.
-        let raw = storage().get_item(LEDGER_KEY).unwrap().unwrap();
-        assert!(raw.starts_with("{\"version\":1,"), "{raw}");
-        assert!(raw.contains("\"t-1\""));
-        ledger.update("t-1", |r| r.paused = true);
-        let again = Ledger::load(problems, &Redactor::default());
-        let tasks = again.tasks().get_untracked();
-        assert_eq!(tasks.len(), 1);
-        assert!(tasks[0].paused);
-        assert!(problems.list().get_untracked().is_empty());
-        assert_eq!(again.remove("t-1").len(), 1);
-        assert!(Ledger::load(problems, &Redactor::default())
-            .tasks()
-            .get_untracked()
-            .is_empty());
-    });
+/// A ledger on a fresh database (after `fresh_root`), once it has read what is stored.
+async fn ready_ledger(owner: &Owner, problems: Problems) -> Ledger {
+    let ledger = owner.with(|| Ledger::load(problems, &Redactor::default()));
+    let ready = ledger.ready();
+    wait_for("the ledger to read the database", || ready.get_untracked()).await;
+    ledger
+}
+
+fn held_ids(ledger: &Ledger) -> Vec<String> {
+    ledger
+        .tasks()
+        .get_untracked()
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+/// Waits until the database holds (or no longer holds) `id`.
+async fn wait_stored(id: &str, present: bool) -> TaskRecord {
+    let db = Db::open(DB_NAME).await.unwrap();
+    for _ in 0..100 {
+        let got = db.get(id).await.unwrap();
+        if got.is_some() == present {
+            db.close();
+            return got.unwrap_or_else(|| record(id));
+        }
+        TimeoutFuture::new(20).await;
+    }
+    panic!("{id} never {}", if present { "stored" } else { "deleted" });
+}
+
+/// How many tasks the database holds.
+async fn stored_count() -> u64 {
+    let db = Db::open(DB_NAME).await.unwrap();
+    let n = db.summary().await.unwrap().tasks;
+    db.close();
+    n
 }
 
 #[wasm_bindgen_test]
-fn a_write_merges_with_what_another_tab_stored() {
-    let _root = fresh_root();
+async fn ledger_round_trips_through_the_database() {
+    let _root = fresh_root().await;
     let owner = Owner::new();
-    owner.with(|| {
-        let problems = Problems::default();
-        let this_tab = Ledger::load(problems, &Redactor::default());
-        this_tab.upsert(record("mine"));
-        // Another tab adds a task straight to storage; this tab has not seen it yet.
-        let other_tab = Ledger::load(problems, &Redactor::default());
-        other_tab.upsert(record("theirs"));
-        this_tab.update("mine", |r| r.paused = true);
-        let stored = Ledger::load(problems, &Redactor::default())
-            .tasks()
-            .get_untracked();
-        let ids: Vec<_> = stored.iter().map(|r| r.id.as_str()).collect();
-        assert_eq!(ids, ["mine", "theirs"]);
-        assert!(stored[0].paused);
-    });
+    let problems = owner.with(Problems::default);
+    let ledger = ready_ledger(&owner, problems).await;
+    assert!(ledger.tasks().get_untracked().is_empty());
+    // A submit's record: on disk when `insert` returns.
+    let id = ledger.insert(record("t-1")).await;
+    assert_eq!(id, "t-1");
+    let db = Db::open(DB_NAME).await.unwrap();
+    assert!(db.get("t-1").await.unwrap().is_some());
+    // A relay repeating the id never overwrites the first (billed) task.
+    assert_eq!(ledger.insert(record("t-1")).await, "t-1#2");
+    ledger.update("t-1", |r| r.paused = true);
+    assert!(wait_stored("t-1", true).await.paused);
+    let again = ready_ledger(&owner, problems).await;
+    assert_eq!(held_ids(&again), ["t-1", "t-1#2"]);
+    assert!(again.tasks().get_untracked()[0].paused);
+    assert_eq!(again.summary().get_untracked().tasks, 2);
+    assert!(problems.list().get_untracked().is_empty());
+    assert_eq!(again.remove(&["t-1".into()]).len(), 1);
+    wait_stored("t-1", false).await;
+    db.close();
 }
 
 #[wasm_bindgen_test]
-fn the_early_bare_array_format_is_migrated() {
-    let _root = fresh_root();
+async fn every_ledger_hears_of_another_ones_writes() {
+    let _root = fresh_root().await;
+    let owner = Owner::new();
+    let problems = owner.with(Problems::default);
+    let this_tab = ready_ledger(&owner, problems).await;
+    let other_tab = ready_ledger(&owner, problems).await;
+    this_tab.insert(record("mine")).await;
+    other_tab.insert(record("theirs")).await;
+    wait_for("each to see both", || {
+        held_ids(&this_tab).len() == 2 && held_ids(&other_tab).len() == 2
+    })
+    .await;
+    other_tab.remove(&["mine".into()]);
+    wait_for("the removal to reach this tab", || {
+        held_ids(&this_tab) == ["theirs"]
+    })
+    .await;
+    assert_eq!(this_tab.summary().get_untracked().tasks, 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_local_storage_ledger_moves_into_the_database_once() {
+    let _root = fresh_root().await;
+    // The early bare array format and today's envelope both move.
     let legacy = serde_json::to_string(&vec![record("old-1"), record("old-2")]).unwrap();
     storage().set_item(LEDGER_KEY, &legacy).unwrap();
     let owner = Owner::new();
-    owner.with(|| {
-        let problems = Problems::default();
-        let ledger = Ledger::load(problems, &Redactor::default());
-        assert_eq!(ledger.tasks().get_untracked().len(), 2);
-        assert!(problems.list().get_untracked().is_empty());
-        let raw = storage().get_item(LEDGER_KEY).unwrap().unwrap();
-        assert!(
-            raw.starts_with("{\"version\":1,"),
-            "rewritten in the current format: {raw}"
-        );
-    });
+    let problems = owner.with(Problems::default);
+    let ledger = ready_ledger(&owner, problems).await;
+    assert_eq!(held_ids(&ledger), ["old-1", "old-2"]);
+    assert!(problems.list().get_untracked().is_empty());
+    assert!(
+        storage().get_item(LEDGER_KEY).unwrap().is_none(),
+        "moved, not copied"
+    );
+    wait_stored("old-2", true).await;
+    let again = ready_ledger(&owner, problems).await;
+    assert_eq!(again.summary().get_untracked().tasks, 2, "once");
 }
 
 #[wasm_bindgen_test]
-fn corrupt_ledger_is_kept_aside_and_reported() {
-    let _root = fresh_root();
+async fn corrupt_ledger_is_kept_aside_and_reported() {
+    let _root = fresh_root().await;
     storage().set_item(LEDGER_KEY, "{\"truncated\": [").unwrap();
     let owner = Owner::new();
-    owner.with(|| {
-        let problems = Problems::default();
-        let ledger = Ledger::load(problems, &Redactor::default());
-        assert!(ledger.tasks().get_untracked().is_empty());
-        let list = problems.list().get_untracked();
-        assert_eq!(list.len(), 1);
-        assert!(list[0].text.en().contains("could not be read"));
-        assert!(!list[0].text.zh().is_empty());
-        assert_eq!(list[0].aside_key.as_deref(), Some(LEDGER_ASIDE));
-        assert_eq!(
-            storage().get_item(LEDGER_ASIDE).unwrap().as_deref(),
-            Some("{\"truncated\": [")
-        );
-    });
+    let problems = owner.with(Problems::default);
+    let ledger = ready_ledger(&owner, problems).await;
+    assert!(ledger.tasks().get_untracked().is_empty());
+    let list = problems.list().get_untracked();
+    assert_eq!(list.len(), 1);
+    assert!(list[0].text.en().contains("could not be read"));
+    assert!(!list[0].text.zh().is_empty());
+    assert_eq!(list[0].aside_key.as_deref(), Some(LEDGER_ASIDE));
+    assert_eq!(
+        storage().get_item(LEDGER_ASIDE).unwrap().as_deref(),
+        Some("{\"truncated\": [")
+    );
 }
 
 #[wasm_bindgen_test]
-fn one_bad_record_does_not_cost_the_others() {
-    let _root = fresh_root();
+async fn one_bad_record_does_not_cost_the_others() {
+    let _root = fresh_root().await;
     let good = serde_json::to_value(record("good")).unwrap();
     let mixed = serde_json::json!({"version": 1, "tasks": [good, {"id": 42}]}).to_string();
     storage().set_item(LEDGER_KEY, &mixed).unwrap();
     let owner = Owner::new();
-    owner.with(|| {
-        let problems = Problems::default();
-        let ledger = Ledger::load(problems, &Redactor::default());
-        assert_eq!(ledger.tasks().get_untracked()[0].id, "good");
-        assert!(problems.list().get_untracked()[0]
-            .text
-            .en()
-            .contains("1 task(s) were recovered"));
-        assert_eq!(
-            storage().get_item(LEDGER_ASIDE).unwrap().as_deref(),
-            Some(mixed.as_str())
-        );
-    });
+    let problems = owner.with(Problems::default);
+    let ledger = ready_ledger(&owner, problems).await;
+    assert_eq!(held_ids(&ledger), ["good"]);
+    assert!(problems.list().get_untracked()[0]
+        .text
+        .en()
+        .contains("1 task(s) were recovered"));
+    assert_eq!(
+        storage().get_item(LEDGER_ASIDE).unwrap().as_deref(),
+        Some(mixed.as_str())
+    );
+}
+
+#[wasm_bindgen(inline_js = "
+export async function put_raw_row(row) {
+  const db = await new Promise((ok, no) => { const r = indexedDB.open('wan-studio'); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+  await new Promise((ok, no) => { const tx = db.transaction('tasks', 'readwrite'); tx.objectStore('tasks').put(row); tx.oncomplete = ok; tx.onerror = () => no(tx.error); });
+  db.close();
+}
+export function refuse_writes(on) {
+  const put = IDBObjectStore.prototype.put;
+  if (!globalThis.__put) globalThis.__put = put;
+  IDBObjectStore.prototype.put = on
+    ? function () { throw new DOMException('full', 'QuotaExceededError'); }
+    : globalThis.__put;
+}
+")]
+extern "C" {
+    async fn put_raw_row(row: JsValue);
+    fn refuse_writes(on: bool);
 }
 
 #[wasm_bindgen_test]
-fn a_full_quota_is_reported_not_dropped() {
-    let _root = fresh_root();
-    // Fill local storage until the browser refuses more.
-    let chunk = "x".repeat(512 * 1024);
-    let mut i = 0;
-    while storage().set_item(&format!("filler-{i}"), &chunk).is_ok() && i < 64 {
-        i += 1;
-    }
+async fn a_record_that_no_longer_reads_is_kept_aside_once_and_the_rest_shown() {
+    let _root = fresh_root().await;
     let owner = Owner::new();
-    owner.with(|| {
-        let problems = Problems::default();
-        let ledger = Ledger::load(problems, &Redactor::default());
-        let big = TaskRecord {
-            id: "big".into(),
-            snapshot: TaskSnapshot {
-                message: Some("m".repeat(600 * 1024)),
-                ..TaskSnapshot::with_status(TaskStatus::Failed)
-            },
-            ..record("big")
-        };
-        ledger.upsert(big);
-        // The page still shows the task, and says it could not be saved.
-        assert_eq!(ledger.tasks().get_untracked().len(), 1);
-        let list = problems.list().get_untracked();
-        assert!(
-            list.iter()
-                .any(|p| p.text.en().starts_with("Saving failed")),
-            "{list:?}"
-        );
-        // The next change builds on what the page holds: the unsaved task is not dropped.
-        ledger.upsert(record("small"));
-        let ids: Vec<_> = ledger
-            .tasks()
+    let problems = owner.with(Problems::default);
+    let first = ready_ledger(&owner, problems).await;
+    first.insert(record("good")).await;
+    // A record as a newer build might write it.
+    let row = js_sys::JSON::parse(
+        r#"{"id":"future","neg":-1,"shelf":"ok","task":"{\"id\":\"future\",\"v\":9}"}"#,
+    )
+    .unwrap();
+    put_raw_row(row).await;
+    let ledger = ready_ledger(&owner, problems).await;
+    assert_eq!(held_ids(&ledger), ["good"]);
+    let aside = "wan-studio.tasks.db.unreadable";
+    wait_for("the report", || {
+        problems
+            .list()
             .get_untracked()
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
-        assert_eq!(ids, ["big", "small"]);
-    });
-    storage().clear().unwrap();
+            .iter()
+            .any(|p| p.aside_key.as_deref() == Some(aside))
+    })
+    .await;
+    let list = problems.list().get_untracked();
+    let p = list
+        .iter()
+        .find(|p| p.aside_key.as_deref() == Some(aside))
+        .unwrap();
+    assert!(
+        p.text.en().starts_with("1 saved task(s) could not be read"),
+        "{}",
+        p.text.en()
+    );
+    let kept: Vec<String> =
+        serde_json::from_str(&storage().get_item(aside).unwrap().unwrap()).unwrap();
+    assert_eq!(kept, [r#"{"id":"future","v":9}"#]);
+    // Taken out of the database, so it is reported once.
+    let db = Db::open(DB_NAME).await.unwrap();
+    let mut left = 1;
+    for _ in 0..100 {
+        left = db.all(None).await.unwrap().unreadable.len();
+        if left == 0 {
+            break;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    assert_eq!(left, 0, "still in the database");
+    assert_eq!(db.resummarise().await.unwrap().tasks, 1);
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_full_disk_is_reported_and_the_task_kept_in_the_page() {
+    let _root = fresh_root().await;
+    let owner = Owner::new();
+    let problems = owner.with(Problems::default);
+    let ledger = ready_ledger(&owner, problems).await;
+    refuse_writes(true);
+    let id = ledger.insert(record("big")).await;
+    refuse_writes(false);
+    // The page still shows the task, and says it could not be saved.
+    assert_eq!(id, "big");
+    assert_eq!(held_ids(&ledger), ["big"]);
+    let list = problems.list().get_untracked();
+    assert!(
+        list.iter()
+            .any(|p| p.text.en().starts_with("Saving failed")),
+        "{list:?}"
+    );
+    // The next write that succeeds clears the report.
+    ledger.upsert(record("small"));
+    wait_stored("small", true).await;
+    wait_for("the report to clear", || {
+        !problems
+            .list()
+            .get_untracked()
+            .iter()
+            .any(|p| p.text.en().starts_with("Saving failed"))
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn key_field_normalises_and_stores_the_key() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let _handle = leptos::mount::mount_to(root.clone(), App);
     TimeoutFuture::new(0).await;
     let key = "sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL";
@@ -280,7 +379,7 @@ async fn key_field_normalises_and_stores_the_key() {
 
 #[wasm_bindgen_test]
 async fn stored_settings_and_draft_are_restored() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     storage()
         .set_item(KEY_KEY, "sk-restoredrestoredrestored1234")
         .unwrap();
@@ -313,7 +412,7 @@ async fn stored_settings_and_draft_are_restored() {
 
 #[wasm_bindgen_test]
 async fn corrupt_settings_do_not_brick_the_page() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     storage().set_item(SETTINGS_KEY, "not json at all").unwrap();
     storage().set_item(FORM_KEY, "[1,2,").unwrap();
     let _handle = leptos::mount::mount_to(root.clone(), App);
@@ -353,7 +452,7 @@ async fn corrupt_settings_do_not_brick_the_page() {
 
 #[wasm_bindgen_test]
 async fn over_long_prompt_is_flagged_live_and_blocks_generate() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let _handle = leptos::mount::mount_to(root.clone(), App);
     TimeoutFuture::new(0).await;
     let prompt: HtmlElement = by_id(&root, "prompt");
@@ -385,7 +484,7 @@ async fn over_long_prompt_is_flagged_live_and_blocks_generate() {
 
 #[wasm_bindgen_test]
 async fn generate_without_a_key_explains_what_to_do() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let _handle = leptos::mount::mount_to(root.clone(), App);
     TimeoutFuture::new(0).await;
     assert!(root.text_content().unwrap().contains("Start here"));
@@ -399,7 +498,7 @@ async fn generate_without_a_key_explains_what_to_do() {
             .contains("Enter your DMXAPI API key in Settings first")
     })
     .await;
-    assert!(storage().get_item(LEDGER_KEY).unwrap().is_none());
+    assert_eq!(stored_count().await, 0, "nothing was submitted");
     // The same message in Chinese once the language switch says so.
     choose(&root, "lang", "zh");
     wait_for("the Chinese key message", || {
@@ -429,7 +528,7 @@ fn choose(root: &HtmlElement, id: &str, value: &str) {
 
 #[wasm_bindgen_test]
 async fn the_language_switch_translates_the_page_and_is_remembered() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let handle = leptos::mount::mount_to(root.clone(), App);
     TimeoutFuture::new(0).await;
     let html = web_sys::window()
@@ -473,7 +572,7 @@ async fn the_language_switch_translates_the_page_and_is_remembered() {
 
 #[wasm_bindgen_test]
 async fn multi_shot_without_prompt_extend_is_explained_at_the_field() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     storage()
         .set_item(
             FORM_KEY,
@@ -504,7 +603,7 @@ async fn multi_shot_without_prompt_extend_is_explained_at_the_field() {
 
 #[wasm_bindgen_test]
 async fn five_running_tasks_block_a_sixth_with_a_warning() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let now = js_sys::Date::now() as i64;
     let tasks: Vec<TaskRecord> = (0..5)
         .map(|i| TaskRecord {
@@ -570,7 +669,7 @@ async fn field_rejects(root: &HtmlElement, id: &str, error_id: &str, value: &str
 
 #[wasm_bindgen_test]
 async fn bad_input_is_refused_at_its_field() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     // No key: a valid form would stop at "enter your key", and nothing is ever sent.
     let _handle = leptos::mount::mount_to(root.clone(), App);
     TimeoutFuture::new(0).await;
@@ -643,15 +742,12 @@ async fn bad_input_is_refused_at_its_field() {
             "duration {value:?}"
         );
     }
-    assert!(
-        storage().get_item(LEDGER_KEY).unwrap().is_none(),
-        "nothing was submitted"
-    );
+    assert_eq!(stored_count().await, 0, "nothing was submitted");
 }
 
 #[wasm_bindgen_test]
 async fn custom_endpoints_must_be_https_or_loopback() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     storage()
         .set_item(
             SETTINGS_KEY,
@@ -681,7 +777,7 @@ async fn custom_endpoints_must_be_https_or_loopback() {
 
 #[wasm_bindgen_test]
 async fn foreign_json_in_settings_is_kept_aside() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     storage()
         .set_item(SETTINGS_KEY, r#"{"endpoint_choice": 5}"#)
         .unwrap();
@@ -706,7 +802,7 @@ async fn foreign_json_in_settings_is_kept_aside() {
 
 #[wasm_bindgen_test]
 async fn a_key_not_remembered_lives_only_in_this_tab() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let session = web_sys::window()
         .unwrap()
         .session_storage()
@@ -742,7 +838,7 @@ async fn a_key_not_remembered_lives_only_in_this_tab() {
 
 #[wasm_bindgen_test]
 async fn settings_fold_once_a_key_and_an_endpoint_are_stored() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     storage()
         .set_item(KEY_KEY, "sk-foldedfoldedfoldedfolded9876")
         .unwrap();
@@ -776,7 +872,7 @@ async fn settings_fold_once_a_key_and_an_endpoint_are_stored() {
 
 #[wasm_bindgen_test]
 async fn the_first_run_guide_opens_settings_at_the_key_field() {
-    let root = fresh_root();
+    let root = fresh_root().await;
     let _handle = leptos::mount::mount_to(root.clone(), App);
     TimeoutFuture::new(0).await;
     let toggle: HtmlElement = by_id(&root, "settings-toggle");

@@ -11,7 +11,6 @@ use super::error_box::ErrorBox;
 use super::text::Text;
 use crate::api::client::fetch_video;
 use crate::domain::card::{self, Outcome};
-use crate::domain::history::eta_ms;
 use crate::domain::message::Msg;
 use crate::domain::settings::check_key;
 use crate::domain::task::{TaskRecord, TaskStatus, Watch};
@@ -254,7 +253,7 @@ fn TakeNow(
             let eta = r
                 .request
                 .as_ref()
-                .and_then(|q| state.ledger.tasks().with(|t| eta_ms(t, q)));
+                .and_then(|q| state.ledger.summary().with(|s| s.eta_ms(q)));
             card::timing(r, now, eta)
         })
     };
@@ -405,7 +404,7 @@ fn TakeMenu(
         }
     };
     let delete = move |_| {
-        let removed = state.ledger.remove(&id.get_value());
+        let removed = state.ledger.remove(&[id.get_value()]);
         toasts.removed(removed, Msg::new("card.deleted").with("id", id.get_value()));
         focus("tasks-h");
     };

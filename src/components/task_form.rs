@@ -13,7 +13,7 @@ use crate::domain::form::{
     DURATION_MAX, DURATION_MIN, NEGATIVE_PROMPT_MAX, PROMPT_MAX, SEED_MAX,
 };
 use crate::domain::generate::{field_dom_id, GenerateOutcome};
-use crate::domain::history::{eta_ms, running_count, RUNNING_LIMIT};
+use crate::domain::history::{running_count, RUNNING_LIMIT};
 use crate::domain::message::{Explanation, Msg};
 use crate::domain::settings::check_key;
 use crate::state::browser::{focus, random_seed};
@@ -374,7 +374,7 @@ fn Estimate() -> impl IntoView {
     let state = use_app_state();
     let estimate = move || {
         let request = state.form.with(|f| f.validate().ok())?;
-        let eta = state.ledger.tasks().with(|t| eta_ms(t, &request));
+        let eta = state.ledger.summary().with(|s| s.eta_ms(&request));
         Some(state.settings.with(|s| s.pricing.estimate(&request, eta)))
     };
     move || estimate().map(|e| view! { <p class="hint estimate"><Text msg=e /></p> })

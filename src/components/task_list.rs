@@ -8,30 +8,24 @@ use super::compare::{CompareSelection, CompareTakes};
 use super::lookup_box::LookupBox;
 use super::task_card::TaskCard;
 use super::text::Text;
-use crate::domain::history::{
-    clear_finished, export_json, filter_counts, matching_ids, ImportFile, StatusFilter,
-};
+use crate::domain::history::{export_json, ImportFile, StatusFilter};
 use crate::domain::message::Msg;
 use crate::domain::redact::Redactor;
 use crate::state::browser::{local_date, read_chosen_file, save_text};
+use crate::state::ledger::{View, PAGE};
 use crate::state::toast::use_toasts;
 use crate::state::{use_app_state, use_i18n};
-
-/// How many cards are rendered at first; "Show more" adds as many again.
-const PAGE: usize = 30;
 
 /// The task section.
 #[component]
 pub fn TaskList() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
-    let filter = RwSignal::new(StatusFilter::All);
-    let shown = RwSignal::new(PAGE);
     provide_context(CompareSelection(RwSignal::new(Vec::new())));
-    let total = Memo::new(move |_| state.ledger.tasks().with(Vec::len));
+    let total = Memo::new(move |_| state.ledger.summary().with(|s| s.tasks));
     let spend = move || {
         let pricing = state.settings.with(|s| s.pricing.clone());
-        let sum = state.ledger.tasks().with(|t| pricing.total(t));
+        let sum = state.ledger.summary().with(|s| s.spend(&pricing));
         Msg::new("tasks.spend").with("amount", pricing.format(sum))
     };
     view! {
@@ -41,12 +35,15 @@ pub fn TaskList() -> impl IntoView {
             <Toolbar total=total.into() />
             <Show
                 when=move || { total.get() > 0 }
-                fallback=move || view! { <p class="empty tasks-empty">{i18n.t("tasks.empty")}</p> }
+                fallback=move || {
+                    let ready = state.ledger.ready();
+                    move || ready.get().then(|| view! { <p class="empty tasks-empty">{i18n.t("tasks.empty")}</p> })
+                }
             >
                 <p class="hint">{move || view! { <Text msg=spend() /> }}</p>
-                <FilterChips filter=filter shown=shown />
+                <FilterChips />
                 <CompareTakes />
-                <History filter=filter shown=shown />
+                <History />
             </Show>
         </section>
     }
@@ -56,30 +53,31 @@ pub fn TaskList() -> impl IntoView {
 #[component]
 fn Toolbar(
     /// How many tasks there are.
-    total: Signal<usize>,
+    total: Signal<u64>,
 ) -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
     let toasts = use_toasts();
     let clear = move |_| {
-        let now = state.now_untracked();
-        let removed = state.ledger.modify(|t| clear_finished(t, now));
-        let text = Msg::new("tasks.cleared").with("n", removed.len().to_string());
-        toasts.removed(removed, text);
+        leptos::task::spawn_local(async move {
+            let removed = state.ledger.clear_finished(state.now_untracked()).await;
+            let text = Msg::new("tasks.cleared").with("n", removed.len().to_string());
+            toasts.removed(removed, text);
+        });
     };
     let export = move |_| {
-        let redactor = Redactor::new(&state.key.get_untracked());
-        let now = state.now_untracked();
-        let text = state
-            .ledger
-            .tasks()
-            .with_untracked(|t| export_json(t, now, &redactor));
-        let day = local_date(now);
-        save_text(
-            &text,
-            &format!("wan-studio-history-{day}.json"),
-            "application/json",
-        );
+        leptos::task::spawn_local(async move {
+            let tasks = state.ledger.all().await;
+            let redactor = Redactor::new(&state.key.get_untracked());
+            let now = state.now_untracked();
+            let text = export_json(&tasks, now, &redactor);
+            let day = local_date(now);
+            save_text(
+                &text,
+                &format!("wan-studio-history-{day}.json"),
+                "application/json",
+            );
+        });
     };
     let import = move |ev: leptos::ev::Event| {
         let Some(input) = ev
@@ -118,18 +116,11 @@ fn Toolbar(
 
 /// "Show": one chip per filter, with how many tasks it shows.
 #[component]
-fn FilterChips(
-    /// Which tasks to show.
-    filter: RwSignal<StatusFilter>,
-    /// How many cards to show.
-    shown: RwSignal<usize>,
-) -> impl IntoView {
+fn FilterChips() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
-    let counts = Memo::new(move |_| {
-        let now = state.now.get();
-        state.ledger.tasks().with(|t| filter_counts(t, now))
-    });
+    let counts = Memo::new(move |_| state.ledger.counts(state.now.get()));
+    let filter = move || state.ledger.view().with(|v| v.filter);
     view! {
         <fieldset class="chips">
             <legend>{i18n.t("tasks.filter.label")}</legend>
@@ -137,16 +128,13 @@ fn FilterChips(
                 .into_iter()
                 .enumerate()
                 .map(|(i, f)| view! {
-                    <label class="chip" class:selected=move || filter.get() == f>
+                    <label class="chip" class:selected=move || filter() == f>
                         <input
                             type="radio"
                             name="task-filter"
                             value=f.value()
-                            prop:checked=move || filter.get() == f
-                            on:change=move |_| {
-                                filter.set(f);
-                                shown.set(PAGE);
-                            }
+                            prop:checked=move || filter() == f
+                            on:change=move |_| state.ledger.show(View { filter: f, shown: PAGE })
                         />
                         <span>{move || i18n.render(&f.label())}</span>
                         " "
@@ -160,25 +148,23 @@ fn FilterChips(
 
 /// The cards the filter shows, newest first, a page at a time.
 #[component]
-fn History(
-    /// Which tasks to show.
-    filter: RwSignal<StatusFilter>,
-    /// How many cards to show.
-    shown: RwSignal<usize>,
-) -> impl IntoView {
+fn History() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
-    let matching = Memo::new(move |_| {
-        let f = filter.get();
-        state
-            .ledger
-            .tasks()
-            .with(|t| matching_ids(t, f, state.now_untracked()))
-    });
-    let visible = Memo::new(move |_| {
-        matching.with(|ids| ids.iter().take(shown.get()).cloned().collect::<Vec<_>>())
-    });
-    let more = move || matching.with(Vec::len).saturating_sub(shown.get());
+    let ledger = state.ledger;
+    let visible = Memo::new(move |_| ledger.shown_ids(state.now_untracked()));
+    let counts = Memo::new(move |_| ledger.counts(state.now.get()));
+    let view = ledger.view();
+    let matching = move || {
+        let v = view.get();
+        let i = StatusFilter::ALL
+            .iter()
+            .position(|f| *f == v.filter)
+            .unwrap_or(0);
+        counts.with(|c| c[i])
+    };
+    let more = move || matching().saturating_sub(view.with(|v| v.shown));
+    let show = move |filter, shown| ledger.show(View { filter, shown });
     view! {
         <div class="gallery">
             <For each=move || visible.get() key=|id| id.clone() let(id)>
@@ -186,20 +172,20 @@ fn History(
             </For>
         </div>
         <Show when=move || { more() > 0 }>
-            <button type="button" on:click=move |_| shown.update(|n| *n += PAGE)>
+            <button
+                type="button"
+                on:click=move |_| view.with_untracked(|v| show(v.filter, v.shown + PAGE))
+            >
                 {move || i18n.render(&Msg::new("tasks.show_more").with("n", more().to_string()))}
             </button>
         </Show>
-        <Show when=move || matching.with(Vec::is_empty)>
+        <Show when=move || matching() == 0>
             <div class="empty tasks-no-match">
                 <p>{i18n.t("tasks.no_match")}</p>
                 <button
                     type="button"
                     class="small"
-                    on:click=move |_| {
-                        filter.set(StatusFilter::All);
-                        shown.set(PAGE);
-                    }
+                    on:click=move |_| show(StatusFilter::All, PAGE)
                 >
                     {i18n.t("tasks.no_match_clear")}
                 </button>

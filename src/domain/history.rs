@@ -204,6 +204,11 @@ pub fn eta_ms(tasks: &[TaskRecord], request: &VideoRequest) -> Option<i64> {
         .filter_map(TaskRecord::total_ms)
         .filter(|ms| *ms > 0)
         .collect();
+    median(&mut samples)
+}
+
+/// The median of `samples` (sorted in place), `None` when there are none.
+pub fn median(samples: &mut [i64]) -> Option<i64> {
     if samples.is_empty() {
         return None;
     }

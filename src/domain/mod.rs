@@ -9,6 +9,7 @@
 //! - [`task`]: task statuses, snapshots, the stored task record and the poll schedule.
 //! - [`settings`]: endpoint presets and checks, API-key normalisation and masking.
 //! - [`share`]: the share-link codec.
+//! - [`stored`]: how tasks are kept in the browser's database (shelves, the running summary).
 //! - [`site_config`]: the optional team `config.json`.
 //! - [`time`]: China-time timestamps, link expiry and human durations.
 //! - [`message`]: bilingual (English/Chinese) user-facing messages.
@@ -26,6 +27,7 @@ pub mod redact;
 pub mod settings;
 pub mod share;
 pub mod site_config;
+pub mod stored;
 pub mod task;
 pub mod time;
 pub mod url;

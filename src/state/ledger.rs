@@ -1,213 +1,531 @@
-//! The task ledger: every task this browser knows, kept in local storage under
-//! `wan-studio.tasks.v1` (demo mode: its own, in the tab's session storage; see `Place`).
+//! The task ledger: every task this browser knows, one record each in the browser's database
+//! (`state::db`), with a summary kept beside them. The page holds only what it shows: every task
+//! still active (the poller and the running limit need them) and the newest tasks of the chosen
+//! filter, as many as the gallery shows; counts, the spend and the ETA come from the summary. So
+//! opening the page costs the same with ten tasks or ten thousand.
 //!
-//! Writes are synchronous and checked, so a task id is on disk before the page says "submitted",
-//! and a full quota is reported instead of silently dropped. (The reactive storage hooks write in
-//! a later effect and swallow failures: fine for settings, not for billed tasks.) Every change is
-//! a read-modify-write against what is in storage at that moment, and other tabs' writes arrive
-//! through `storage` events, so several open tabs never overwrite each other's tasks.
+//! A submit's record is on disk before the page says "submitted" ([`Ledger::insert`] waits for
+//! the browser's word); other changes show at once and are written behind, a full disk
+//! reported. Every tab hears of every write through a `BroadcastChannel` and re-reads what it
+//! shows. A ledger left in local storage by earlier builds moves into the database once, on
+//! first load, and unreadable records are kept aside for download, never dropped silently.
+//!
+//! Demo mode, and a browser without a database, keep tasks in the page only.
 
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
 
+use super::db::{Db, DbError};
 use super::problems::Problems;
-use super::storage_keys::Place;
+use super::storage_keys::{Place, DB_NAME, LEDGER_CHANNEL};
 use crate::domain::history::{
-    admit_imported, decode_ledger, encode_ledger, new_tasks, restore, ImportFile, ImportReport,
+    admit_imported, decode_ledger, matching_ids, restore, ImportFile, ImportReport, StatusFilter,
     EARLIEST_MS, LATEST_MS,
 };
 use crate::domain::message::Msg;
 use crate::domain::redact::Redactor;
+use crate::domain::stored::{Shelf, Summary};
 use crate::domain::task::TaskRecord;
 
 /// Records decoded (and checked) between two yields to the browser during an import.
 const IMPORT_CHUNK: usize = 2_000;
+/// Records written per transaction by an import: if the disk fills, what came before stays.
+const WRITE_CHUNK: usize = 500;
+/// How many cards the gallery shows at first; "Show more" adds as many again.
+pub const PAGE: usize = 30;
+/// Where unreadable records found in the database are kept aside (`<this>.unreadable`).
+const ASIDE_KEY: &str = "wan-studio.tasks.db";
 
-/// The reactive ledger.
+/// Background work of the ledger.
+enum Job {
+    /// Open the database (and move an older ledger in).
+    Open(Redactor),
+    /// Read again what the page shows.
+    Refresh,
+    /// Write these records and delete these ids.
+    Write(Vec<TaskRecord>, Vec<String>),
+}
+
+/// What the gallery shows: a filter and how many cards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct View {
+    /// Which tasks.
+    pub filter: StatusFilter,
+    /// How many, newest first.
+    pub shown: usize,
+}
+
+/// The reactive ledger. `Copy`: pass it around freely.
 #[derive(Clone, Copy)]
 pub struct Ledger {
-    tasks: RwSignal<Vec<TaskRecord>>,
+    held: RwSignal<Vec<TaskRecord>>,
+    summary: RwSignal<Summary>,
+    view: RwSignal<View>,
+    ready: RwSignal<bool>,
+    db: StoredValue<Option<Db>, LocalStorage>,
+    channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
+    /// The owner the ledger was made under: its reads and writes run (and are dropped) with it.
+    owner: StoredValue<Option<Owner>, LocalStorage>,
+    /// Counts the page's own changes: a read that began before one is stale and read again.
+    changes: StoredValue<u64>,
     problems: Problems,
-    /// Where it is kept (local storage, or the demo's session storage).
-    place: Place,
-    /// The stored text `tasks` was read from or last written as: while storage still holds
-    /// exactly this, no other tab has written and `tasks` is current, so a write needs no decode.
-    synced: StoredValue<Option<String>>,
 }
 
 impl Ledger {
-    /// Loads the ledger; unreadable data is kept aside and reported, never fatal. Records kept by
-    /// older builds are cleaned on the way in (an echoed key redacted, an absurd submit time
-    /// clamped) and written back. Also follows other tabs' changes.
+    /// Opens the ledger: the page starts at once, and the tasks arrive as soon as the database
+    /// answers (moving an older local-storage ledger in first, once).
     pub fn load(problems: Problems, redactor: &Redactor) -> Self {
-        let place = problems.place();
-        let key = place.ledger_key();
-        let mut synced = None;
-        let tasks = match place.storage() {
-            None => {
-                problems.report(key, Msg::new("storage.unavailable"), None);
-                Vec::new()
-            }
-            Some(s) => match s.get_item(key).ok().flatten() {
-                None => Vec::new(),
-                Some(raw) => {
-                    let mut decoded = decode_ledger(&raw);
-                    let mut cleaned = false;
-                    for t in &mut decoded.tasks {
-                        let before = t.clone();
-                        t.redact(redactor);
-                        t.clamp_submit_time(EARLIEST_MS, LATEST_MS);
-                        cleaned |= *t != before;
-                    }
-                    if decoded.lossy {
-                        problems.keep_aside(
-                            key,
-                            &raw,
-                            Msg::new("storage.ledger_partly_unreadable")
-                                .with("n", decoded.tasks.len().to_string()),
-                        );
-                    }
-                    if decoded.lossy || decoded.migrated || cleaned {
-                        let encoded = encode_ledger(&decoded.tasks);
-                        if s.set_item(key, &encoded).is_ok() {
-                            synced = Some(encoded);
-                        }
-                    } else {
-                        synced = Some(raw);
-                    }
-                    decoded.tasks
-                }
-            },
-        };
         let ledger = Self {
-            tasks: RwSignal::new(tasks),
+            held: RwSignal::new(Vec::new()),
+            summary: RwSignal::new(Summary::default()),
+            view: RwSignal::new(View {
+                filter: StatusFilter::All,
+                shown: PAGE,
+            }),
+            ready: RwSignal::new(false),
+            db: StoredValue::new_local(None),
+            channel: StoredValue::new_local(None),
+            changes: StoredValue::new(0),
+            owner: StoredValue::new_local(Owner::current()),
             problems,
-            place,
-            synced: StoredValue::new(synced),
         };
-        let listener = window_event_listener(leptos::ev::storage, move |ev| {
-            if ev.key().as_deref() == Some(key) {
-                ledger.reload();
-            }
-        });
-        on_cleanup(move || listener.remove());
+        ledger.spawn(Job::Open(redactor.clone()));
         ledger
     }
 
-    /// Re-reads storage (after another tab wrote it).
-    pub fn reload(&self) {
-        if let Some(raw) = self.read() {
-            if self.is_synced(&raw) {
+    /// Runs `job` under the ledger's owner; it stops if the page (or a test) disposes of it.
+    /// (One kind of future for all of the ledger's background work: each kind costs code.)
+    fn spawn(self, job: Job) {
+        if let Some(Some(owner)) = self.owner.try_get_value() {
+            owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(self.run(job)));
+        }
+    }
+
+    async fn run(self, job: Job) {
+        match job {
+            Job::Open(redactor) => self.open(redactor).await,
+            Job::Refresh => self.refresh().await,
+            Job::Write(records, gone) => self.write_now(records, gone).await,
+        }
+    }
+
+    async fn open(self, redactor: Redactor) {
+        if self.problems.place() == Place::Real {
+            match Db::open(DB_NAME).await {
+                Ok(db) => {
+                    self.db.set_value(Some(db.clone()));
+                    self.migrate(&db, &redactor).await;
+                    self.listen();
+                }
+                Err(_) => self
+                    .problems
+                    .report(DB_NAME, Msg::new("storage.unavailable"), None),
+            }
+        }
+        self.refresh().await;
+        self.ready.set(true);
+    }
+
+    /// Moves a ledger kept in local storage by earlier builds into the database, then removes
+    /// it there; if the database refuses, it stays where it was and is tried again next time.
+    async fn migrate(self, db: &Db, redactor: &Redactor) {
+        let Some(storage) = Place::Real.storage() else {
+            return;
+        };
+        let key = Place::Real.ledger_key();
+        let Some(raw) = storage.get_item(key).ok().flatten() else {
+            return;
+        };
+        let mut decoded = decode_ledger(&raw);
+        for t in &mut decoded.tasks {
+            t.redact(redactor);
+            t.clamp_submit_time(EARLIEST_MS, LATEST_MS);
+        }
+        if decoded.lossy {
+            self.problems.keep_aside(
+                key,
+                &raw,
+                Msg::new("storage.ledger_partly_unreadable")
+                    .with("n", decoded.tasks.len().to_string()),
+            );
+        }
+        match db.put(&decoded.tasks).await {
+            Ok(_) => {
+                let _ = storage.remove_item(key);
+            }
+            Err(e) => self.failed(&e),
+        }
+    }
+
+    /// Re-reads what the page shows when another tab wrote.
+    fn listen(self) {
+        let Ok(channel) = web_sys::BroadcastChannel::new(LEDGER_CHANNEL) else {
+            return;
+        };
+        let on_message = Closure::<dyn Fn()>::new(move || {
+            self.spawn(Job::Refresh);
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // Lives as long as the page (the ledger is created once, in `App`).
+        on_message.forget();
+        self.channel.set_value(Some(channel));
+    }
+
+    /// Tells the other tabs that the ledger changed.
+    fn announce(self) {
+        self.channel.with_value(|c| {
+            if let Some(c) = c {
+                let _ = c.post_message(&JsValue::from_str("changed"));
+            }
+        });
+    }
+
+    /// Reads again the summary, the active tasks and the page shown.
+    async fn refresh(self) {
+        loop {
+            let before = self.changes.get_value();
+            if self.read_view().await || self.changes.get_value() == before {
                 return;
             }
-            let decoded = decode_ledger(&raw);
-            if !decoded.lossy {
-                if decoded.tasks != self.tasks.get_untracked() {
-                    self.tasks.set(decoded.tasks);
+            // Let the change's own write reach the database before reading again.
+            yield_to_browser().await;
+        }
+    }
+
+    /// One read of what the page shows; true when there is nothing to read (in the page only),
+    /// or the read failed.
+    async fn read_view(self) -> bool {
+        let Some(db) = self.db.get_value() else {
+            // In the page only: it holds every task.
+            let s = self.held.with_untracked(|h| Summary::of(h));
+            self.summary.set(s);
+            return true;
+        };
+        let before = self.changes.get_value();
+        let view = self.view.get_untracked();
+        let shown = u32::try_from(view.shown).unwrap_or(u32::MAX);
+        let page = match view.filter {
+            StatusFilter::All => Some(None),
+            // Every active task is read anyway.
+            StatusFilter::Active => None,
+            StatusFilter::Succeeded => Some(Some(Shelf::Succeeded)),
+            StatusFilter::Problems => Some(Some(Shelf::Problem)),
+        };
+        match db.view(page, shown).await {
+            Ok((summary, page)) => {
+                let unreadable = page.unreadable;
+                let mut held = Vec::new();
+                restore(&mut held, page.tasks);
+                if !unreadable.is_empty() {
+                    self.set_aside(&db, unreadable).await;
                 }
-                self.synced.set_value(Some(raw));
+                if self.changes.get_value() != before {
+                    // The page changed something meanwhile: what was read may predate it.
+                    return false;
+                }
+                if self.summary.get_untracked() != summary {
+                    self.summary.set(summary);
+                }
+                if self.held.with_untracked(|h| *h != held) {
+                    self.held.set(held);
+                }
+                false
+            }
+            Err(e) => {
+                self.failed(&e);
+                true
             }
         }
     }
 
-    /// All tasks, oldest first.
-    pub fn tasks(&self) -> Signal<Vec<TaskRecord>> {
-        self.tasks.into()
+    /// Keeps unreadable records aside (with any kept before), for download, and takes them out
+    /// of the database so they are reported once.
+    async fn set_aside(self, db: &Db, unreadable: Vec<(String, String)>) {
+        let aside = format!("{ASIDE_KEY}{}", super::storage_keys::ASIDE_SUFFIX);
+        let earlier = Place::Real
+            .storage()
+            .and_then(|s| s.get_item(&aside).ok().flatten())
+            .and_then(|t| t.strip_prefix('[')?.strip_suffix(']').map(str::to_string))
+            .filter(|t| !t.trim().is_empty());
+        let n = unreadable.len();
+        let (ids, texts): (Vec<String>, Vec<String>) = unreadable.into_iter().unzip();
+        let mut all: Vec<String> = earlier.into_iter().collect();
+        // Each as a JSON string: what was stored, whatever it was.
+        all.extend(
+            texts
+                .iter()
+                .map(|t| serde_json::to_string(t).unwrap_or_default()),
+        );
+        let text = format!("[{}]", all.join(","));
+        self.problems.keep_aside(
+            ASIDE_KEY,
+            &text,
+            Msg::new("storage.records_unreadable").with("n", n.to_string()),
+        );
+        let kept = Place::Real
+            .storage()
+            .and_then(|s| s.get_item(&aside).ok().flatten())
+            .is_some_and(|t| t == text);
+        if kept && db.delete_tasks(&ids).await.is_ok() {
+            let _ = db.resummarise().await;
+        }
     }
 
-    /// One task by id (untracked).
+    fn failed(self, e: &DbError) {
+        match e {
+            DbError::Quota => self.problems.report_quota(),
+            _ => self
+                .problems
+                .report(DB_NAME, Msg::new("storage.unavailable"), None),
+        }
+    }
+
+    /// The tasks the page holds, oldest first: every active task and the newest of the view.
+    pub fn tasks(&self) -> ReadSignal<Vec<TaskRecord>> {
+        self.held.read_only()
+    }
+
+    /// Counts, spend and run times over every stored task.
+    pub fn summary(&self) -> ReadSignal<Summary> {
+        self.summary.read_only()
+    }
+
+    /// False until the tasks are read (the page says nothing about them until then).
+    pub fn ready(&self) -> ReadSignal<bool> {
+        self.ready.read_only()
+    }
+
+    /// What the gallery shows.
+    pub fn view(&self) -> ReadSignal<View> {
+        self.view.read_only()
+    }
+
+    /// Shows another filter or more cards (reads them from the database).
+    pub fn show(&self, view: View) {
+        if self.view.get_untracked() == view {
+            return;
+        }
+        self.view.set(view);
+        self.spawn(Job::Refresh);
+    }
+
+    /// How many tasks each filter shows, in [`StatusFilter::ALL`]'s order.
+    pub fn counts(&self, now_ms: i64) -> [usize; 4] {
+        let s = self.summary.get();
+        let active = self.held.with(|h| {
+            h.iter()
+                .filter(|t| StatusFilter::Active.matches(t, now_ms))
+                .count()
+        });
+        let all = usize::try_from(s.tasks).unwrap_or(usize::MAX);
+        let ok = usize::try_from(s.succeeded).unwrap_or(usize::MAX);
+        [
+            all,
+            active,
+            ok,
+            all.saturating_sub(ok).saturating_sub(active),
+        ]
+    }
+
+    /// The ids the view shows, newest first (at most `shown`).
+    pub fn shown_ids(&self, now_ms: i64) -> Vec<String> {
+        let view = self.view.get();
+        self.held.with(|h| {
+            let mut ids = matching_ids(h, view.filter, now_ms);
+            ids.truncate(view.shown);
+            ids
+        })
+    }
+
+    /// One held task by id (untracked).
     pub fn get_untracked(&self, id: &str) -> Option<TaskRecord> {
-        self.tasks
+        self.held
             .with_untracked(|t| t.iter().find(|r| r.id == id).cloned())
     }
 
-    /// The freshest list: what another tab stored since, else what the page holds.
-    fn freshest(&self) -> Vec<TaskRecord> {
-        // Decoding is the costly part with thousands of tasks: only when another tab wrote.
-        self.read()
-            .filter(|raw| !self.is_synced(raw))
-            .map(|raw| decode_ledger(&raw))
-            .filter(|d| !d.lossy)
-            .map(|d| d.tasks)
-            .unwrap_or_else(|| self.tasks.get_untracked())
+    /// One task by id, held or stored.
+    pub async fn get(&self, id: &str) -> Option<TaskRecord> {
+        if let Some(t) = self.get_untracked(id) {
+            return Some(t);
+        }
+        let db = self.db.get_value()?;
+        db.get(id).await.ok().flatten()
     }
 
-    /// Applies `f` to the freshest list (storage, else memory), writes storage first, then
-    /// updates the page. Returns what `f` returned.
-    pub fn modify<R>(&self, f: impl FnOnce(&mut Vec<TaskRecord>) -> R) -> R {
-        let mut next = self.freshest();
-        let before = next.clone();
-        let out = f(&mut next);
-        if next != before {
-            self.persist(&next);
+    /// Records a new task and waits until it is on disk; returns its id (`id#2`… when a relay
+    /// repeated an id, never overwriting the earlier, billed task). A refused write is reported
+    /// and the task kept in the page.
+    pub async fn insert(&self, record: TaskRecord) -> String {
+        let record = match self.db.get_value() {
+            Some(db) => match db.insert(record.clone()).await {
+                Ok((id, summary)) => {
+                    self.summary.set(summary);
+                    self.announce();
+                    let mut stored = record;
+                    if stored.id != id {
+                        stored.service_id = Some(stored.id.clone());
+                        stored.id = id;
+                    }
+                    stored
+                }
+                Err(e) => {
+                    self.failed(&e);
+                    let record = self.unused_id(record);
+                    self.note(None, Some(&record));
+                    record
+                }
+            },
+            None => self.unused_id(record),
+        };
+        let id = record.id.clone();
+        self.changes.update_value(|n| *n += 1);
+        self.held.update(|h| restore(h, vec![record]));
+        self.after_memory_write();
+        id
+    }
+
+    fn unused_id(&self, mut record: TaskRecord) -> TaskRecord {
+        let base = record.id.clone();
+        let mut n = 2;
+        while self.get_untracked(&record.id).is_some() {
+            record.id = format!("{base}#{n}");
+            record.service_id = Some(base.clone());
+            n += 1;
         }
-        if next != self.tasks.get_untracked() {
-            self.tasks.set(next);
+        record
+    }
+
+    /// In the page only, the summary follows the held list.
+    fn after_memory_write(&self) {
+        if self.db.with_value(Option::is_none) {
+            let s = self.held.with_untracked(|h| Summary::of(h));
+            self.summary.set(s);
         }
-        out
+    }
+
+    /// Writes records behind the page: reported if refused.
+    fn write(self, records: Vec<TaskRecord>, gone: Vec<String>) {
+        self.changes.update_value(|n| *n += 1);
+        self.after_memory_write();
+        if self.db.with_value(Option::is_some) {
+            self.spawn(Job::Write(records, gone));
+        }
+    }
+
+    async fn write_now(self, records: Vec<TaskRecord>, gone: Vec<String>) {
+        let Some(db) = self.db.get_value() else {
+            return;
+        };
+        let result = if gone.is_empty() {
+            db.put(&records).await
+        } else {
+            db.delete_tasks(&gone).await
+        };
+        match result {
+            Ok(summary) => {
+                self.problems.clear_quota();
+                self.summary.set(summary);
+                self.announce();
+            }
+            Err(e) => self.failed(&e),
+        }
     }
 
     /// Adds a task or replaces the one with the same id.
     pub fn upsert(&self, record: TaskRecord) {
-        self.modify(|tasks| match tasks.iter_mut().find(|r| r.id == record.id) {
-            Some(slot) => *slot = record,
-            None => tasks.push(record),
-        });
+        self.note(self.get_untracked(&record.id).as_ref(), Some(&record));
+        self.held
+            .update(|h| match h.iter_mut().find(|r| r.id == record.id) {
+                Some(slot) => *slot = record.clone(),
+                None => restore(h, vec![record.clone()]),
+            });
+        self.write(vec![record], Vec::new());
     }
 
-    /// Changes one task, if it is there.
+    /// Changes one held task, if it is there.
     pub fn update(&self, id: &str, f: impl FnOnce(&mut TaskRecord)) {
-        self.modify(|tasks| {
-            if let Some(r) = tasks.iter_mut().find(|r| r.id == id) {
-                f(r);
-            }
-        });
-    }
-
-    /// Removes one task; returns it (for undo).
-    pub fn remove(&self, id: &str) -> Vec<TaskRecord> {
-        self.modify(|tasks| {
-            let (gone, keep): (Vec<_>, Vec<_>) = tasks.drain(..).partition(|r| r.id == id);
-            *tasks = keep;
-            gone
-        })
-    }
-
-    /// The stored text, if any.
-    fn read(&self) -> Option<String> {
-        let s = self.place.storage()?;
-        s.get_item(self.place.ledger_key()).ok().flatten()
-    }
-
-    fn is_synced(&self, raw: &str) -> bool {
-        self.synced.with_value(|s| s.as_deref() == Some(raw))
-    }
-
-    fn persist(&self, tasks: &[TaskRecord]) {
-        if !self.try_persist(tasks) {
-            // Storage keeps the older text, which no longer matches the page: the next write
-            // builds on what the page holds (a task added meanwhile is not dropped).
-            self.problems.report_quota();
-        }
-    }
-
-    /// Writes the ledger; false when storage refused (full, or none).
-    fn try_persist(&self, tasks: &[TaskRecord]) -> bool {
-        let Some(s) = self.place.storage() else {
-            return false;
+        let Some(mut record) = self.get_untracked(id) else {
+            return;
         };
-        let encoded = encode_ledger(tasks);
-        let ok = s.set_item(self.place.ledger_key(), &encoded).is_ok();
-        if ok {
-            self.synced.set_value(Some(encoded));
-            self.problems.clear_quota();
+        f(&mut record);
+        self.upsert(record);
+    }
+
+    /// Removes tasks; returns the held ones removed (for undo).
+    pub fn remove(&self, ids: &[String]) -> Vec<TaskRecord> {
+        let mut gone = Vec::new();
+        self.held.update(|h| {
+            let (out, keep): (Vec<_>, Vec<_>) = h.drain(..).partition(|r| ids.contains(&r.id));
+            *h = keep;
+            gone = out;
+        });
+        for r in &gone {
+            self.note(Some(r), None);
         }
-        ok
+        self.write(Vec::new(), ids.to_vec());
+        gone
+    }
+
+    /// Counts a change at once (the database's own count follows when the write is done), so
+    /// what the page shows never waits for the disk: the gallery stays while the last task is
+    /// deleted and put back.
+    fn note(&self, old: Option<&TaskRecord>, new: Option<&TaskRecord>) {
+        if self.db.with_value(Option::is_some) {
+            self.summary.update(|s| s.apply(old, new));
+        }
+    }
+
+    /// Puts removed tasks back (undo).
+    pub fn restore(&self, removed: Vec<TaskRecord>) {
+        for r in &removed {
+            if self.get_untracked(&r.id).is_none() {
+                self.note(None, Some(r));
+            }
+        }
+        self.held.update(|h| restore(h, removed.clone()));
+        self.write(removed, Vec::new());
+        self.spawn(Job::Refresh);
+    }
+
+    /// Every stored task, oldest first (for an export, or clearing finished ones).
+    pub async fn all(&self) -> Vec<TaskRecord> {
+        let Some(db) = self.db.get_value() else {
+            return self.held.get_untracked();
+        };
+        match db.all(None).await {
+            Ok(mut page) => {
+                page.tasks.reverse();
+                page.tasks
+            }
+            Err(e) => {
+                self.failed(&e);
+                self.held.get_untracked()
+            }
+        }
+    }
+
+    /// Removes every finished task; returns them (for undo).
+    pub async fn clear_finished(&self, now_ms: i64) -> Vec<TaskRecord> {
+        let finished: Vec<TaskRecord> = self
+            .all()
+            .await
+            .into_iter()
+            .filter(|t| t.is_finished(now_ms))
+            .collect();
+        let ids: Vec<String> = finished.iter().map(|t| t.id.clone()).collect();
+        for t in &finished {
+            if self.get_untracked(&t.id).is_none() {
+                self.note(Some(t), None);
+            }
+        }
+        self.remove(&ids);
+        finished
     }
 
     /// Imports a history file: decodes it a chunk at a time (yielding to the browser between
-    /// chunks, so 100 000 records never freeze the page), redacts and clamps every record, adds
-    /// the tasks not already here in one linear pass, and writes only what storage can hold:
-    /// if everything does not fit, the newest tasks that do are kept and the rest reported.
+    /// chunks, so 100 000 records never freeze the page), redacts and clamps every record, and
+    /// adds the tasks not already here, newest first, a few hundred per write: if the disk fills,
+    /// the newest that fit are kept and the rest reported.
     pub async fn import(&self, file: ImportFile, redactor: &Redactor, now_ms: i64) -> ImportReport {
         let mut report = ImportReport::default();
         let mut incoming = Vec::with_capacity(file.len());
@@ -224,49 +542,43 @@ impl Ledger {
             start += IMPORT_CHUNK;
             yield_to_browser().await;
         }
-        let current = self.freshest();
         let offered = incoming.len();
-        let mut fresh = new_tasks(&current, incoming);
+        let known: std::collections::HashSet<String> =
+            self.all().await.into_iter().map(|t| t.id).collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut fresh: Vec<TaskRecord> = incoming
+            .into_iter()
+            .filter(|t| !known.contains(&t.id) && seen.insert(t.id.clone()))
+            .collect();
         report.already_here = offered - fresh.len();
-        if fresh.is_empty() {
-            return report;
-        }
         // Newest first, so what does not fit is the oldest.
         fresh.sort_by_key(|t| std::cmp::Reverse(t.submitted_at_ms));
-        let with = |n: usize| {
-            let mut next = current.clone();
-            restore(&mut next, fresh[..n].to_vec());
-            next
-        };
-        // The largest n whose ledger storage accepts: all of them, else a binary search (each
-        // step is one real write, so the quota is what the browser says, not a guess).
-        let mut best = None;
-        let all = with(fresh.len());
-        if self.try_persist(&all) {
-            best = Some((fresh.len(), all));
-        } else {
-            let (mut lo, mut hi) = (0usize, fresh.len() - 1);
-            while lo < hi {
-                let mid = (lo + hi).div_ceil(2);
-                let next = with(mid);
-                if self.try_persist(&next) {
-                    lo = mid;
-                    best = Some((mid, next));
-                } else {
-                    hi = mid - 1;
+        let mut added = 0;
+        if let Some(db) = self.db.get_value() {
+            for chunk in fresh.chunks(WRITE_CHUNK) {
+                match db.put(chunk).await {
+                    Ok(summary) => {
+                        added += chunk.len();
+                        self.summary.set(summary);
+                    }
+                    Err(e) => {
+                        self.failed(&e);
+                        break;
+                    }
                 }
                 yield_to_browser().await;
             }
+        } else {
+            added = fresh.len();
+            self.held.update(|h| restore(h, fresh.clone()));
         }
-        let (added, next) = best.unwrap_or((0, current));
         report.added = added;
         report.added_ids = fresh[..added].iter().map(|t| t.id.clone()).collect();
         report.did_not_fit = fresh.len() - added;
-        if report.did_not_fit > 0 {
-            self.problems.report_quota();
-        }
-        if next != self.tasks.get_untracked() {
-            self.tasks.set(next);
+        if added > 0 {
+            self.after_memory_write();
+            self.announce();
+            self.refresh().await;
         }
         report
     }

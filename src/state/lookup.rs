@@ -21,18 +21,19 @@ pub async fn lookup_task(
         .await
         .map_err(|e| e.explain(Phase::Query))?;
     let status = decoded.snapshot.status.clone();
-    let known = state.ledger.get_untracked(&id).is_some();
-    if status == TaskStatus::Unknown && !known {
+    let stored = state.ledger.get(&id).await;
+    if status == TaskStatus::Unknown && stored.is_none() {
         // Nothing to follow: say so instead of adding an entry that only says "unknown".
         return Err(Explanation::plain(Msg::new("lookup.unknown")));
     }
-    match state.ledger.get_untracked(&id) {
+    match stored {
         // Looked up by the user at their endpoint: that is where it is checked from now on.
-        Some(_) => state.ledger.update(&id, |r| {
+        Some(mut r) => {
             r.endpoint = conn.endpoint().url().to_string();
             r.record_reply(decoded.snapshot, state.now_untracked());
             r.paused = false;
-        }),
+            state.ledger.upsert(r);
+        }
         // The page's own clock: the 24 h window never rests on a relay's time (a reply can claim
         // the year 2999); the relay's time is shown as the creation time.
         None => state.ledger.upsert(TaskRecord::new(

@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod context;
+pub mod db;
 pub mod disclosure;
 pub mod gallery;
 pub mod i18n;

@@ -8,7 +8,8 @@ pub const KEY_KEY: &str = "wan-studio.key.v1";
 pub const SETTINGS_KEY: &str = "wan-studio.settings.v1";
 /// The form draft.
 pub const FORM_KEY: &str = "wan-studio.form.v1";
-/// The task ledger (format version 1, see `domain::history`).
+/// Where earlier builds kept the task ledger (format version 1, see `domain::history`); moved
+/// into the database on first load.
 pub const LEDGER_KEY: &str = "wan-studio.tasks.v1";
 /// The language choice (`en` or `zh`); also read by the boot script.
 pub const LANG_KEY: &str = "wan-studio.lang.v1";
@@ -19,6 +20,10 @@ pub const THEME_KEY: &str = "wan-studio.theme.v1";
 pub const DEBUG_TIMEOUT_KEY: &str = "wan-studio.debug.timeout-ms";
 /// Suffix of the key where unreadable text is kept aside: `<key>.unreadable`.
 pub const ASIDE_SUFFIX: &str = ".unreadable";
+/// The browser database holding the task ledger and media (see `state::db`).
+pub const DB_NAME: &str = "wan-studio";
+/// The `BroadcastChannel` on which tabs say that the ledger changed.
+pub const LEDGER_CHANNEL: &str = "wan-studio.ledger";
 /// Prefix of the Web Lock that lets one tab poll a task: `wan-studio.poll.<id>`.
 pub const POLL_LOCK_PREFIX: &str = "wan-studio.poll.";
 
@@ -27,17 +32,17 @@ pub const BOOT_SCRIPT_KEYS: [&str; 2] = [THEME_KEY, LANG_KEY];
 
 /// Prefix of demo mode's keys (in the tab's session storage).
 pub const DEMO_PREFIX: &str = "wan-studio.demo.";
-/// Demo mode's task ledger.
+/// Demo mode's task ledger in builds before the task database (demo tasks now live in the page).
 pub const DEMO_LEDGER_KEY: &str = "wan-studio.demo.tasks.v1";
 /// Demo mode's connection settings.
 pub const DEMO_SETTINGS_KEY: &str = "wan-studio.demo.settings.v1";
 /// Demo mode's form draft.
 pub const DEMO_FORM_KEY: &str = "wan-studio.demo.form.v1";
 
-/// Where the app keeps what a user makes: the browser's local storage under the normal keys, or,
-/// in demo mode, this tab's session storage under `wan-studio.demo.*` keys, so the demo's tasks,
-/// settings and draft never mix with the real ones and nothing of them outlives the tab ("Leave
-/// demo mode" clears them at once).
+/// Where the app keeps what a user makes: the browser's local storage under the normal keys (and
+/// the task database), or, in demo mode, this tab's session storage under `wan-studio.demo.*` keys
+/// for settings and the draft, and the page alone for tasks, so the demo never mixes with the real
+/// thing and nothing of it outlives the tab ("Leave demo mode" clears it at once).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Place {
     /// The real thing.

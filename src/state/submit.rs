@@ -1,5 +1,6 @@
-//! Submitting a task: one call, never retried. The new id goes to the ledger (storage first)
-//! before anything tells the user it was submitted, then polling starts.
+//! Submitting a task: one call, never retried. The new id goes to the ledger (on disk first,
+//! under `id#2`… if a relay repeated an id) before anything tells the user it was submitted,
+//! then polling starts.
 
 use super::ledger::Ledger;
 use super::poller::Poller;
@@ -35,21 +36,17 @@ pub async fn submit_task(
             )
         }
     };
-    let record_id = ledger.modify(|tasks| {
-        let record_id = unused_id(tasks, &id);
-        let mut record = TaskRecord::new(
-            record_id.clone(),
-            Some(request),
-            endpoint,
-            submitted_at_ms,
-            snapshot,
-            origin,
-        );
-        record.service_id = (record_id != id).then(|| id.clone());
-        record.problem = problem.clone();
-        tasks.push(record);
-        record_id
-    });
+    let mut record = TaskRecord::new(
+        id,
+        Some(request),
+        endpoint,
+        submitted_at_ms,
+        snapshot,
+        origin,
+    );
+    record.problem = problem.clone();
+    // On disk before anything says "submitted".
+    let record_id = ledger.insert(record).await;
     match problem {
         Some(explanation) => Err(explanation),
         None => {
@@ -57,17 +54,4 @@ pub async fn submit_task(
             Ok(record_id)
         }
     }
-}
-
-/// `id`, or `id#2`, `id#3`… when the ledger already has it: a relay that repeats a task id must
-/// not overwrite the earlier (billed) task.
-fn unused_id(tasks: &[TaskRecord], id: &str) -> String {
-    let taken = |candidate: &str| tasks.iter().any(|t| t.id == candidate);
-    let mut candidate = id.to_string();
-    let mut n = 2;
-    while taken(&candidate) {
-        candidate = format!("{id}#{n}");
-        n += 1;
-    }
-    candidate
 }

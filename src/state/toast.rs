@@ -8,7 +8,6 @@ use super::context::StoredWrite;
 use super::gallery::dom_id;
 use super::ledger::Ledger;
 use crate::domain::form::FormState;
-use crate::domain::history::restore;
 use crate::domain::message::Msg;
 use crate::domain::task::TaskRecord;
 
@@ -104,12 +103,11 @@ impl Toasts {
         let (done, focus) = match action {
             UndoAction::Restore(removed) => {
                 let first = removed.first().map(|t| dom_id(&t.id));
-                self.ledger.modify(|t| restore(t, removed));
+                self.ledger.restore(removed);
                 ("toast.restored", first.unwrap_or_else(|| "tasks-h".into()))
             }
             UndoAction::Remove(ids) => {
-                let ids: std::collections::HashSet<String> = ids.into_iter().collect();
-                self.ledger.modify(|t| t.retain(|r| !ids.contains(&r.id)));
+                self.ledger.remove(&ids);
                 ("toast.import_undone", "tasks-h".into())
             }
             UndoAction::Draft(previous) => {

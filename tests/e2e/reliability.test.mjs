@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './fixtures.mjs';
-import { TEST_KEY, expectKeyOnlyTo, fillForm, openApp, recordRequests, shownTaskId, ui } from './ui.mjs';
+import { TEST_KEY, expectKeyOnlyTo, fillForm, openApp, recordRequests, shownTaskId, storedTasks, ui } from './ui.mjs';
 
 const { card, cardStatus } = ui;
 const HOUR = 3_600_000;
@@ -134,7 +134,7 @@ test.describe('imports and replies', () => {
       const left = Number(text.match(/(\d+) more task\(s\) did not fit/)?.[1] ?? 0);
       expect(added + left, text).toBe(100_000);
       expect(added, 'a useful part was imported').toBeGreaterThan(1_000);
-      const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('wan-studio.tasks.v1')).tasks.map((t) => t.id));
+      const stored = await storedTasks(page, 'id');
       expect(stored.length, 'what the note says is what is stored').toBe(added + 1);
       expect(stored, 'the task that was already here survived').toContain(mine);
       expect(stored, 'the newest imported task is kept (the oldest are left out)').toContain('bulk-099999');
@@ -200,7 +200,7 @@ test.describe('repeated ids', () => {
     await ui.generate(page).click();
     await expect(ui.task(page).getByText('The second billed take').first()).toBeVisible();
     await expect(ui.task(page).getByText('The first billed take.'), 'the first task is still there').toHaveCount(1);
-    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('wan-studio.tasks.v1')).tasks.map((t) => t.request.prompt));
+    const stored = (await storedTasks(page, 'request')).map((r) => r.prompt);
     expect(stored.length, stored.join(' | ')).toBe(2);
     await expectKeyOnlyTo(recorded, sim.endpoint);
   });

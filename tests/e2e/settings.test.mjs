@@ -1,7 +1,7 @@
 // Settings: the async header switch, persistence across reloads (settings and a running task), the
 // key-less first visit, and forgetting the key.
 import { expect, test } from './fixtures.mjs';
-import { TEST_KEY, fastForward, fillForm, loadApp, mounted, openApp, shownTaskId, ui, waitForStatus } from './ui.mjs';
+import { TEST_KEY, fastForward, fillForm, loadApp, mounted, openApp, shownTaskId, storedTasks, ui, waitForStatus } from './ui.mjs';
 
 const PROMPT = 'Lanterns drifting over a quiet lake at night, slow dolly shot.';
 
@@ -54,8 +54,7 @@ test.describe(() => {
     await fillForm(page, { prompt: PROMPT });
     await ui.generate(page).click();
     const taskId = await shownTaskId(page);
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
-    expect(stored, 'the task id is in localStorage').toContain(taskId);
+    expect(await storedTasks(page, 'id'), 'the task id is in the database').toContain(taskId);
     const statusBefore = await ui.status(page).first().innerText();
     expect(statusBefore, 'reloading while the task is still in progress').not.toMatch(/Succeeded|Failed/);
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from './fixtures.mjs';
-import { DIST, ROOT, TEST_KEY, configure, fillForm, mounted, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
+import { DIST, ROOT, TEST_KEY, configure, fillForm, mounted, shownTaskId, storedTasks, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
 const run = promisify(execFile);
 const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -100,8 +100,7 @@ test('single file: wan-studio.html works from file:// (form, storage, API calls)
   expect(await shownTaskId(page), 'the task is still there').toBe(taskId);
   await waitForStatus(page, 'Succeeded', { timeout: 10_000 });
   await waitForVideo(page);
-  const ledger = await page.evaluate(() => localStorage.getItem('wan-studio.tasks.v1'));
-  expect(ledger, 'the task is in the ledger').toContain(taskId);
+  expect(await storedTasks(page, 'id'), 'the task is in the ledger').toContain(taskId);
   expect((await sim.submits()).length, 'never re-submitted').toBe(1);
 
   // --- Nothing refused by the CSP; nothing loaded but the file and the simulator ---

@@ -169,10 +169,8 @@ for (const profile of PROFILES) {
           paused: false,
           origin: 'Submitted',
         }));
-        await page.evaluate((extra) => {
-          const stored = JSON.parse(localStorage.getItem('wan-studio.tasks.v1'));
-          localStorage.setItem('wan-studio.tasks.v1', JSON.stringify({ ...stored, tasks: [...stored.tasks, ...extra] }));
-        }, more);
+        // A ledger left by an earlier build: moved into the database (beside what is there) on load.
+        await page.evaluate((extra) => localStorage.setItem('wan-studio.tasks.v1', JSON.stringify({ version: 1, tasks: extra })), more);
         await page.reload();
         const last = card(page, more[more.length - 1].id);
         await last.scrollIntoViewIfNeeded();

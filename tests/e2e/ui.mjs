@@ -319,3 +319,30 @@ export async function seedConnection(page, app, { endpoint, key }) {
   await page.reload();
   await expect(page.locator('#form-h')).toBeVisible();
 }
+
+/**
+ * What the page's database holds as the task ledger: `field` of every stored task (the whole
+ * record when omitted), oldest first. Never creates the database.
+ */
+export async function storedTasks(page, field) {
+  return page.evaluate(
+    (field) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('wan-studio');
+        // Not there yet: leave it to the app to create.
+        open.onupgradeneeded = () => open.transaction.abort();
+        open.onerror = () => resolve([]);
+        open.onsuccess = () => {
+          const db = open.result;
+          const all = db.transaction('tasks').objectStore('tasks').getAll();
+          all.onerror = () => reject(all.error);
+          all.onsuccess = () => {
+            db.close();
+            const tasks = all.result.map((r) => JSON.parse(r.task)).sort((a, b) => a.submitted_at_ms - b.submitted_at_ms);
+            resolve(field ? tasks.map((t) => t[field]) : tasks);
+          };
+        };
+      }),
+    field,
+  );
+}

@@ -1,0 +1,289 @@
+//! How the ledger is kept in the browser's database: one record per task, with the few fields the
+//! database indexes (its shelf and its place in time), and a [`Summary`] that every write keeps up
+//! to date (how many tasks, how many succeeded, seconds of video per tier, recent run times), so
+//! the page shows counts, the spend and an ETA without reading every task.
+
+use serde::{Deserialize, Serialize};
+
+use super::cost::Pricing;
+use super::form::{Tier, VideoRequest};
+use super::task::{Origin, TaskRecord, TaskStatus};
+
+/// The database's schema version (see `state::db`).
+pub const DB_VERSION: u32 = 1;
+
+/// How many recent run times the summary keeps per kind of request (for the ETA).
+pub const RUNS_KEPT: usize = 25;
+
+/// Where a task sits, as the database indexes it. A task that is still alive stays on `Active`
+/// until a write moves it; one that outlived its 24 h window without a final status is
+/// finished all the same (see [`TaskRecord::is_finished`]), which the page works out from the
+/// few active tasks it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shelf {
+    /// Not final yet (queued, running, or a status this app does not know).
+    Active,
+    /// Finished with a video.
+    Succeeded,
+    /// Failed, canceled, unknown, or a submit that may not exist (unconfirmed).
+    Problem,
+}
+
+impl Shelf {
+    /// Every shelf.
+    pub const ALL: [Shelf; 3] = [Shelf::Active, Shelf::Succeeded, Shelf::Problem];
+
+    /// Where `t` belongs.
+    pub fn of(t: &TaskRecord) -> Shelf {
+        match t.snapshot.status {
+            _ if t.origin == Origin::Unconfirmed => Shelf::Problem,
+            TaskStatus::Succeeded => Shelf::Succeeded,
+            ref s if s.is_terminal() => Shelf::Problem,
+            _ => Shelf::Active,
+        }
+    }
+
+    /// The value stored in the record (and in the index).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shelf::Active => "active",
+            Shelf::Succeeded => "ok",
+            Shelf::Problem => "problem",
+        }
+    }
+}
+
+/// One run time of a succeeded task, for the ETA.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    /// The task's id (so deleting the task takes its sample away).
+    pub id: String,
+    /// The kind of request ([`eta_key`]).
+    pub key: String,
+    /// Queue plus run time, ms.
+    pub ms: i64,
+}
+
+/// What the page needs about all tasks at once, kept beside them and updated by every write.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Tasks stored.
+    #[serde(default)]
+    pub tasks: u64,
+    /// Of which succeeded.
+    #[serde(default)]
+    pub succeeded: u64,
+    /// Seconds of succeeded 720P video.
+    #[serde(default)]
+    pub seconds_720: u64,
+    /// Seconds of succeeded 1080P video.
+    #[serde(default)]
+    pub seconds_1080: u64,
+    /// Recent run times, oldest first, at most [`RUNS_KEPT`] per key.
+    #[serde(default)]
+    pub runs: Vec<Run>,
+}
+
+/// The kind of request an ETA is asked for: tier, duration and shot type.
+pub fn eta_key(r: &VideoRequest) -> String {
+    format!(
+        "{}/{}/{}",
+        r.size.tier().label(),
+        r.duration,
+        r.shot_type.wire()
+    )
+}
+
+impl Summary {
+    /// The summary of `tasks`, as if each was written in turn.
+    pub fn of<'a>(tasks: impl IntoIterator<Item = &'a TaskRecord>) -> Summary {
+        let mut s = Summary::default();
+        for t in tasks {
+            s.apply(None, Some(t));
+        }
+        s
+    }
+
+    /// Takes a write into account: `old` is what the database held under the id (if anything),
+    /// `new` what it holds now (nothing for a delete).
+    pub fn apply(&mut self, old: Option<&TaskRecord>, new: Option<&TaskRecord>) {
+        if let Some(t) = old {
+            self.count(t, false);
+        }
+        if let Some(t) = new {
+            self.count(t, true);
+        }
+    }
+
+    fn count(&mut self, t: &TaskRecord, add: bool) {
+        let step = |n: &mut u64, by: u64| {
+            *n = if add {
+                n.saturating_add(by)
+            } else {
+                n.saturating_sub(by)
+            }
+        };
+        step(&mut self.tasks, 1);
+        if t.snapshot.status != TaskStatus::Succeeded || t.origin == Origin::Unconfirmed {
+            return;
+        }
+        step(&mut self.succeeded, 1);
+        let Some(r) = &t.request else { return };
+        let seconds = u64::from(r.duration);
+        match r.size.tier() {
+            Tier::P720 => step(&mut self.seconds_720, seconds),
+            Tier::P1080 => step(&mut self.seconds_1080, seconds),
+        }
+        self.runs.retain(|run| run.id != t.id);
+        if !add {
+            return;
+        }
+        if let Some(ms) = t.total_ms().filter(|ms| *ms > 0) {
+            let key = eta_key(r);
+            if self.runs.iter().filter(|run| run.key == key).count() >= RUNS_KEPT {
+                if let Some(i) = self.runs.iter().position(|run| run.key == key) {
+                    self.runs.remove(i);
+                }
+            }
+            self.runs.push(Run {
+                id: t.id.clone(),
+                key,
+                ms,
+            });
+        }
+    }
+
+    /// The estimated spend over succeeded tasks, in thousandths (see [`Pricing::total`]).
+    pub fn spend(&self, pricing: &Pricing) -> u64 {
+        u64::from(pricing.per_second_720p.0)
+            .saturating_mul(self.seconds_720)
+            .saturating_add(u64::from(pricing.per_second_1080p.0).saturating_mul(self.seconds_1080))
+    }
+
+    /// Typical time to a finished video for requests like `request`: the median of the recent
+    /// runs of the same kind, in ms (see [`super::history::eta_ms`]).
+    pub fn eta_ms(&self, request: &VideoRequest) -> Option<i64> {
+        let key = eta_key(request);
+        let mut samples: Vec<i64> = self
+            .runs
+            .iter()
+            .filter(|r| r.key == key)
+            .map(|r| r.ms)
+            .collect();
+        super::history::median(&mut samples)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::form::{ShotType, Size};
+    use crate::domain::history::eta_ms;
+    use crate::domain::testing::{record, request};
+
+    fn done(id: &str, at: i64, size: Size, secs: &str, run_s: i64) -> TaskRecord {
+        let mut t = record(id, at, TaskStatus::Succeeded);
+        t.request = Some(request(size, secs, ShotType::Single));
+        t.snapshot.submit_time = Some("2025-01-01 10:00:00.000".into());
+        t.snapshot.end_time = Some(format!(
+            "2025-01-01 10:{:02}:{:02}.000",
+            run_s / 60,
+            run_s % 60
+        ));
+        t
+    }
+
+    #[test]
+    fn shelves_follow_the_status_and_origin() {
+        let mut t = record("a", 1, TaskStatus::Running);
+        assert_eq!(Shelf::of(&t), Shelf::Active);
+        t.snapshot.status = TaskStatus::Other("THINKING".into());
+        assert_eq!(Shelf::of(&t), Shelf::Active);
+        for (s, want) in [
+            (TaskStatus::Succeeded, Shelf::Succeeded),
+            (TaskStatus::Failed, Shelf::Problem),
+            (TaskStatus::Canceled, Shelf::Problem),
+            (TaskStatus::Unknown, Shelf::Problem),
+        ] {
+            t.snapshot.status = s;
+            assert_eq!(Shelf::of(&t), want);
+        }
+        t.snapshot.status = TaskStatus::Pending;
+        t.origin = Origin::Unconfirmed;
+        assert_eq!(Shelf::of(&t), Shelf::Problem);
+        let names: Vec<_> = Shelf::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(names, ["active", "ok", "problem"]);
+    }
+
+    #[test]
+    fn the_summary_counts_spend_and_runs_like_the_whole_list_does() {
+        let tasks = vec![
+            done("a", 1, Size::S1280x720, "5", 120),
+            done("b", 2, Size::S1920x1080, "10", 240),
+            done("c", 3, Size::S1280x720, "5", 180),
+            record("d", 4, TaskStatus::Failed),
+            record("e", 5, TaskStatus::Running),
+        ];
+        let s = Summary::of(&tasks);
+        assert_eq!((s.tasks, s.succeeded), (5, 3));
+        assert_eq!((s.seconds_720, s.seconds_1080), (10, 10));
+        let pricing = Pricing::default();
+        assert_eq!(s.spend(&pricing), pricing.total(&tasks));
+        for t in &tasks[..3] {
+            let r = t.request.as_ref().unwrap();
+            assert_eq!(s.eta_ms(r), eta_ms(&tasks, r), "{}", t.id);
+        }
+        let never = request(Size::S1920x1080, "3", ShotType::Multi);
+        assert_eq!(s.eta_ms(&never), None);
+    }
+
+    #[test]
+    fn updates_and_deletes_undo_exactly_what_the_old_record_added() {
+        let mut running = done("a", 1, Size::S1920x1080, "10", 200);
+        running.snapshot.status = TaskStatus::Running;
+        let finished = done("a", 1, Size::S1920x1080, "10", 200);
+        let other = done("b", 2, Size::S1280x720, "5", 100);
+        let mut s = Summary::of([&other]);
+        s.apply(None, Some(&running));
+        s.apply(Some(&running), Some(&finished));
+        assert_eq!(s, Summary::of([&other, &finished]));
+        // The same final record written twice (another tab, a retry) counts once.
+        s.apply(Some(&finished), Some(&finished));
+        assert_eq!(s, Summary::of([&other, &finished]));
+        s.apply(Some(&finished), None);
+        assert_eq!(s, Summary::of([&other]));
+        s.apply(Some(&other), None);
+        assert_eq!(s, Summary::default());
+    }
+
+    #[test]
+    fn unconfirmed_submits_and_failures_are_not_spend() {
+        let mut t = done("a", 1, Size::S1280x720, "5", 60);
+        t.origin = Origin::Unconfirmed;
+        let mut failed = done("b", 1, Size::S1280x720, "5", 60);
+        failed.snapshot.status = TaskStatus::Failed;
+        let s = Summary::of([&t, &failed]);
+        assert_eq!((s.tasks, s.succeeded, s.seconds_720), (2, 0, 0));
+        assert!(s.runs.is_empty());
+    }
+
+    #[test]
+    fn only_the_latest_runs_of_each_kind_are_kept() {
+        let tasks: Vec<_> = (0..40)
+            .map(|i| done(&format!("t{i}"), i, Size::S1280x720, "5", 60 + i))
+            .collect();
+        let s = Summary::of(&tasks);
+        assert_eq!(s.runs.len(), RUNS_KEPT);
+        assert_eq!(s.runs[0].id, "t15");
+        assert_eq!(s.succeeded, 40);
+        // The median of the 25 latest: 60 + 27 s.
+        let r = tasks[0].request.as_ref().unwrap();
+        assert_eq!(s.eta_ms(r), Some(87_000));
+    }
+
+    #[test]
+    fn a_summary_reads_back_from_what_older_or_newer_builds_stored() {
+        let s: Summary = serde_json::from_str(r#"{"tasks":3,"later_field":1}"#).unwrap();
+        assert_eq!((s.tasks, s.succeeded, s.runs.len()), (3, 0, 0));
+    }
+}
