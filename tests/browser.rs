@@ -339,6 +339,14 @@ async fn a_full_disk_is_reported_and_the_task_kept_in_the_page() {
             .any(|p| p.text.en().starts_with("Saving failed")),
         "{list:?}"
     );
+    // Reading the database again (here after another tab's write) keeps it on the page.
+    let other_tab = ready_ledger(&owner, problems).await;
+    other_tab.insert(record("theirs")).await;
+    wait_for("the other tab's task", || {
+        held_ids(&ledger).contains(&"theirs".to_string())
+    })
+    .await;
+    assert!(held_ids(&ledger).contains(&"big".to_string()));
     // The next write that succeeds clears the report.
     ledger.upsert(record("small"));
     wait_stored("small", true).await;

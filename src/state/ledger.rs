@@ -68,6 +68,9 @@ pub struct Ledger {
     owner: StoredValue<Option<Owner>, LocalStorage>,
     /// Counts the page's own changes: a read that began before one is stale and read again.
     changes: StoredValue<u64>,
+    /// Records the database refused (a full disk): kept on the page, whatever it reads again,
+    /// until a later write of them succeeds or they are deleted.
+    unsaved: StoredValue<Vec<TaskRecord>>,
     problems: Problems,
 }
 
@@ -86,6 +89,7 @@ impl Ledger {
             db: StoredValue::new_local(None),
             channel: StoredValue::new_local(None),
             changes: StoredValue::new(0),
+            unsaved: StoredValue::new(Vec::new()),
             owner: StoredValue::new_local(Owner::current()),
             problems,
         };
@@ -216,6 +220,7 @@ impl Ledger {
                 let unreadable = page.unreadable;
                 let mut held = Vec::new();
                 restore(&mut held, page.tasks);
+                self.unsaved.with_value(|u| keep_unsaved(&mut held, u));
                 if !unreadable.is_empty() {
                     self.set_aside(&db, unreadable).await;
                 }
@@ -372,6 +377,8 @@ impl Ledger {
                     self.failed(&e);
                     let record = self.unused_id(record);
                     self.note(None, Some(&record));
+                    self.unsaved
+                        .update_value(|u| keep_unsaved(u, std::slice::from_ref(&record)));
                     record
                 }
             },
@@ -421,6 +428,14 @@ impl Ledger {
         } else {
             db.delete_tasks(&gone).await
         };
+        let saved = result.is_ok();
+        self.unsaved.update_value(|u| {
+            if saved || !gone.is_empty() {
+                u.retain(|r| !gone.contains(&r.id) && !records.iter().any(|x| x.id == r.id));
+            } else {
+                keep_unsaved(u, &records);
+            }
+        });
         match result {
             Ok(summary) => {
                 self.problems.clear_quota();
@@ -581,6 +596,16 @@ impl Ledger {
             self.refresh().await;
         }
         report
+    }
+}
+
+/// Puts `unsaved` records into `list` (replacing older copies), keeping it ordered by submit time.
+fn keep_unsaved(list: &mut Vec<TaskRecord>, unsaved: &[TaskRecord]) {
+    for r in unsaved {
+        match list.iter_mut().find(|x| x.id == r.id) {
+            Some(slot) => *slot = r.clone(),
+            None => restore(list, vec![r.clone()]),
+        }
     }
 }
 
