@@ -200,16 +200,18 @@ fn TakeHead(
             })
         })
     };
-    let elapsed = move || {
+    // Memos: the clock ticks every second, the text changes far less often (a finished take's
+    // never), and only a change may rebuild the view.
+    let elapsed = Memo::new(move |_| {
         take.record
             .with(|r| r.as_ref().and_then(|r| card::elapsed(r, state.now.get())))
-    };
+    });
     view! {
         <div class="take-head">
             <span role="status" class=move || format!("status status-{}", chip().map(|c| c.0).unwrap_or("unknown"))>
                 {move || chip().map(|c| c.1)}
             </span>
-            {move || elapsed().map(|e| view! {
+            {move || elapsed.get().map(|e| view! {
                 <span class="elapsed" title=i18n.t("card.elapsed")>
                     <span class="visually-hidden">{i18n.t("card.elapsed")} " "</span>
                     {e}
@@ -226,7 +228,7 @@ fn TakeNow(
     take: Take,
 ) -> impl IntoView {
     let state = use_app_state();
-    let line = move || -> Option<Msg> {
+    let line = Memo::new(move |_| -> Option<Msg> {
         let now = state.now.get();
         take.record.with(|r| {
             let r = r.as_ref()?;
@@ -256,11 +258,12 @@ fn TakeNow(
                 .and_then(|q| state.ledger.summary().with(|s| s.eta_ms(q)));
             card::timing(r, now, eta)
         })
-    };
+    });
     view! {
         {move || match take.watch.get() {
             Some(Watch::Foreign(host)) => view! { <ForeignTask id=take.id.get_value() host=host /> }.into_any(),
-            _ => line()
+            _ => line
+                .get()
                 .map(|m| view! { <p class="take-now"><Text msg=m /></p> })
                 .into_any(),
         }}
@@ -328,14 +331,16 @@ fn TakeActions(
             }
         });
     };
+    let ended = Memo::new(move |_| {
+        take.record
+            .with(|r| r.as_ref().is_some_and(|r| r.is_finished(state.now.get())))
+    });
     let primary = move || {
         let paused = take.watch.with(|w| *w == Some(Watch::Paused));
         let has_request = take
             .record
             .with(|r| r.as_ref().is_some_and(|r| r.request.is_some()));
-        let ended = take
-            .record
-            .with(|r| r.as_ref().is_some_and(|r| r.is_finished(state.now.get())));
+        let ended = ended.get();
         if paused {
             Some(view! { <button type="button" class="primary-action" aria-describedby=described.clone() on:click=check_again>{i18n.t("card.check_again")}</button> }.into_any())
         } else if take.video.get().is_some() {
