@@ -147,11 +147,6 @@ impl StatusFilter {
     }
 }
 
-/// How many tasks each filter shows, in [`StatusFilter::ALL`]'s order (for the filter chips).
-pub fn filter_counts(tasks: &[TaskRecord], now_ms: i64) -> [usize; 4] {
-    StatusFilter::ALL.map(|f| tasks.iter().filter(|t| f.matches(t, now_ms)).count())
-}
-
 /// The ids of the tasks `filter` shows, newest first.
 pub fn matching_ids(tasks: &[TaskRecord], filter: StatusFilter, now_ms: i64) -> Vec<String> {
     tasks
@@ -168,13 +163,6 @@ pub const RUNNING_LIMIT: usize = 5;
 /// How many tasks this browser knows to be queued or running.
 pub fn running_count(tasks: &[TaskRecord], now_ms: i64) -> usize {
     tasks.iter().filter(|t| t.wants_polling(now_ms)).count()
-}
-
-/// Removes finished tasks; returns what was removed (for undo).
-pub fn clear_finished(tasks: &mut Vec<TaskRecord>, now_ms: i64) -> Vec<TaskRecord> {
-    let (finished, keep): (Vec<_>, Vec<_>) = tasks.drain(..).partition(|t| t.is_finished(now_ms));
-    *tasks = keep;
-    finished
 }
 
 /// Puts removed tasks back (undo), keeping the list ordered by submit time and ids unique.
@@ -348,22 +336,14 @@ pub fn import_json(text: &str) -> Result<(Vec<TaskRecord>, usize), Msg> {
     Ok(file.decode(0..file.len()))
 }
 
-/// The tasks of `incoming` that are not in `tasks` yet (and not repeated within `incoming`),
+/// The tasks of `incoming` whose ids are not `known` yet (and not repeated within `incoming`),
 /// in one pass.
-pub fn new_tasks(tasks: &[TaskRecord], incoming: Vec<TaskRecord>) -> Vec<TaskRecord> {
-    let here: HashSet<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+pub fn new_tasks(known: &HashSet<String>, incoming: Vec<TaskRecord>) -> Vec<TaskRecord> {
     let mut seen: HashSet<String> = HashSet::new();
     incoming
         .into_iter()
-        .filter(|t| !here.contains(t.id.as_str()) && seen.insert(t.id.clone()))
+        .filter(|t| !known.contains(&t.id) && seen.insert(t.id.clone()))
         .collect()
-}
-
-/// Adds imported tasks that are not already there; returns how many were added.
-pub fn merge(tasks: &mut Vec<TaskRecord>, incoming: Vec<TaskRecord>) -> usize {
-    let before = tasks.len();
-    restore(tasks, incoming);
-    tasks.len() - before
 }
 
 /// What an import did, to tell the user.
@@ -559,11 +539,11 @@ mod tests {
             matching_ids(&tasks, StatusFilter::Succeeded, now),
             ["new", "old"]
         );
-        assert_eq!(filter_counts(&tasks, now), [3, 0, 2, 1]);
+        assert_eq!(matching_ids(&tasks, StatusFilter::Problems, now), ["mid"]);
     }
 
     #[test]
-    fn running_count_and_clear_finished_with_undo() {
+    fn running_count_and_undo_of_removed_tasks() {
         let mut tasks = vec![
             task("a", 1, TaskStatus::Succeeded),
             task("b", 2, TaskStatus::Running),
@@ -571,7 +551,8 @@ mod tests {
             task("d", 4, TaskStatus::Pending),
         ];
         assert_eq!(running_count(&tasks, 10), 2);
-        let removed = clear_finished(&mut tasks, 10);
+        let (removed, keep): (Vec<_>, Vec<_>) = tasks.drain(..).partition(|t| t.is_finished(10));
+        tasks = keep;
         assert_eq!(
             removed.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
             ["a", "c"]
@@ -637,7 +618,10 @@ mod tests {
             task("b", 2, TaskStatus::Failed),
             task("c", 3, TaskStatus::Running),
         ];
-        assert_eq!(merge(&mut mine, back), 1);
+        let known = mine.iter().map(|t| t.id.clone()).collect();
+        let fresh = new_tasks(&known, back);
+        assert_eq!(fresh.len(), 1);
+        restore(&mut mine, fresh);
         assert_eq!(
             mine.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
             ["a", "b", "c"]
@@ -671,10 +655,11 @@ mod tests {
             .chain(mine.iter().take(10).cloned())
             .collect();
         let started = std::time::Instant::now();
-        let fresh = new_tasks(&mine, incoming.clone());
+        let known = mine.iter().map(|t| t.id.clone()).collect();
+        let fresh = new_tasks(&known, incoming);
         assert_eq!(fresh.len(), 100_000);
         let mut all = mine.clone();
-        assert_eq!(merge(&mut all, incoming), 100_000);
+        restore(&mut all, fresh);
         // Quadratic merging took ~70 s in the browser; linear is well under a second natively
         // even in a debug build (printed, not asserted: timings are never asserted).
         println!("merge of 100 000 records: {:?}", started.elapsed());

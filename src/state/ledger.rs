@@ -17,10 +17,10 @@ use wasm_bindgen::prelude::*;
 
 use super::db::{Db, DbError};
 use super::problems::Problems;
-use super::storage_keys::{Place, DB_NAME, LEDGER_CHANNEL};
+use super::storage_keys::{Place, DB_NAME, LEDGER_CHANNEL, LEDGER_KEY};
 use crate::domain::history::{
-    admit_imported, decode_ledger, matching_ids, restore, ImportFile, ImportReport, StatusFilter,
-    EARLIEST_MS, LATEST_MS,
+    admit_imported, decode_ledger, matching_ids, new_tasks, restore, ImportFile, ImportReport,
+    StatusFilter, EARLIEST_MS, LATEST_MS,
 };
 use crate::domain::message::Msg;
 use crate::domain::redact::Redactor;
@@ -136,7 +136,7 @@ impl Ledger {
         let Some(storage) = Place::Real.storage() else {
             return;
         };
-        let key = Place::Real.ledger_key();
+        let key = LEDGER_KEY;
         let Some(raw) = storage.get_item(key).ok().flatten() else {
             return;
         };
@@ -186,18 +186,14 @@ impl Ledger {
 
     /// Reads again the summary, the active tasks and the page shown.
     async fn refresh(self) {
-        loop {
-            let before = self.changes.get_value();
-            if self.read_view().await || self.changes.get_value() == before {
-                return;
-            }
+        while !self.read_view().await {
             // Let the change's own write reach the database before reading again.
             yield_to_browser().await;
         }
     }
 
-    /// One read of what the page shows; true when there is nothing to read (in the page only),
-    /// or the read failed.
+    /// One read of what the page shows; false when the page changed something meanwhile (what
+    /// was read may predate it: read again), true otherwise (done, nothing to read, or failed).
     async fn read_view(self) -> bool {
         let Some(db) = self.db.get_value() else {
             // In the page only: it holds every task.
@@ -234,7 +230,7 @@ impl Ledger {
                 if self.held.with_untracked(|h| *h != held) {
                     self.held.set(held);
                 }
-                false
+                true
             }
             Err(e) => {
                 self.failed(&e);
@@ -558,13 +554,8 @@ impl Ledger {
             yield_to_browser().await;
         }
         let offered = incoming.len();
-        let known: std::collections::HashSet<String> =
-            self.all().await.into_iter().map(|t| t.id).collect();
-        let mut seen = std::collections::HashSet::new();
-        let mut fresh: Vec<TaskRecord> = incoming
-            .into_iter()
-            .filter(|t| !known.contains(&t.id) && seen.insert(t.id.clone()))
-            .collect();
+        let known = self.all().await.into_iter().map(|t| t.id).collect();
+        let mut fresh = new_tasks(&known, incoming);
         report.already_here = offered - fresh.len();
         // Newest first, so what does not fit is the oldest.
         fresh.sort_by_key(|t| std::cmp::Reverse(t.submitted_at_ms));

@@ -32,8 +32,6 @@ pub const BOOT_SCRIPT_KEYS: [&str; 2] = [THEME_KEY, LANG_KEY];
 
 /// Prefix of demo mode's keys (in the tab's session storage).
 pub const DEMO_PREFIX: &str = "wan-studio.demo.";
-/// Demo mode's task ledger in builds before the task database (demo tasks now live in the page).
-pub const DEMO_LEDGER_KEY: &str = "wan-studio.demo.tasks.v1";
 /// Demo mode's connection settings.
 pub const DEMO_SETTINGS_KEY: &str = "wan-studio.demo.settings.v1";
 /// Demo mode's form draft.
@@ -61,14 +59,6 @@ impl Place {
         }
         .ok()
         .flatten()
-    }
-
-    /// The ledger's key.
-    pub fn ledger_key(self) -> &'static str {
-        match self {
-            Place::Real => LEDGER_KEY,
-            Place::Demo => DEMO_LEDGER_KEY,
-        }
     }
 
     /// The settings' key.
@@ -130,7 +120,6 @@ mod tests {
             LEDGER_KEY,
             LANG_KEY,
             THEME_KEY,
-            DEMO_LEDGER_KEY,
             DEMO_SETTINGS_KEY,
             DEMO_FORM_KEY,
         ];
@@ -141,7 +130,7 @@ mod tests {
         }
         for place in [Place::Real, Place::Demo] {
             let demo = place == Place::Demo;
-            for k in [place.ledger_key(), place.settings_key(), place.form_key()] {
+            for k in [place.settings_key(), place.form_key()] {
                 assert_eq!(k.starts_with(DEMO_PREFIX), demo, "{k}");
             }
         }
