@@ -15,7 +15,8 @@
 //   2. the wasm as a base64 string, decoded to bytes and passed to init() as `module_or_path` (the
 //      glue's __wbg_init instantiates a BufferSource with WebAssembly.instantiate: no fetch),
 //   3. the rest of Trunk's loader unchanged (window.wasmBindings, the TrunkApplicationStarted event);
-// - index.html's classic boot script (theme and language before the first paint) stays as it is;
+// - index.html's classic boot script (theme and language before the first paint) stays as it is, but
+//   for its map of language catalogs, whose files become data: URLs;
 // - the Content-Security-Policy is rewritten for a page with no files of its own: default-src 'none',
 //   script-src 'wasm-unsafe-eval' + the sha256 of each inline script (the boot script, in document
 //   order, and that one inline module), style-src the sha256 of each
@@ -60,6 +61,22 @@ const CSP_META = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*
 const cspMatch = html.match(CSP_META);
 if (!cspMatch) fail(`no Content-Security-Policy meta in ${indexPath}: use a release build (trunk build --release)`);
 if (cspMatch[1].includes("'inline-script-hashes'")) fail(`the CSP in ${indexPath} still has its placeholder (scripts/csp.mjs did not run)`);
+
+// --- 0. The language catalogs → data: URLs -----------------------------------------------------------
+// The boot script fetches the shown language's words by the names scripts/catalog.mjs gave them; here
+// each name becomes a data: URL holding that file (connect-src allows data: below, nothing else new).
+const CATALOGS = /var catalogs = (\{[^}\n]*\});/;
+const named = html.match(CATALOGS);
+if (!named) fail(`no "var catalogs = {…};" map in the boot script of ${indexPath} (scripts/catalog.mjs did not run?)`);
+const inlined = Object.fromEntries(
+  Object.entries(JSON.parse(named[1])).map(([lang, file]) => {
+    if (!/^locales\/[a-z]+-[0-9a-f]{16}\.json$/.test(file)) fail(`unexpected catalog name ${JSON.stringify(file)}`);
+    const path = join(distDir, file);
+    if (!existsSync(path)) fail(`${path} is missing (is ${distDir} a complete release build?)`);
+    return [lang, `data:application/json;base64,${readFileSync(path).toString('base64')}`];
+  }),
+);
+html = html.replace(named[0], () => `var catalogs = ${JSON.stringify(inlined)};`);
 
 // --- 1. Stylesheets → <style> -------------------------------------------------------------------
 const styles = [];
@@ -197,7 +214,8 @@ const directives = [
   // connect-src keeps 'self' for one reason: the app looks for the team config.json beside the page.
   // From file:// Chromium refuses that fetch anyway ("URL scheme "file" is not supported"), but without
   // 'self' it is first reported as a CSP violation on every load.
-  ['connect-src', [...(original.get('connect-src')?.includes("'self'") ? ["'self'"] : []), ...keep('connect-src')]],
+  // data: for the language catalogs inlined above.
+  ['connect-src', [...(original.get('connect-src')?.includes("'self'") ? ["'self'"] : []), 'data:', ...keep('connect-src')]],
   ['object-src', ["'none'"]],
   ['base-uri', ["'none'"]],
   ['form-action', ["'none'"]],

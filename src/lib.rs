@@ -4,9 +4,6 @@
 //! Layers: [`api`] (HTTP and JSON only), [`domain`] (pure logic), [`state`] (reactive glue),
 //! [`components`] (the page).
 
-// The translation catalog (locales/*.yml), compiled in; see domain::message.
-rust_i18n::i18n!("locales", fallback = "en");
-
 pub mod api;
 pub mod components;
 pub mod domain;

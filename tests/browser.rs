@@ -10,7 +10,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
+use wan_studio::domain::catalog::Catalog;
 use wan_studio::domain::form::{FormState, VideoRequest};
+use wan_studio::domain::message::Lang;
 use wan_studio::domain::redact::Redactor;
 use wan_studio::domain::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
 use wan_studio::state::browser::BrowserUrl;
@@ -30,8 +32,21 @@ fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
-/// A fresh element to mount into, and clean storage (and no task database).
+/// A fresh element to mount into, clean storage (and no task database), and the English words the
+/// page's boot script would have fetched.
 async fn fresh_root() -> HtmlElement {
+    wan_studio::state::i18n::preload(Catalog::builtin(Lang::En).clone());
+    // What the boot script names: each language's catalog file (here as data: URLs).
+    let files = js_sys::Object::new();
+    for lang in Lang::ALL {
+        let json = serde_json::to_string(Catalog::builtin(lang).texts()).unwrap();
+        let url = format!(
+            "data:application/json;charset=utf-8,{}",
+            js_sys::encode_uri_component(&json)
+        );
+        js_sys::Reflect::set(&files, &lang.code().into(), &url.into()).unwrap();
+    }
+    js_sys::Reflect::set(&web_sys::window().unwrap(), &"wanCatalogs".into(), &files).unwrap();
     storage().clear().unwrap();
     Db::delete(DB_NAME).await.unwrap();
     let document = web_sys::window().unwrap().document().unwrap();

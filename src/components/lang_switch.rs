@@ -1,5 +1,6 @@
 //! The language switch in the page header: English or 中文. Its label names both languages, so
-//! whoever cannot read the current one still finds it.
+//! whoever cannot read the current one still finds it. A language whose words could not be
+//! loaded (offline, never loaded in this browser) is said so; choosing it again tries again.
 
 use leptos::prelude::*;
 
@@ -32,6 +33,9 @@ pub fn LangSwitch() -> impl IntoView {
                     })
                     .collect_view()}
             </select>
+            <Show when=move || i18n.unavailable.get()>
+                <p class="error" role="alert">{i18n.t("lang.unavailable")}</p>
+            </Show>
         </div>
     }
 }

@@ -13,7 +13,7 @@ pub fn ProblemsBanner() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
     view! {
-        <For each=move || state.problems.list().get() key=|p| (p.key.clone(), p.text.en().clone()) let(p)>
+        <For each=move || state.problems.list().get() key=|p| (p.key.clone(), p.text.clone()) let(p)>
             <div class="error banner" role="alert">
                 <p><Text msg=p.text.clone() /></p>
                 <div class="actions">

@@ -1,9 +1,11 @@
 //! User-facing text in two languages. The words live in data files (`locales/*.yml`, one key
-//! with its English and Simplified Chinese text per entry, loaded at compile time by
-//! `rust-i18n`); code refers to them by key through one type, [`Msg`], and they become words in
+//! with its English and Simplified Chinese text per entry; the page loads one language's
+//! [`Catalog`]); code refers to them by key through one type, [`Msg`], and they become words in
 //! one place, [`Msg::segments`]. Every message a user can meet names the cause and the next step.
 
 use serde::{Deserialize, Serialize};
+
+use super::catalog::Catalog;
 
 /// A language of the interface.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -69,18 +71,17 @@ impl Lang {
     }
 }
 
-/// One catalog text by key, in one language (the template, placeholders unfilled). A key
-/// missing from the data files shows the English text (and is caught by the catalog tests
-/// before it ships).
-fn template(lang: Lang, key: &str) -> String {
-    crate::_rust_i18n_translate(lang.code(), key).into_owned()
+/// One catalog text by key (the template, placeholders unfilled). A key missing from the
+/// catalog shows the key itself (the catalog tests keep that from shipping).
+fn template(catalog: &Catalog, key: &str) -> String {
+    catalog.get(key).unwrap_or(key).to_string()
 }
 
 /// A user-facing message as data: which catalog text, and the values that go into it. Domain and
 /// api code return it, the ledger stores it (never rendered text, so a corrected translation
 /// reaches stored tasks), and the page renders it in the language shown through one function,
 /// [`Msg::segments`] (`state::i18n::I18n::render` and the `Text` component call it).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Msg {
     /// A catalog text (`locales/*.yml`) and the values of its `%{name}` placeholders.
     Text {
@@ -97,7 +98,7 @@ pub enum Msg {
 }
 
 /// The value of one placeholder.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Arg {
     /// Text that reads the same in every language (a number, a name, a server's words).
     Plain(String),
@@ -199,20 +200,21 @@ impl Msg {
         }
     }
 
-    /// The message in `lang`, as pieces of text and code; `time` formats [`Arg::Time`] values.
-    /// This is the one place messages become words.
-    pub fn segments(&self, lang: Lang, time: &dyn Fn(i64, Lang) -> String) -> Vec<Segment> {
+    /// The message in the catalog's language, as pieces of text and code; `time` formats
+    /// [`Arg::Time`] values. This is the one place messages become words.
+    pub fn segments(&self, catalog: &Catalog, time: &dyn Fn(i64, Lang) -> String) -> Vec<Segment> {
         let mut out = Vec::new();
-        self.push_segments(lang, time, &mut out);
+        self.push_segments(catalog, time, &mut out);
         out
     }
 
     fn push_segments(
         &self,
-        lang: Lang,
+        catalog: &Catalog,
         time: &dyn Fn(i64, Lang) -> String,
         out: &mut Vec<Segment>,
     ) {
+        let lang = catalog.lang();
         let plain = |text: String| Segment { text, code: false };
         match self {
             Msg::Verbatim(text) => out.push(plain(text.clone())),
@@ -221,11 +223,11 @@ impl Msg {
                     if i > 0 && lang == Lang::En {
                         out.push(plain(" ".into()));
                     }
-                    part.push_segments(lang, time, out);
+                    part.push_segments(catalog, time, out);
                 }
             }
             Msg::Text { key, args } => {
-                let mut rest = template(lang, key);
+                let mut rest = template(catalog, key);
                 while let Some(at) = rest.find("%{") {
                     let Some(len) = rest[at..].find('}') else {
                         break;
@@ -244,7 +246,7 @@ impl Msg {
                             text: v.clone(),
                             code: true,
                         }),
-                        Arg::Msg(m) => m.push_segments(lang, time, out),
+                        Arg::Msg(m) => m.push_segments(catalog, time, out),
                         Arg::Time(ms) => out.push(plain(time(*ms, lang))),
                     }
                     rest = rest[at + len + 1..].to_string();
@@ -255,22 +257,23 @@ impl Msg {
         out.retain(|s| !s.text.is_empty());
     }
 
-    /// The message in `lang` as plain text.
-    pub fn render(&self, lang: Lang, time: &dyn Fn(i64, Lang) -> String) -> String {
-        self.segments(lang, time)
+    /// The message in the catalog's language as plain text.
+    pub fn render(&self, catalog: &Catalog, time: &dyn Fn(i64, Lang) -> String) -> String {
+        self.segments(catalog, time)
             .into_iter()
             .map(|s| s.text)
             .collect()
     }
 
-    /// The message in English, times as raw milliseconds: for tests and console warnings.
+    /// The message in English from the source catalog, times as raw milliseconds: for tests
+    /// only (the page has no English catalog when it shows Chinese).
     pub fn en(&self) -> String {
-        self.render(Lang::En, &|ms, _| ms.to_string())
+        self.render(Catalog::builtin(Lang::En), &|ms, _| ms.to_string())
     }
 
-    /// The message in Chinese, times as raw milliseconds: for tests.
+    /// The message in Chinese from the source catalog, times as raw milliseconds: for tests.
     pub fn zh(&self) -> String {
-        self.render(Lang::Zh, &|ms, _| ms.to_string())
+        self.render(Catalog::builtin(Lang::Zh), &|ms, _| ms.to_string())
     }
 
     /// Redacts every text that may hold a relay's words (verbatim parts and argument values).
@@ -362,11 +365,10 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
     fn catalog(lang: Lang) -> BTreeMap<String, String> {
-        crate::_rust_i18n_backend()
-            .messages_for_locale(lang.code())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        Catalog::builtin(lang)
+            .texts()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     }
 
@@ -482,24 +484,36 @@ mod tests {
     #[test]
     fn placeholders_are_filled_in_both_languages() {
         let m = Msg::new("test.placeholder").with("n", "7");
-        assert_eq!(m.render(Lang::En, &plain_time), "7 seconds");
-        assert_eq!(m.render(Lang::Zh, &plain_time), "7 秒");
+        assert_eq!(
+            m.render(Catalog::builtin(Lang::En), &plain_time),
+            "7 seconds"
+        );
+        assert_eq!(m.render(Catalog::builtin(Lang::Zh), &plain_time), "7 秒");
         // A nested message takes the same language; a time is formatted per language.
         let nested =
             Msg::new("test.placeholder").with("n", Msg::new("test.placeholder").with("n", "2"));
-        assert_eq!(nested.render(Lang::Zh, &plain_time), "2 秒 秒");
+        assert_eq!(
+            nested.render(Catalog::builtin(Lang::Zh), &plain_time),
+            "2 秒 秒"
+        );
         let at = Msg::new("test.placeholder").with_time("n", 5);
-        assert_eq!(at.render(Lang::En, &plain_time), "<5 en> seconds");
-        assert_eq!(at.render(Lang::Zh, &plain_time), "<5 zh> 秒");
+        assert_eq!(
+            at.render(Catalog::builtin(Lang::En), &plain_time),
+            "<5 en> seconds"
+        );
+        assert_eq!(
+            at.render(Catalog::builtin(Lang::Zh), &plain_time),
+            "<5 zh> 秒"
+        );
         // A missing value is left as written.
         assert_eq!(
-            Msg::new("test.placeholder").render(Lang::En, &plain_time),
+            Msg::new("test.placeholder").render(Catalog::builtin(Lang::En), &plain_time),
             "%{n} seconds"
         );
         // Code is a segment of its own.
         let code = Msg::new("test.placeholder").with_code("n", "X-Header");
         assert_eq!(
-            code.segments(Lang::En, &plain_time),
+            code.segments(Catalog::builtin(Lang::En), &plain_time),
             vec![
                 Segment {
                     text: "X-Header".into(),
@@ -525,8 +539,14 @@ mod tests {
         );
         let back: Msg = serde_json::from_str(&stored).unwrap();
         assert_eq!(back, m);
-        assert_eq!(back.render(Lang::En, &plain_time), "x seconds done");
-        assert_eq!(back.render(Lang::Zh, &plain_time), "x 秒done");
+        assert_eq!(
+            back.render(Catalog::builtin(Lang::En), &plain_time),
+            "x seconds done"
+        );
+        assert_eq!(
+            back.render(Catalog::builtin(Lang::Zh), &plain_time),
+            "x 秒done"
+        );
     }
 
     #[test]
@@ -539,7 +559,10 @@ mod tests {
             (e.request_id.as_deref(), e.detail.as_deref()),
             (Some("r1"), Some("HTTP 401"))
         );
-        assert!(!e.text.render(Lang::Zh, &plain_time).is_empty());
+        assert!(!e
+            .text
+            .render(Catalog::builtin(Lang::Zh), &plain_time)
+            .is_empty());
     }
 
     #[test]
@@ -560,7 +583,13 @@ mod tests {
     #[test]
     fn messages_join_per_language() {
         let j = Msg::verbatim("Failed.").then(Msg::verbatim("Try again."));
-        assert_eq!(j.render(Lang::En, &plain_time), "Failed. Try again.");
-        assert_eq!(j.render(Lang::Zh, &plain_time), "Failed.Try again.");
+        assert_eq!(
+            j.render(Catalog::builtin(Lang::En), &plain_time),
+            "Failed. Try again."
+        );
+        assert_eq!(
+            j.render(Catalog::builtin(Lang::Zh), &plain_time),
+            "Failed.Try again."
+        );
     }
 }

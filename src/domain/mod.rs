@@ -1,6 +1,7 @@
 //! Pure product logic: no Leptos, no web APIs, no HTTP. Everything here is tested natively.
 //!
 //! - [`card`]: what a task card says (elapsed time, phases, summary, result).
+//! - [`catalog`]: the words of one language (from `locales/*.yml`).
 //! - [`compare`]: the settings table of compared takes.
 //! - [`cost`]: cost estimates from per-second rates.
 //! - [`form`]: the wan2.6-t2v form, its allowed values and validation.
@@ -17,6 +18,7 @@
 //! - [`url`]: URLs as the browser reads them (endpoints, media links, hosts).
 
 pub mod card;
+pub mod catalog;
 pub mod compare;
 pub mod cost;
 pub mod form;

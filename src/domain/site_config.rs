@@ -59,7 +59,7 @@ pub fn parse(
                     Ok(_) => config.default_endpoint = Some(url.trim().to_string()),
                     Err(why) => warnings.push(format!(
                         "config.json: default_endpoint {url:?} ignored: {}",
-                        why.en()
+                        why.key().unwrap_or("not a usable endpoint")
                     )),
                 },
                 None => warnings.push("config.json: default_endpoint must be text; ignored".into()),

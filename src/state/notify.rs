@@ -8,7 +8,8 @@ use leptos_use_document_visibility::use_document_visibility;
 
 use super::context::AppState;
 use super::i18n::I18n;
-use crate::domain::message::{Lang, Msg};
+use crate::domain::catalog::Catalog;
+use crate::domain::message::Msg;
 use crate::domain::task::TaskStatus;
 
 /// True when the browser supports notifications and the user allowed them.
@@ -28,8 +29,8 @@ pub fn ask_permission(done: impl Fn(bool) + 'static) {
 
 /// The page title: the team's site name (or the app's own title), with the number of tasks that
 /// ended while the page was in the background in front of it.
-pub fn page_title(lang: Lang, site_name: Option<&str>, ended_while_hidden: usize) -> String {
-    let words = |m: Msg| m.render(lang, &|ms, _| ms.to_string());
+pub fn page_title(catalog: &Catalog, site_name: Option<&str>, ended_while_hidden: usize) -> String {
+    let words = |m: Msg| m.render(catalog, &|ms, _| ms.to_string());
     let title = match site_name {
         Some(name) => format!("{name} · wan-studio"),
         None => words(Msg::new("app.title")),
@@ -67,7 +68,7 @@ pub fn follow_endings(state: AppState, i18n: I18n, site_name: Signal<Option<Stri
     });
     let title = Memo::new(move |_| {
         let n = ended.with(|(_, n)| *n);
-        site_name.with(|name| page_title(i18n.lang.get(), name.as_deref(), n))
+        site_name.with(|name| i18n.with_catalog(|c| page_title(c, name.as_deref(), n)))
     });
     // Syncs the document's title with the derived one; writes no signal.
     Effect::new(move |_| document().set_title(&title.get()));
@@ -104,21 +105,23 @@ pub fn follow_endings(state: AppState, i18n: I18n, site_name: Signal<Option<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::message::Lang;
 
     #[test]
     fn the_title_keeps_the_site_name_in_every_language_and_counts_endings() {
         assert_eq!(
-            page_title(Lang::En, None, 0),
+            page_title(Catalog::builtin(Lang::En), None, 0),
             "wan-studio · Wan 2.6 text-to-video"
         );
         assert_eq!(
-            page_title(Lang::Zh, Some("Team Lab"), 0),
+            page_title(Catalog::builtin(Lang::Zh), Some("Team Lab"), 0),
             "Team Lab · wan-studio"
         );
         assert_eq!(
-            page_title(Lang::En, Some("Team Lab"), 2),
+            page_title(Catalog::builtin(Lang::En), Some("Team Lab"), 2),
             "(2) ✓ Task ended · Team Lab · wan-studio"
         );
-        assert!(page_title(Lang::Zh, Some("Team Lab"), 1).ends_with("Team Lab · wan-studio"));
+        assert!(page_title(Catalog::builtin(Lang::Zh), Some("Team Lab"), 1)
+            .ends_with("Team Lab · wan-studio"));
     }
 }

@@ -20,6 +20,33 @@ pub fn register_service_worker() {
     });
 }
 
+/// Asks the service worker to keep one of this build's language catalogs (a file the page has just
+/// loaded) for offline use; the worker takes only names of its own build's catalogs, from the HTTP
+/// cache where it can. No-op without a worker.
+pub fn keep_offline(catalog_url: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let protocol = window.location().protocol().unwrap_or_default();
+    if protocol != "https:" && protocol != "http:" {
+        return;
+    }
+    let Ok(ready) = window.navigator().service_worker().ready() else {
+        return;
+    };
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"catalog".into(), &catalog_url.into());
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(registration) = wasm_bindgen_futures::JsFuture::from(ready).await {
+            let registration: web_sys::ServiceWorkerRegistration =
+                wasm_bindgen::JsCast::unchecked_into(registration);
+            if let Some(worker) = registration.active() {
+                let _ = worker.post_message(&message);
+            }
+        }
+    });
+}
+
 /// True while the browser says it is online; follows the `online`/`offline` events.
 pub fn use_online() -> Signal<bool> {
     let now = || {

@@ -127,3 +127,56 @@ test.describe(() => {
     expect(left, `English left in the Chinese page:\n${left.join('\n')}`).toEqual([]);
   });
 });
+
+// Issue 14: a page loads the words of the language it shows only; the other language's file comes
+// when the user switches (never with a flash of keys or of the other language), is kept by the
+// service worker for offline use, and a switch that cannot load says so and can be tried again.
+test('only the shown language is downloaded; a switch fetches the other, offline it says so, then both work offline', async ({ page, context, tempSite }) => {
+  const site = await tempSite();
+  const catalogsSent = () =>
+    site
+      .served()
+      .map((s) => s.path)
+      .filter((p) => p.startsWith('/locales/'));
+  await loadApp(page, site.url);
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+  // (This test server forbids caching, so the service worker fetches the file once more to keep it;
+  // a real host's copy comes from the HTTP cache: offline.test.mjs counts those sends.)
+  expect(new Set(catalogsSent()), 'English only').toEqual(new Set([expect.stringMatching(/^\/locales\/en-[0-9a-f]{16}\.json$/)]));
+
+  // Offline, Chinese has never been loaded: the page stays in English and says why.
+  await context.setOffline(true);
+  await ui.language(page).selectOption('zh');
+  const unavailable = page.getByRole('alert').filter({ hasText: 'The other language could not be loaded' });
+  await expect(unavailable).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('heading', { name: 'New video', exact: true })).toBeVisible();
+
+  // Back online, choosing it again loads it.
+  await context.setOffline(false);
+  await ui.language(page).selectOption('en');
+  await ui.language(page).selectOption('zh');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(page.getByRole('heading', { name: '新建视频', exact: true })).toBeVisible();
+  await expect(unavailable).toHaveCount(0);
+  expect(catalogsSent().filter((p) => p.startsWith('/locales/zh-')).length, 'the Chinese catalog was fetched').toBeGreaterThan(0);
+
+  // Offline again: a reload opens in Chinese from the service worker, and English is there too.
+  await expect
+    .poll(() => page.evaluate(async () => (await caches.keys()).length && (await (await caches.open((await caches.keys())[0])).keys()).filter((r) => r.url.includes('/locales/')).length))
+    .toBe(2);
+  await site.close();
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: '新建视频', exact: true })).toBeVisible();
+  await setLanguage(page, 'en');
+  await expect(page.getByRole('heading', { name: 'New video', exact: true })).toBeVisible();
+  await context.setOffline(false);
+});
+
+test('when the words cannot be loaded at all, the page says so in both languages', async ({ app, page }) => {
+  await page.route('**/locales/*.json', (route) => route.abort());
+  await page.goto(`${app.url}/`);
+  await expect(page.getByRole('alert')).toContainText("The page's words could not be loaded");
+  await expect(page.getByRole('alert')).toContainText('无法加载页面文字');
+});

@@ -103,11 +103,13 @@ test('a first visit downloads each file once: the service worker caches what the
     await expect(mounted(page)).toBeVisible();
     await page.evaluate(() => navigator.serviceWorker.ready);
     const shell = JSON.parse(/const SHELL = (\[.*\]);/.exec(readFileSync(join(DIST, 'sw.js'), 'utf8'))[1]);
+    // The whole shell, and the words of the language shown (English here), not the other one's.
     const cached = await expect
-      .poll(async () => (await cacheState(page)).urls.length, { message: 'the whole shell is cached' })
-      .toBe(shell.length)
+      .poll(async () => (await cacheState(page)).urls.length, { message: 'the whole shell and one catalog are cached' })
+      .toBe(shell.length + 1)
       .then(() => cacheState(page));
     expect(cached.urls.some((u) => u.endsWith('_bg.wasm')), 'the wasm is in the shell').toBe(true);
+    expect(cached.urls.filter((u) => /\/locales\/en-[0-9a-f]{16}\.json$/.test(u)), 'the English catalog is kept').toHaveLength(1);
     const sends = new Map();
     for (const { path } of server.served()) sends.set(path, (sends.get(path) ?? 0) + 1);
     const twice = [...sends].filter(([path, n]) => n > 1 && path !== '/');

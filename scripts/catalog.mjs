@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Trunk post_build hook (before csp.mjs and pwa.mjs): writes one catalog per language,
+// locales/<lang>-<hash>.json (a JSON object of key → text), from locales/*.yml, and puts their
+// names into the boot script of the staged index.html, which fetches only the shown language's
+// file (src/state/i18n.rs). The content hash in the name lets the service worker and the HTTP cache
+// keep a file for good.
+//
+// The source is a strict subset of YAML, read exactly as src/domain/catalog.rs reads it (the native
+// tests' copy): a `key:` line, then `  en: "…"` and `  zh: "…"`, double-quoted with only \" and \\
+// escapes; comment, blank and `_version` lines. Anything else fails the build, naming the line.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './lib/paths.mjs';
+
+const LANGS = ['en', 'zh'];
+const MARKER = '{"en":"locales/en.json","zh":"locales/zh.json"}';
+
+const dir = process.env.TRUNK_STAGING_DIR;
+if (!dir) {
+  console.error('catalog.mjs: TRUNK_STAGING_DIR is not set (run it as a Trunk hook)');
+  process.exit(1);
+}
+const fail = (why) => {
+  console.error(`catalog.mjs: ${why}`);
+  process.exit(1);
+};
+
+const catalogs = Object.fromEntries(LANGS.map((l) => [l, {}]));
+const sources = join(ROOT, 'locales');
+for (const name of readdirSync(sources).filter((f) => f.endsWith('.yml')).sort()) {
+  let key = null;
+  readFileSync(join(sources, name), 'utf8')
+    .split('\n')
+    .forEach((raw, i) => {
+      const line = raw.replace(/\s+$/, '');
+      const at = (why) => fail(`locales/${name} line ${i + 1}: ${why}: ${raw}`);
+      if (line === '' || line.trimStart().startsWith('#')) return;
+      if (line.startsWith('  ')) {
+        const m = /^ {2}([a-z]+): ("(?:[^"\\]|\\["\\])*")$/.exec(line);
+        if (!m) return at('not `lang: "text"`');
+        if (key === null) return at('a text before its key');
+        if (!LANGS.includes(m[1])) return at('unknown language');
+        if (Object.hasOwn(catalogs[m[1]], key)) return at('given twice');
+        catalogs[m[1]][key] = JSON.parse(m[2]);
+      } else if (line.startsWith('_version:')) {
+        key = null;
+      } else if (/^[A-Za-z0-9._-]+:$/.test(line)) {
+        key = line.slice(0, -1);
+      } else {
+        at('not understood');
+      }
+    });
+}
+for (const l of LANGS) {
+  for (const other of LANGS) {
+    const missing = Object.keys(catalogs[other]).find((k) => !Object.hasOwn(catalogs[l], k));
+    if (missing) fail(`${missing}: no ${l} text`);
+  }
+}
+
+mkdirSync(join(dir, 'locales'), { recursive: true });
+const files = {};
+for (const l of LANGS) {
+  const sorted = Object.fromEntries(Object.entries(catalogs[l]).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const text = JSON.stringify(sorted);
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  files[l] = `locales/${l}-${hash}.json`;
+  writeFileSync(join(dir, files[l]), text);
+}
+const page = join(dir, 'index.html');
+const html = readFileSync(page, 'utf8');
+if (!html.includes(MARKER)) fail(`no ${MARKER} in the boot script of ${page}`);
+writeFileSync(page, html.replace(MARKER, JSON.stringify(files)));
+console.log(`catalog.mjs: ${LANGS.map((l) => `${files[l]} (${Object.keys(catalogs[l]).length} texts)`).join(', ')}`);
