@@ -239,8 +239,10 @@ struct ExportFile<'a> {
     tasks: &'a [TaskRecord],
 }
 
-/// The export file: the history only (no key, no settings), pretty-printed, every text passed
-/// through the redactor (records kept by older builds may hold an echoed key).
+/// The export file: the history only (no key, no settings), every text passed through the
+/// redactor (records kept by older builds may hold an echoed key). Compact: the page indents it
+/// with the browser's own JSON (`state::browser::indent_json`), so the wasm carries no second,
+/// pretty-printing copy of every record's serializer.
 pub fn export_json(tasks: &[TaskRecord], now_ms: i64, redactor: &Redactor) -> String {
     let tasks: Vec<TaskRecord> = tasks
         .iter()
@@ -250,7 +252,7 @@ pub fn export_json(tasks: &[TaskRecord], now_ms: i64, redactor: &Redactor) -> St
             t
         })
         .collect();
-    serde_json::to_string_pretty(&ExportFile {
+    serde_json::to_string(&ExportFile {
         format: EXPORT_FORMAT,
         version: LEDGER_VERSION,
         exported_at_ms: now_ms,

@@ -87,7 +87,10 @@ pub fn decode(fragment: &str) -> Result<Option<FormState>, Msg> {
             let bytes = URL_SAFE_NO_PAD
                 .decode(data.trim_end_matches('='))
                 .map_err(|_| damaged())?;
-            let v: V1 = serde_json::from_slice(&bytes).map_err(|_| damaged())?;
+            // As text, not bytes: the one JSON reader the rest of the page uses (a second reader
+            // type would be a second copy of the parser in the wasm).
+            let text = String::from_utf8(bytes).map_err(|_| damaged())?;
+            let v: V1 = serde_json::from_str(&text).map_err(|_| damaged())?;
             let defaults = FormState::default();
             Ok(Some(FormState {
                 prompt: v.p,

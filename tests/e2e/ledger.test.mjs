@@ -177,6 +177,7 @@ test.describe(() => {
     expect(text, 'the export has the task').toContain(id);
     expect(text, 'the export never contains the key').not.toContain(TEST_KEY);
     expect(JSON.parse(text).format).toBe('wan-studio-history');
+    expect(text, 'indented for people to read').toMatch(/^\{\n {2}"format": "wan-studio-history",\n {2}"version": /);
 
     await ui.task(page).getByRole('button', { name: 'Clear finished', exact: true }).click();
     await expect(card(page, id)).toHaveCount(0);
