@@ -3,7 +3,7 @@
 // locales/<lang>-<hash>.json (a JSON object of key → text), from locales/*.yml, and puts their
 // names into the boot script of the staged index.html, which fetches only the shown language's
 // file (src/state/i18n.rs). The content hash in the name lets the service worker and the HTTP cache
-// keep a file for good.
+// keep a file for good. It also writes the pre-drawn first screen into the page's body (below).
 //
 // The source is a strict subset of YAML, read exactly as src/domain/catalog.rs reads it (the native
 // tests' copy): a `key:` line, then `  en: "…"` and `  zh: "…"`, double-quoted with only \" and \\
@@ -68,8 +68,33 @@ for (const l of LANGS) {
   files[l] = `locales/${l}-${hash}.json`;
   writeFileSync(join(dir, files[l]), text);
 }
+// The first screen before the wasm runs: the header and the first-run guide as App and
+// components/{lang_switch,welcome}.rs draw them (same elements and classes, so the same size and
+// place), once per language; CSS shows the one in <html lang> (style/main.css, "first screen").
+const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const firstScreen = (l) => {
+  const t = (key) => {
+    const text = catalogs[l][key];
+    if (text === undefined || text.includes('%{')) fail(`first screen: ${key} is missing or has a placeholder`);
+    return esc(text);
+  };
+  const step = (title, text) => `<li><strong>${t(title)}</strong>${text}</li>`;
+  return (
+    `<div class="first-screen" data-lang="${l}" aria-hidden="true">` +
+    `<header class="top"><div class="brand"><h1>wan-studio</h1><p class="tagline">${t('app.tagline')}</p></div>` +
+    `<div class="lang-switch"><label>${t('lang.label')}</label><select disabled><option>${l === 'zh' ? '中文' : 'English'}</option></select></div></header>` +
+    `<main class="layout"><div class="col"><aside class="welcome"><h2>${t('welcome.title')}</h2><p>${t('welcome.intro')}</p><ol class="steps">` +
+    step('welcome.step_get_title', t('welcome.step_get')) +
+    step('welcome.step_limit_title', t('welcome.step_limit')) +
+    step('welcome.step_paste_title', `<button type="button" class="step-action" disabled>${t('welcome.step_paste_button')}</button>`) +
+    step('welcome.step_generate_title', '') +
+    `</ol><p>${t('welcome.privacy')}</p></aside></div></main></div>`
+  );
+};
+const SCREEN = '<!--first-screen-->';
 const page = join(dir, 'index.html');
 const html = readFileSync(page, 'utf8');
 if (!html.includes(MARKER)) fail(`no ${MARKER} in the boot script of ${page}`);
-writeFileSync(page, html.replace(MARKER, JSON.stringify(files)));
+if (!html.includes(SCREEN)) fail(`no ${SCREEN} in the body of ${page}`);
+writeFileSync(page, html.replace(MARKER, JSON.stringify(files)).replace(SCREEN, LANGS.map(firstScreen).join('')));
 console.log(`catalog.mjs: ${LANGS.map((l) => `${files[l]} (${Object.keys(catalogs[l]).length} texts)`).join(', ')}`);

@@ -130,6 +130,30 @@ fn catalog_url(lang: Lang) -> Option<String> {
         .as_string()
 }
 
+/// Resolves once the browser has shown the pre-drawn first screen (`window.wanShown`, from the
+/// boot script; at once without it).
+pub async fn first_screen_shown() {
+    if let Ok(shown) = js_sys::Reflect::get(&window(), &"wanShown".into()) {
+        if shown.is_instance_of::<js_sys::Promise>() {
+            let _ = wasm_bindgen_futures::JsFuture::from(shown.unchecked_into::<js_sys::Promise>())
+                .await;
+        }
+    }
+}
+
+/// Removes the first screen `index.html` draws before the wasm runs (`scripts/catalog.mjs`).
+pub fn remove_first_screen() {
+    if let Ok(drawn) = document().query_selector_all(".first-screen") {
+        for i in 0..drawn.length() {
+            if let Some(node) = drawn.item(i) {
+                if let Some(parent) = node.parent_node() {
+                    let _ = parent.remove_child(&node);
+                }
+            }
+        }
+    }
+}
+
 /// Shows, in both languages, that the page's words could not be loaded (instead of the app).
 pub fn show_boot_failure() {
     if let Some(body) = document().body() {

@@ -27,8 +27,10 @@ pub const LEDGER_CHANNEL: &str = "wan-studio.ledger";
 /// Prefix of the Web Lock that lets one tab poll a task: `wan-studio.poll.<id>`.
 pub const POLL_LOCK_PREFIX: &str = "wan-studio.poll.";
 
-/// The keys the boot script in `index.html` reads, and what for.
-pub const BOOT_SCRIPT_KEYS: [&str; 2] = [THEME_KEY, LANG_KEY];
+/// The keys the boot script in `index.html` reads: the theme and the language to apply, and
+/// whether a key is stored at all (its value is never used there), to leave out the first-run
+/// guide of the pre-drawn first screen.
+pub const BOOT_SCRIPT_KEYS: [&str; 3] = [THEME_KEY, LANG_KEY, KEY_KEY];
 
 /// Prefix of demo mode's keys (in the tab's session storage).
 pub const DEMO_PREFIX: &str = "wan-studio.demo.";

@@ -2,6 +2,7 @@
 // aborted), <html> already has the forced theme (data-theme) and the language (lang) the app will
 // apply, so a forced dark theme never flashes light; its hash is in the CSP, so nothing is refused.
 import { expect, test } from './fixtures.mjs';
+import { mounted, t } from './ui.mjs';
 
 const CASES = [
   // [name, browser locale, prefers-color-scheme, stored values (null = storage blocked), expected]
@@ -42,3 +43,52 @@ for (const [name, locale, colorScheme, stored, expected] of CASES) {
     }
   });
 }
+
+// Issue 14: the first screen is drawn by the page itself before the wasm runs (a slow connection
+// shows the header and the first-run guide at once): in the page's language only, the guide only
+// where the app will show it, and the app takes its place with the same words.
+test('first screen: drawn before the wasm in the page language, the guide only without a key, then replaced by the app', async ({ app, browser }) => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  try {
+    const page = await context.newPage();
+    await page.route('**/*_bg.wasm', (r) => r.abort());
+    await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded' });
+    const zh = page.locator('.first-screen[data-lang="zh"]');
+    await expect(zh.locator('.welcome h2')).toHaveText(t('zh', 'welcome.title'));
+    await expect(zh.locator('.tagline')).toHaveText(t('zh', 'app.tagline'));
+    await expect(page.locator('.first-screen[data-lang="en"]').locator('.welcome')).toBeHidden();
+
+    // A stored key: the app opens on the form, so the first screen has no guide.
+    await page.evaluate(() => localStorage.setItem('wan-studio.key.v1', 'sk-anything'));
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await expect(zh.locator('.tagline')).toBeVisible();
+    await expect(zh.locator('.welcome')).toBeHidden();
+  } finally {
+    await context.close();
+  }
+});
+
+test('first screen: the app replaces it with the same guide, and it is never shown twice', async ({ app, browser }) => {
+  // A context of its own: the aborted wasm of the first load is a page error here, on purpose.
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  await page.route('**/*_bg.wasm', (r) => r.abort());
+  await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded' });
+  const drawn = await page.locator('.first-screen[data-lang="en"] .welcome').innerText();
+  await page.unroute('**/*_bg.wasm');
+  await page.reload();
+  await expect(mounted(page)).toBeVisible();
+  await expect(page.locator('.first-screen')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: t('en', 'welcome.title'), exact: true })).toHaveCount(1);
+  // The same words, but the local-only demo hint (this test runs on 127.0.0.1).
+  const shown = await page.locator('aside.welcome').evaluate((el) => {
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll('.hint').forEach((h) => h.remove());
+    document.body.append(copy);
+    const text = copy.innerText;
+    copy.remove();
+    return text;
+  });
+  expect(shown).toBe(drawn);
+  await context.close();
+});
