@@ -503,7 +503,7 @@ if (ONLY.has('history')) {
     rows,
     `Times from navigation start. "list in DOM": the last \`${TASK_ITEM}\` is inserted; "+ next frame": the frame after it has run (style, layout, paint); ` +
       `"over 0 tasks": minus the same time with an empty history. "idle main thread": busy time per second over 5 s with the list shown. ` +
-      `Seeded ledger (examples/seed_ledger.rs, format v${JSON.parse(texts[0]).version}): finished tasks, 80 % succeeded (expired links), 15 % failed, 5 % canceled.`,
+      `Seeded history (examples/seed_ledger.rs, format v${JSON.parse(texts[0]).version}, imported by a first load through Import history, measured on the next): finished tasks, 80 % succeeded (expired links), 15 % failed, 5 % canceled.`,
   );
   // The issue's budgets: list and next frame within +50 ms of an empty history at 1 000 tasks,
   // +100 ms at 10 000, wasm memory not growing with the number of stored tasks.
