@@ -5,15 +5,13 @@
 // file (src/state/i18n.rs). The content hash in the name lets the service worker and the HTTP cache
 // keep a file for good. It also writes the pre-drawn first screen into the page's body (below).
 //
-// The source is a strict subset of YAML, read exactly as src/domain/catalog.rs reads it (the native
-// tests' copy): a `key:` line, then `  en: "…"` and `  zh: "…"`, double-quoted with only \" and \\
-// escapes; comment, blank and `_version` lines. Anything else fails the build, naming the line.
+// The source is read by scripts/lib/locales.mjs (a strict subset of YAML, as src/domain/catalog.rs
+// reads it); anything outside it fails the build, naming the line.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './lib/paths.mjs';
+import { LANGS, readLocales } from './lib/locales.mjs';
 
-const LANGS = ['en', 'zh'];
 const MARKER = '{"en":"locales/en.json","zh":"locales/zh.json"}';
 
 const dir = process.env.TRUNK_STAGING_DIR;
@@ -26,37 +24,11 @@ const fail = (why) => {
   process.exit(1);
 };
 
-const catalogs = Object.fromEntries(LANGS.map((l) => [l, {}]));
-const sources = join(ROOT, 'locales');
-for (const name of readdirSync(sources).filter((f) => f.endsWith('.yml')).sort()) {
-  let key = null;
-  readFileSync(join(sources, name), 'utf8')
-    .split('\n')
-    .forEach((raw, i) => {
-      const line = raw.replace(/\s+$/, '');
-      const at = (why) => fail(`locales/${name} line ${i + 1}: ${why}: ${raw}`);
-      if (line === '' || line.trimStart().startsWith('#')) return;
-      if (line.startsWith('  ')) {
-        const m = /^ {2}([a-z]+): ("(?:[^"\\]|\\["\\])*")$/.exec(line);
-        if (!m) return at('not `lang: "text"`');
-        if (key === null) return at('a text before its key');
-        if (!LANGS.includes(m[1])) return at('unknown language');
-        if (Object.hasOwn(catalogs[m[1]], key)) return at('given twice');
-        catalogs[m[1]][key] = JSON.parse(m[2]);
-      } else if (line.startsWith('_version:')) {
-        key = null;
-      } else if (/^[A-Za-z0-9._-]+:$/.test(line)) {
-        key = line.slice(0, -1);
-      } else {
-        at('not understood');
-      }
-    });
-}
-for (const l of LANGS) {
-  for (const other of LANGS) {
-    const missing = Object.keys(catalogs[other]).find((k) => !Object.hasOwn(catalogs[l], k));
-    if (missing) fail(`${missing}: no ${l} text`);
-  }
+let catalogs;
+try {
+  catalogs = readLocales();
+} catch (e) {
+  fail(e.message);
 }
 
 mkdirSync(join(dir, 'locales'), { recursive: true });

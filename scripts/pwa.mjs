@@ -44,6 +44,9 @@ const CACHE = 'wan-studio-shell-${version}';
 const SHELL = ${JSON.stringify(shell)};
 const CATALOGS = ${JSON.stringify(catalogs)};
 
+/** A URL of this site as the lists above name it ('./…', relative to the worker's scope). */
+const own = (url) => './' + new URL(url, self.registration.scope).pathname.slice(new URL(self.registration.scope).pathname.length);
+
 self.addEventListener('install', (event) => {
   // The page itself comes from the network (cache: 'reload'). Trunk's files have content-hashed
   // names, so the copies the page has just loaded are the right ones: 'force-cache' takes them from
@@ -87,7 +90,7 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('message', (event) => {
   const u = event.data && event.data.catalog;
   if (typeof u !== 'string') return;
-  const path = './' + new URL(u, self.registration.scope).pathname.slice(new URL(self.registration.scope).pathname.length);
+  const path = own(u);
   if (!CATALOGS.includes(path)) return;
   event.waitUntil(
     caches.open(CACHE).then((c) =>
@@ -103,15 +106,12 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(req.url);
   // Only this site's own shell files: never API calls, videos or other origins.
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
-  const scope = new URL(self.registration.scope);
-  const path = './' + url.pathname.slice(scope.pathname.length);
+  const path = own(url);
   if (req.mode === 'navigate') {
     event.respondWith(
       fetch(req).catch(() => caches.open(CACHE).then((c) => c.match('./')).then((r) => r || Response.error())),
     );
-  } else if (SHELL.includes(path)) {
-    event.respondWith(caches.open(CACHE).then((c) => c.match(path)).then((r) => r || fetch(req)));
-  } else if (CATALOGS.includes(path)) {
+  } else if (SHELL.includes(path) || CATALOGS.includes(path)) {
     event.respondWith(caches.open(CACHE).then((c) => c.match(path)).then((r) => r || fetch(req)));
   }
 });

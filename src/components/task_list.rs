@@ -23,6 +23,8 @@ pub fn TaskList() -> impl IntoView {
     let i18n = use_i18n();
     provide_context(CompareSelection(RwSignal::new(Vec::new())));
     let total = Memo::new(move |_| state.ledger.summary().with(|s| s.tasks));
+    // One count per clock tick for the chips and the gallery.
+    let counts = Memo::new(move |_| state.ledger.counts(state.now.get()));
     let spend = move || {
         let pricing = state.settings.with(|s| s.pricing.clone());
         let sum = state.ledger.summary().with(|s| s.spend(&pricing));
@@ -41,9 +43,9 @@ pub fn TaskList() -> impl IntoView {
                 }
             >
                 <p class="hint">{move || view! { <Text msg=spend() /> }}</p>
-                <FilterChips />
+                <FilterChips counts=counts />
                 <CompareTakes />
-                <History />
+                <History counts=counts />
             </Show>
         </section>
     }
@@ -116,10 +118,12 @@ fn Toolbar(
 
 /// "Show": one chip per filter, with how many tasks it shows.
 #[component]
-fn FilterChips() -> impl IntoView {
+fn FilterChips(
+    /// How many tasks each filter shows, in `StatusFilter::ALL`'s order.
+    counts: Memo<[usize; 4]>,
+) -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
-    let counts = Memo::new(move |_| state.ledger.counts(state.now.get()));
     let filter = move || state.ledger.view().with(|v| v.filter);
     view! {
         <fieldset class="chips">
@@ -148,12 +152,14 @@ fn FilterChips() -> impl IntoView {
 
 /// The cards the filter shows, newest first, a page at a time.
 #[component]
-fn History() -> impl IntoView {
+fn History(
+    /// How many tasks each filter shows, in `StatusFilter::ALL`'s order.
+    counts: Memo<[usize; 4]>,
+) -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
     let ledger = state.ledger;
     let visible = Memo::new(move |_| ledger.shown_ids(state.now_untracked()));
-    let counts = Memo::new(move |_| ledger.counts(state.now.get()));
     let view = ledger.view();
     let matching = move || {
         let v = view.get();

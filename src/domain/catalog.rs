@@ -3,9 +3,10 @@
 //! The source is `locales/*.yml`: one entry per key, its English and Chinese text side by side, in
 //! a strict subset of YAML (a `key:` line, then `  en: "…"` and `  zh: "…"`, double-quoted with
 //! only `\"` and `\\` escapes; comments and `_version` lines). The release build turns it into one
-//! JSON file per language (`scripts/catalog.mjs`, which reads the same subset and refuses anything
-//! else), and the page loads only the language it shows (`state::i18n`); [`parse_locales`] is the
-//! same reading in Rust, for the tests and [`Catalog::builtin`].
+//! JSON file per language (`scripts/catalog.mjs`, reading it with `scripts/lib/locales.mjs`, which
+//! refuses anything else, as the e2e suite does), and the page loads only the language it shows
+//! (`state::i18n`); [`parse_locales`] is the same reading in Rust, for the tests and
+//! [`Catalog::builtin`].
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

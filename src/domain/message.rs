@@ -481,33 +481,26 @@ mod tests {
         format!("<{ms} {}>", lang.code())
     }
 
+    /// `m` in `lang` from the source catalog, times as `<ms lang>`.
+    fn words(m: &Msg, lang: Lang) -> String {
+        m.render(Catalog::builtin(lang), &plain_time)
+    }
+
     #[test]
     fn placeholders_are_filled_in_both_languages() {
         let m = Msg::new("test.placeholder").with("n", "7");
-        assert_eq!(
-            m.render(Catalog::builtin(Lang::En), &plain_time),
-            "7 seconds"
-        );
-        assert_eq!(m.render(Catalog::builtin(Lang::Zh), &plain_time), "7 秒");
+        assert_eq!(words(&m, Lang::En), "7 seconds");
+        assert_eq!(words(&m, Lang::Zh), "7 秒");
         // A nested message takes the same language; a time is formatted per language.
         let nested =
             Msg::new("test.placeholder").with("n", Msg::new("test.placeholder").with("n", "2"));
-        assert_eq!(
-            nested.render(Catalog::builtin(Lang::Zh), &plain_time),
-            "2 秒 秒"
-        );
+        assert_eq!(words(&nested, Lang::Zh), "2 秒 秒");
         let at = Msg::new("test.placeholder").with_time("n", 5);
-        assert_eq!(
-            at.render(Catalog::builtin(Lang::En), &plain_time),
-            "<5 en> seconds"
-        );
-        assert_eq!(
-            at.render(Catalog::builtin(Lang::Zh), &plain_time),
-            "<5 zh> 秒"
-        );
+        assert_eq!(words(&at, Lang::En), "<5 en> seconds");
+        assert_eq!(words(&at, Lang::Zh), "<5 zh> 秒");
         // A missing value is left as written.
         assert_eq!(
-            Msg::new("test.placeholder").render(Catalog::builtin(Lang::En), &plain_time),
+            words(&Msg::new("test.placeholder"), Lang::En),
             "%{n} seconds"
         );
         // Code is a segment of its own.
@@ -539,14 +532,8 @@ mod tests {
         );
         let back: Msg = serde_json::from_str(&stored).unwrap();
         assert_eq!(back, m);
-        assert_eq!(
-            back.render(Catalog::builtin(Lang::En), &plain_time),
-            "x seconds done"
-        );
-        assert_eq!(
-            back.render(Catalog::builtin(Lang::Zh), &plain_time),
-            "x 秒done"
-        );
+        assert_eq!(words(&back, Lang::En), "x seconds done");
+        assert_eq!(words(&back, Lang::Zh), "x 秒done");
     }
 
     #[test]
@@ -559,10 +546,7 @@ mod tests {
             (e.request_id.as_deref(), e.detail.as_deref()),
             (Some("r1"), Some("HTTP 401"))
         );
-        assert!(!e
-            .text
-            .render(Catalog::builtin(Lang::Zh), &plain_time)
-            .is_empty());
+        assert!(!words(&e.text, Lang::Zh).is_empty());
     }
 
     #[test]
@@ -583,13 +567,7 @@ mod tests {
     #[test]
     fn messages_join_per_language() {
         let j = Msg::verbatim("Failed.").then(Msg::verbatim("Try again."));
-        assert_eq!(
-            j.render(Catalog::builtin(Lang::En), &plain_time),
-            "Failed. Try again."
-        );
-        assert_eq!(
-            j.render(Catalog::builtin(Lang::Zh), &plain_time),
-            "Failed.Try again."
-        );
+        assert_eq!(words(&j, Lang::En), "Failed. Try again.");
+        assert_eq!(words(&j, Lang::Zh), "Failed.Try again.");
     }
 }

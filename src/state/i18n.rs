@@ -101,16 +101,10 @@ pub async fn load_boot_catalog() -> Option<Catalog> {
         .and_then(|l| l.as_string())
         .and_then(|l| Lang::from_code(&l))
         .unwrap_or_default();
-    let first = match js_sys::Reflect::get(&boot, &"text".into()) {
-        Ok(p) if p.is_instance_of::<js_sys::Promise>() => {
-            wasm_bindgen_futures::JsFuture::from(p.unchecked_into::<js_sys::Promise>())
-                .await
-                .ok()
-                .and_then(|t| t.as_string())
-                .and_then(|t| parse_catalog(lang, &t))
-        }
-        _ => None,
-    };
+    let first = settled(js_sys::Reflect::get(&boot, &"text".into()))
+        .await
+        .and_then(|t| t.as_string())
+        .and_then(|t| parse_catalog(lang, &t));
     match first {
         Some(c) => {
             if let Some(url) = catalog_url(lang) {
@@ -133,12 +127,13 @@ fn catalog_url(lang: Lang) -> Option<String> {
 /// Resolves once the browser has shown the pre-drawn first screen (`window.wanShown`, from the
 /// boot script; at once without it).
 pub async fn first_screen_shown() {
-    if let Ok(shown) = js_sys::Reflect::get(&window(), &"wanShown".into()) {
-        if shown.is_instance_of::<js_sys::Promise>() {
-            let _ = wasm_bindgen_futures::JsFuture::from(shown.unchecked_into::<js_sys::Promise>())
-                .await;
-        }
-    }
+    settled(js_sys::Reflect::get(&window(), &"wanShown".into())).await;
+}
+
+/// What a promise the boot script left resolves to; `None` if it is no promise or it failed.
+async fn settled(value: Result<JsValue, JsValue>) -> Option<JsValue> {
+    let promise = value.ok()?.dyn_into::<js_sys::Promise>().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise).await.ok()
 }
 
 /// Removes the first screen `index.html` draws before the wasm runs (`scripts/catalog.mjs`).

@@ -1,8 +1,9 @@
 // How the end-to-end tests drive the app: by role and visible label, as a user would (the app's
 // contract), plus the few waits every test needs. Used with the fixtures of ./fixtures.mjs.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib/paths.mjs';
+import { readLocales } from '../../scripts/lib/locales.mjs';
 import { expect } from './fixtures.mjs';
 
 export { TEST_KEY } from '../../scripts/lib/sim.mjs';
@@ -280,21 +281,7 @@ export async function cardAction(page, id, name, role = 'button') {
 // The app's own words, from its catalog (locales/*.yml), for tests that run in either language.
 // ---------------------------------------------------------------------------------------------
 let catalog;
-function loadCatalog() {
-  if (catalog) return catalog;
-  catalog = { en: {}, zh: {} };
-  const dir = join(ROOT, 'locales');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml'))) {
-    let key;
-    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
-      const k = line.match(/^([\w.-]+):\s*$/);
-      if (k) key = k[1];
-      const v = line.match(/^ {2}(en|zh): (".*")\s*$/);
-      if (key && v) catalog[v[1]][key] = JSON.parse(v[2]);
-    }
-  }
-  return catalog;
-}
+const loadCatalog = () => (catalog ??= readLocales());
 
 /** The catalog text of `key` in `lang` ('en' or 'zh'), with `%{name}` filled from `args`. */
 export function t(lang, key, args = {}) {
