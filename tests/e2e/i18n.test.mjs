@@ -138,11 +138,20 @@ test('only the shown language is downloaded; a switch fetches the other, offline
       .served()
       .map((s) => s.path)
       .filter((p) => p.startsWith('/locales/'));
+  /** How many catalogs the service worker's cache holds. */
+  const kept = () =>
+    page.evaluate(async () => {
+      const [name] = await caches.keys();
+      return name ? (await (await caches.open(name)).keys()).filter((r) => r.url.includes('/locales/')).length : 0;
+    });
   await loadApp(page, site.url);
   await page.waitForFunction(() => !!navigator.serviceWorker.controller);
   // (This test server forbids caching, so the service worker fetches the file once more to keep it;
   // a real host's copy comes from the HTTP cache: offline.test.mjs counts those sends.)
   expect(new Set(catalogsSent()), 'English only').toEqual(new Set([expect.stringMatching(/^\/locales\/en-[0-9a-f]{16}\.json$/)]));
+  // The worker keeps the English file before the network goes (otherwise going offline at once
+  // would race its fetch of it).
+  await expect.poll(kept).toBe(1);
 
   // Offline, Chinese has never been loaded: the page stays in English and says why.
   await context.setOffline(true);
@@ -162,9 +171,7 @@ test('only the shown language is downloaded; a switch fetches the other, offline
   expect(catalogsSent().filter((p) => p.startsWith('/locales/zh-')).length, 'the Chinese catalog was fetched').toBeGreaterThan(0);
 
   // Offline again: a reload opens in Chinese from the service worker, and English is there too.
-  await expect
-    .poll(() => page.evaluate(async () => (await caches.keys()).length && (await (await caches.open((await caches.keys())[0])).keys()).filter((r) => r.url.includes('/locales/')).length))
-    .toBe(2);
+  await expect.poll(kept).toBe(2);
   await site.close();
   await context.setOffline(true);
   await page.reload();
