@@ -1,7 +1,7 @@
 // The end-to-end suite (tests/e2e/*.test.mjs) on Playwright Test, driving Debian's Chromium against
 // the release build (dist/) and a fresh DMXAPI simulator per test. Build both first:
 //
-//   trunk build --release --offline && cargo build --release -p dmxapi-sim
+//   scripts/build.sh && cargo build --release -p dmxapi-sim
 //   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test            (= npm run test:e2e)
 //   npx playwright test tests/e2e/faults.test.mjs -g "HTTP 403"       one file, one test
 //   npx playwright show-trace tests/e2e/artifacts/results/<test>/trace.zip   after a failure

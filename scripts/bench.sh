@@ -30,9 +30,10 @@ if [ "$build" -eq 1 ]; then
   section "setup"
   bash scripts/setup.sh
   section "release build: app (target/bench/app-dist)"
-  trunk build --release --offline --dist target/bench/app-dist
+  scripts/build.sh --dist target/bench/app-dist
   section "release build: hello-world (target/bench/hello-dist)"
-  trunk build --release --offline --config benches/hello/Trunk.toml
+  # Built the same way as the app, so the ratio compares like with like.
+  scripts/build.sh --config benches/hello/Trunk.toml
   section "simulator build"
   cargo build --release -p dmxapi-sim
   section "seeded history generator (examples/seed_ledger.rs)"

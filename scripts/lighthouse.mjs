@@ -84,7 +84,7 @@ try {
   try {
     if (!statSync(join(distDir, 'index.html')).isFile()) throw new Error();
   } catch {
-    throw new CannotRun(`${distDir}/index.html is missing: build first (trunk build --release --offline)`);
+    throw new CannotRun(`${distDir}/index.html is missing: build first (scripts/build.sh)`);
   }
   // Like a static host: precompressed brotli/gzip, long-lived caching of the content-hashed files.
   server = await startStaticServer(distDir, { host: true });

@@ -55,7 +55,8 @@ else
   rustup target add wasm32-unknown-unknown
 fi
 
-for comp in rustfmt clippy; do
+# rust-src: the release build (scripts/build.sh) rebuilds the standard library for size.
+for comp in rustfmt clippy rust-src; do
   if rustup component list --installed 2>/dev/null | grep -q "^${comp}"; then
     say "rust component $comp: present, skipped"
   else

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Single-file build: turns the release build (dist/, from `trunk build --release --offline`) into one
+// Single-file build: turns the release build (dist/, from `scripts/build.sh`) into one
 // self-contained HTML file that works when opened straight from disk (file://).
 //
 //   node scripts/single-file.mjs [distDir=dist] [out=dist-single/wan-studio.html]
@@ -54,12 +54,12 @@ function readAsset(href, encoding) {
 const attr = (tag, name) => tag.match(new RegExp(`\\b${name}\\s*=\\s*("([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i'))?.slice(2).find((v) => v !== undefined);
 
 const indexPath = join(distDir, 'index.html');
-if (!existsSync(indexPath)) fail(`${indexPath} is missing: build first (trunk build --release --offline)`);
+if (!existsSync(indexPath)) fail(`${indexPath} is missing: build first (scripts/build.sh)`);
 let html = readFileSync(indexPath, 'utf8');
 
 const CSP_META = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"\s*\/?>/i;
 const cspMatch = html.match(CSP_META);
-if (!cspMatch) fail(`no Content-Security-Policy meta in ${indexPath}: use a release build (trunk build --release)`);
+if (!cspMatch) fail(`no Content-Security-Policy meta in ${indexPath}: use a release build (scripts/build.sh)`);
 if (cspMatch[1].includes("'inline-script-hashes'")) fail(`the CSP in ${indexPath} still has its placeholder (scripts/csp.mjs did not run)`);
 
 // --- 0. The language catalogs → data: URLs -----------------------------------------------------------

@@ -41,11 +41,11 @@ let paths;
 try {
   paths = walk(dist);
 } catch (e) {
-  console.error(`size-check: cannot read ${dist} (${e.message}); build first (trunk build --release --offline)`);
+  console.error(`size-check: cannot read ${dist} (${e.message}); build first (scripts/build.sh)`);
   process.exit(1);
 }
 if (paths.filter((f) => f.endsWith('.wasm')).length !== 1) {
-  console.error(`size-check: expected exactly one .wasm in ${dist}; build first (trunk build --release --offline)`);
+  console.error(`size-check: expected exactly one .wasm in ${dist}; build first (scripts/build.sh)`);
   process.exit(1);
 }
 // Trunk's content hash is left out of the names, so that records compare across builds.

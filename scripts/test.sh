@@ -34,7 +34,7 @@ run "clippy (native, workspace)" cargo clippy --workspace --all-targets -- -D wa
 run "clippy (wasm32, wan-studio)" cargo clippy -p wan-studio --target wasm32-unknown-unknown --all-targets -- -D warnings
 run "native tests" cargo test --workspace
 run "wasm tests (headless Chromium)" cargo test --target wasm32-unknown-unknown -p wan-studio
-run "release build (trunk)" trunk build --release --offline
+run "release build (scripts/build.sh: trunk, standard library rebuilt for size)" scripts/build.sh
 run "first-load size check (brotli: the 200 KB budget; while over it, no growth over benches/first-load.json)" node scripts/size-check.mjs dist
 run "simulator build" cargo build --release -p dmxapi-sim
 # Playwright Test (playwright.config.mjs): traces and screenshots of failures in tests/e2e/artifacts/.

@@ -63,7 +63,7 @@ function resolvePath(root, pathname) {
 export async function startStaticServer(dir, { host = false } = {}) {
   const root = resolve(dir);
   if (!existsSync(join(root, 'index.html'))) {
-    throw new Error(`${root}/index.html is missing: build the app first (trunk build --release --offline)`);
+    throw new Error(`${root}/index.html is missing: build the app first (scripts/build.sh)`);
   }
   const bodies = new Map(); // `${path}\n${encoding}` → body (host mode)
   const body = (path, encoding) => {
