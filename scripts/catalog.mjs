@@ -3,12 +3,13 @@
 // locales/<lang>-<hash>.json (a JSON object of key → text), from locales/*.yml, and puts their
 // names into the boot script of the staged index.html, which fetches only the shown language's
 // file (src/state/i18n.rs). The content hash in the name lets the service worker and the HTTP cache
-// keep a file for good. It also writes the pre-drawn first screen into the page's body (below).
+// keep a file for good. It also writes the pre-drawn first screen into the page's body, inlines the
+// stylesheet and makes the wasm wait for that screen to be shown (below).
 //
 // The source is read by scripts/lib/locales.mjs (a strict subset of YAML, as src/domain/catalog.rs
 // reads it); anything outside it fails the build, naming the line.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LANGS, readLocales } from './lib/locales.mjs';
 
@@ -68,5 +69,31 @@ const page = join(dir, 'index.html');
 const html = readFileSync(page, 'utf8');
 if (!html.includes(MARKER)) fail(`no ${MARKER} in the boot script of ${page}`);
 if (!html.includes(SCREEN)) fail(`no ${SCREEN} in the body of ${page}`);
-writeFileSync(page, html.replace(MARKER, JSON.stringify(files)).replace(SCREEN, LANGS.map(firstScreen).join('')));
+// The first screen is painted as soon as the page itself has arrived: the stylesheet is inlined
+// (its comments left out; csp.mjs allows it by its hash) instead of being a second request the
+// first paint waits for. The wasm comes after that paint: Trunk preloads it from the head, where
+// its 270 KB would share a slow connection with the page and the catalog before anything is drawn;
+// its loader waits for the first screen to be shown (window.wanShown, the boot script's promise).
+const STYLESHEET = /<link rel="stylesheet" href="\.\/([^"]+\.css)"[^>]*>/;
+const PRELOAD = /<link rel="preload" href="[^"]+_bg\.wasm"[^>]*>\s*/;
+const INIT = /\nconst wasm = await init\(/;
+const sheet = STYLESHEET.exec(html)?.[1];
+if (!sheet) fail(`no stylesheet link in ${page}`);
+if (!PRELOAD.test(html)) fail(`no wasm preload link in ${page}`);
+if (!INIT.test(html)) fail(`no wasm loader in ${page}`);
+const css = readFileSync(join(dir, sheet), 'utf8')
+  .replace(/\/\*[\s\S]*?\*\//g, '')
+  .replace(/\n\s*\n/g, '\n')
+  .trim();
+if (/<\/style/i.test(css)) fail(`${sheet} contains "</style"`);
+rmSync(join(dir, sheet));
+writeFileSync(
+  page,
+  html
+    .replace(MARKER, () => JSON.stringify(files))
+    .replace(SCREEN, () => LANGS.map(firstScreen).join(''))
+    .replace(STYLESHEET, () => `<style>${css}</style>`)
+    .replace(PRELOAD, '')
+    .replace(INIT, (m) => `\nawait window.wanShown;${m}`),
+);
 console.log(`catalog.mjs: ${LANGS.map((l) => `${files[l]} (${Object.keys(catalogs[l]).length} texts)`).join(', ')}`);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Trunk post_build hook: fills the Content-Security-Policy in the staged index.html with the
 // sha256 hashes of its inline scripts (Trunk writes a small inline module that loads the wasm, and
-// its text changes with every build's file hashes), so the policy needs no 'unsafe-inline'.
+// its text changes with every build's file hashes) and of its inline stylesheet, so the policy
+// needs no 'unsafe-inline'.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ if (!dir) {
 const file = join(dir, 'index.html');
 const html = readFileSync(file, 'utf8');
 const PLACEHOLDER = "'inline-script-hashes'";
+const STYLE_PLACEHOLDER = "'inline-style-hashes'";
 if (!html.includes(PLACEHOLDER)) {
   console.error(`csp.mjs: no ${PLACEHOLDER} placeholder in ${file}`);
   process.exit(1);
@@ -25,8 +27,13 @@ if (process.env.TRUNK_PROFILE !== 'release') {
   console.log('csp.mjs: debug build, Content-Security-Policy left out (release builds have it)');
   process.exit(0);
 }
-const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
-  (m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`,
-);
-writeFileSync(file, html.replace(PLACEHOLDER, hashes.join(' ')));
-console.log(`csp.mjs: ${hashes.length} inline script hash(es) added to the CSP`);
+const hash = (m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`;
+const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(hash);
+// The stylesheet, inlined by catalog.mjs.
+const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(hash);
+if (!html.includes(STYLE_PLACEHOLDER)) {
+  console.error(`csp.mjs: no ${STYLE_PLACEHOLDER} placeholder in ${file}`);
+  process.exit(1);
+}
+writeFileSync(file, html.replace(PLACEHOLDER, () => hashes.join(' ')).replace(STYLE_PLACEHOLDER, () => styles.join(' ')));
+console.log(`csp.mjs: ${hashes.length} inline script and ${styles.length} style hash(es) added to the CSP`);

@@ -68,6 +68,23 @@ test('first screen: drawn before the wasm in the page language, the guide only w
   }
 });
 
+test('first screen: painted with the page alone (no stylesheet file), and the wasm is fetched only once it is shown', async ({ app, page }) => {
+  await page.goto(`${app.url}/`);
+  await expect(mounted(page)).toBeVisible();
+  const { sheets, paint, wasm } = await page.evaluate(() => {
+    const resources = performance.getEntriesByType('resource');
+    return {
+      sheets: resources.filter((r) => /\.css(\?|$)/.test(r.name)).length,
+      paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+      wasm: resources.find((r) => r.name.endsWith('_bg.wasm'))?.startTime,
+    };
+  });
+  expect(sheets, 'no stylesheet request').toBe(0);
+  expect(paint, 'the first screen was painted').toBeGreaterThan(0);
+  // (or after the boot script's 500 ms cap, when a machine under load paints later than that)
+  expect(wasm, 'the wasm request starts after that paint').toBeGreaterThan(Math.min(paint, 500));
+});
+
 test('first screen: the app replaces it with the same guide, and it is never shown twice', async ({ app, browser }) => {
   // A context of its own: the aborted wasm of the first load is a page error here, on purpose.
   const context = await browser.newContext({ locale: 'en-US' });

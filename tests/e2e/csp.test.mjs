@@ -17,6 +17,9 @@ test('the app runs a whole task under its CSP, and inline script injected into t
   expect(csp).not.toContain("'unsafe-eval'");
   expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
   expect(csp).toMatch(/object-src 'none'/);
+  // The stylesheet is inline (drawn with the page): allowed by its hash only, no file, no attribute.
+  expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+';/);
+  expect(await page.evaluate(() => getComputedStyle(document.body).margin), 'the stylesheet applies').toBe('0px');
 
   await fillForm(page, { prompt: 'A kite over a beach.' });
   await ui.generate(page).click();
