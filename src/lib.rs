@@ -13,6 +13,7 @@ use leptos::prelude::*;
 
 use components::demo_banner::DemoBanner;
 use components::lang_switch::LangSwitch;
+use components::later::Later;
 use components::problems_banner::ProblemsBanner;
 use components::settings_panel::SettingsPanel;
 use components::task_form::TaskForm;
@@ -54,14 +55,20 @@ pub fn App() -> impl IntoView {
         </header>
         <DemoBanner />
         <ProblemsBanner />
+        // The first mount in three tasks (components/later.rs): what the pre-drawn first screen
+        // shows, then the second column, then the form, whose heading tells that all is in place.
         <main class="layout">
             <div class="col">
                 <Welcome />
-                <TaskForm />
+                <Later after=2>
+                    <TaskForm />
+                </Later>
             </div>
             <div class="col">
-                <TaskList />
-                <SettingsPanel />
+                <Later>
+                    <TaskList />
+                    <SettingsPanel />
+                </Later>
             </div>
         </main>
         <ToastArea />

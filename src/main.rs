@@ -10,6 +10,8 @@ fn main() {
         // for the app), then goes in the same task as the app comes: no frame shows both, or
         // neither.
         wan_studio::state::i18n::first_screen_shown().await;
+        // A task of its own for the mount: the wasm's instantiation is long enough alone.
+        gloo_timers::future::TimeoutFuture::new(0).await;
         wan_studio::state::i18n::remove_first_screen();
         match catalog {
             Some(catalog) => {

@@ -66,6 +66,17 @@ async fn wait_for(what: &str, f: impl Fn() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
+/// Mounts the app and waits until its last part, the form, is in place (the first mount spans a
+/// few tasks: components/later.rs). Keep the handle: dropping it unmounts the app.
+async fn mount_app(root: &HtmlElement) -> impl Sized {
+    let handle = leptos::mount::mount_to(root.clone(), App);
+    wait_for("the app mounted", || {
+        root.query_selector("#prompt").ok().flatten().is_some()
+    })
+    .await;
+    handle
+}
+
 fn by_id<T: JsCast>(root: &HtmlElement, id: &str) -> T {
     root.query_selector(&format!("#{id}"))
         .unwrap()
@@ -378,8 +389,7 @@ async fn a_full_disk_is_reported_and_the_task_kept_in_the_page() {
 #[wasm_bindgen_test]
 async fn key_field_normalises_and_stores_the_key() {
     let root = fresh_root().await;
-    let _handle = leptos::mount::mount_to(root.clone(), App);
-    TimeoutFuture::new(0).await;
+    let _handle = mount_app(&root).await;
     let key = "sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL";
     let input: HtmlElement = by_id(&root, "api-key");
     assert_eq!(input.get_attribute("type").as_deref(), Some("password"));
@@ -415,7 +425,7 @@ async fn stored_settings_and_draft_are_restored() {
     storage()
         .set_item(FORM_KEY, r#"{"prompt":"saved draft","seed":"42"}"#)
         .unwrap();
-    let _handle = leptos::mount::mount_to(root.clone(), App);
+    let _handle = mount_app(&root).await;
     let key: HtmlInputElement = by_id(&root, "api-key");
     wait_for("restored key", || {
         key.value() == "sk-restoredrestoredrestored1234"
@@ -438,8 +448,7 @@ async fn corrupt_settings_do_not_brick_the_page() {
     let root = fresh_root().await;
     storage().set_item(SETTINGS_KEY, "not json at all").unwrap();
     storage().set_item(FORM_KEY, "[1,2,").unwrap();
-    let _handle = leptos::mount::mount_to(root.clone(), App);
-    TimeoutFuture::new(0).await;
+    let _handle = mount_app(&root).await;
     let prompt: HtmlTextAreaElement = by_id(&root, "prompt");
     assert_eq!(prompt.value(), "");
     let duration: HtmlInputElement = by_id(&root, "duration");
@@ -476,8 +485,7 @@ async fn corrupt_settings_do_not_brick_the_page() {
 #[wasm_bindgen_test]
 async fn over_long_prompt_is_flagged_live_and_blocks_generate() {
     let root = fresh_root().await;
-    let _handle = leptos::mount::mount_to(root.clone(), App);
-    TimeoutFuture::new(0).await;
+    let _handle = mount_app(&root).await;
     let prompt: HtmlElement = by_id(&root, "prompt");
     type_into(&prompt, &"猫".repeat(1501));
     let counter: HtmlElement = by_id(&root, "prompt-counter");
@@ -508,8 +516,7 @@ async fn over_long_prompt_is_flagged_live_and_blocks_generate() {
 #[wasm_bindgen_test]
 async fn generate_without_a_key_explains_what_to_do() {
     let root = fresh_root().await;
-    let _handle = leptos::mount::mount_to(root.clone(), App);
-    TimeoutFuture::new(0).await;
+    let _handle = mount_app(&root).await;
     assert!(root.text_content().unwrap().contains("Start here"));
     let prompt: HtmlElement = by_id(&root, "prompt");
     type_into(&prompt, "a cat");
@@ -552,8 +559,7 @@ fn choose(root: &HtmlElement, id: &str, value: &str) {
 #[wasm_bindgen_test]
 async fn the_language_switch_translates_the_page_and_is_remembered() {
     let root = fresh_root().await;
-    let handle = leptos::mount::mount_to(root.clone(), App);
-    TimeoutFuture::new(0).await;
+    let handle = mount_app(&root).await;
     let html = web_sys::window()
         .unwrap()
         .document()
@@ -587,8 +593,7 @@ async fn the_language_switch_translates_the_page_and_is_remembered() {
     // A new page (a remount) starts in the stored language.
     drop(handle);
     root.set_inner_html("");
-    let _handle = leptos::mount::mount_to(root.clone(), App);
-    TimeoutFuture::new(0).await;
+    let _handle = mount_app(&root).await;
     wait_for("Chinese after a reload", || generate().trim() == "生成").await;
     storage().remove_item(LANG_KEY).unwrap();
 }
@@ -602,8 +607,7 @@ async fn multi_shot_without_prompt_extend_is_explained_at_the_field() {
             r#"{"prompt":"a cat","shot_type":"multi","prompt_extend":false}"#,
         )
         .unwrap();
-    let _handle = leptos::mount::mount_to(root.clone(), App);
-    TimeoutFuture::new(0).await;
+    let _handle = mount_app(&root).await;
     submit_form(&root);
     wait_for("the shot type error", || {
         root.query_selector("#shot-error [role=alert]")
@@ -651,7 +655,7 @@ async fn five_running_tasks_block_a_sixth_with_a_warning() {
             r#"{"endpoint_choice":"custom","custom_endpoint":"http://127.0.0.1:1/v1/responses"}"#,
         )
         .unwrap();
-    let _handle = leptos::mount::mount_to(root.clone(), App);
+    let _handle = mount_app(&root).await;
     wait_for("the limit warning", || {
         root.text_content()
             .unwrap_or_default()
@@ -694,8 +698,7 @@ async fn field_rejects(root: &HtmlElement, id: &str, error_id: &str, value: &str
 async fn bad_input_is_refused_at_its_field() {
     let root = fresh_root().await;
     // No key: a valid form would stop at "enter your key", and nothing is ever sent.
-    let _handle = leptos::mount::mount_to(root.clone(), App);
-    TimeoutFuture::new(0).await;
+    let _handle = mount_app(&root).await;
     let prompt_rows: [(String, bool); 8] = [
         ("😀".repeat(1500), false),
         ("😀".repeat(1501), true),
@@ -777,8 +780,7 @@ async fn custom_endpoints_must_be_https_or_loopback() {
             r#"{"endpoint_choice":"custom","custom_endpoint":""}"#,
         )
         .unwrap();
-    let _handle = leptos::mount::mount_to(root.clone(), App);
-    TimeoutFuture::new(0).await;
+    let _handle = mount_app(&root).await;
     let field: HtmlElement = by_id(&root, "custom-endpoint");
     for (value, ok) in [
         ("https://relay.example/v1/responses", true),
@@ -805,7 +807,7 @@ async fn foreign_json_in_settings_is_kept_aside() {
         .set_item(SETTINGS_KEY, r#"{"endpoint_choice": 5}"#)
         .unwrap();
     storage().set_item(FORM_KEY, r#"["prompt"]"#).unwrap();
-    let _handle = leptos::mount::mount_to(root.clone(), App);
+    let _handle = mount_app(&root).await;
     wait_for("the banner", || {
         root.text_content()
             .unwrap_or_default()
@@ -832,8 +834,7 @@ async fn a_key_not_remembered_lives_only_in_this_tab() {
         .unwrap()
         .unwrap();
     session.clear().unwrap();
-    let _handle = leptos::mount::mount_to(root.clone(), App);
-    TimeoutFuture::new(0).await;
+    let _handle = mount_app(&root).await;
     let key = "sk-sessiononlysessiononlysessiononly12";
     type_into(&by_id(&root, "api-key"), key);
     wait_for("the key in local storage", || {
@@ -865,8 +866,7 @@ async fn settings_fold_once_a_key_and_an_endpoint_are_stored() {
     storage()
         .set_item(KEY_KEY, "sk-foldedfoldedfoldedfolded9876")
         .unwrap();
-    let _handle = leptos::mount::mount_to(root.clone(), App);
-    TimeoutFuture::new(0).await;
+    let _handle = mount_app(&root).await;
     let toggle: HtmlElement = by_id(&root, "settings-toggle");
     let body: HtmlElement = by_id(&root, "settings-body");
     let summary: HtmlElement = by_id(&root, "settings-summary");
@@ -896,8 +896,7 @@ async fn settings_fold_once_a_key_and_an_endpoint_are_stored() {
 #[wasm_bindgen_test]
 async fn the_first_run_guide_opens_settings_at_the_key_field() {
     let root = fresh_root().await;
-    let _handle = leptos::mount::mount_to(root.clone(), App);
-    TimeoutFuture::new(0).await;
+    let _handle = mount_app(&root).await;
     let toggle: HtmlElement = by_id(&root, "settings-toggle");
     assert_eq!(
         toggle.get_attribute("aria-expanded").as_deref(),

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod demo_banner;
 pub mod error_box;
 pub mod lang_switch;
+pub mod later;
 pub mod lookup_box;
 pub mod problems_banner;
 pub mod settings_panel;
