@@ -104,9 +104,6 @@ pub struct Envelope {
     /// Output items; the first `output_text` carries the inner JSON string.
     #[serde(default)]
     pub output: Vec<OutputItem>,
-    /// Token counts (undocumented meaning; kept raw).
-    #[serde(default)]
-    pub usage: Option<serde_json::Value>,
     /// Some relays put an error object in a 200 reply.
     #[serde(default)]
     pub error: Option<RelayError>,
