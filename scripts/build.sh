@@ -10,9 +10,8 @@
 # (RUSTC_BOOTSTRAP=1, Cargo's -Zbuild-std, rustc's -Cpanic=immediate-abort and
 # -Zlocation-detail=none; the standard library's source comes from the rust-src component
 # scripts/setup.sh adds). Nothing else uses them: tests, clippy and `trunk serve` build the
-# ordinary way. If this toolchain no longer accepts
-# them, the build says so and goes on without them (the same app, a bigger wasm: CI's size check
-# then fails, so it cannot go unnoticed).
+# ordinary way. If this toolchain no longer accepts them, the build says so and goes on without
+# them (the same app, a bigger wasm: CI's size check then fails, so it cannot go unnoticed).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -16,9 +16,11 @@ const file = join(dir, 'index.html');
 const html = readFileSync(file, 'utf8');
 const PLACEHOLDER = "'inline-script-hashes'";
 const STYLE_PLACEHOLDER = "'inline-style-hashes'";
-if (!html.includes(PLACEHOLDER)) {
-  console.error(`csp.mjs: no ${PLACEHOLDER} placeholder in ${file}`);
-  process.exit(1);
+for (const p of [PLACEHOLDER, STYLE_PLACEHOLDER]) {
+  if (!html.includes(p)) {
+    console.error(`csp.mjs: no ${p} placeholder in ${file}`);
+    process.exit(1);
+  }
 }
 // `trunk serve` (debug) rewrites its live-reload script after this hook runs, so a hash would not
 // match: development builds go without the policy; release builds (what is hosted and tested) keep it.
@@ -31,9 +33,5 @@ const hash = (m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest(
 const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(hash);
 // The stylesheet, inlined by catalog.mjs.
 const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(hash);
-if (!html.includes(STYLE_PLACEHOLDER)) {
-  console.error(`csp.mjs: no ${STYLE_PLACEHOLDER} placeholder in ${file}`);
-  process.exit(1);
-}
 writeFileSync(file, html.replace(PLACEHOLDER, () => hashes.join(' ')).replace(STYLE_PLACEHOLDER, () => styles.join(' ')));
 console.log(`csp.mjs: ${hashes.length} inline script and ${styles.length} style hash(es) added to the CSP`);
