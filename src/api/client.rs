@@ -75,7 +75,7 @@ pub type Submitted = Decoded;
 
 /// Creates a task. Billed: callers must never retry this automatically.
 pub async fn submit(conn: &Connection, request: &VideoRequest) -> Result<Submitted, ApiError> {
-    let body = serde_json::to_string(&SubmitRequest::from(request)).map_err(|e| {
+    let body = crate::json::to_string(&SubmitRequest::from(request)).map_err(|e| {
         ApiError::BadEnvelope {
             detail: e.to_string(),
             request_id: None,
@@ -87,7 +87,7 @@ pub async fn submit(conn: &Connection, request: &VideoRequest) -> Result<Submitt
 /// Asks for a task's status.
 pub async fn query(conn: &Connection, task_id: &str) -> Result<Decoded, ApiError> {
     let body =
-        serde_json::to_string(&QueryRequest::new(task_id)).map_err(|e| ApiError::BadEnvelope {
+        crate::json::to_string(&QueryRequest::new(task_id)).map_err(|e| ApiError::BadEnvelope {
             detail: e.to_string(),
             request_id: None,
         })?;

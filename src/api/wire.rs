@@ -267,7 +267,7 @@ pub fn decode_reply(
     let retry_after_s = retry_after.and_then(|v| v.trim().parse::<u64>().ok());
     let request_id_of = |message: &Option<String>| message.as_deref().and_then(request_id_in);
     if !(200..300).contains(&status) {
-        return Err(match serde_json::from_str::<RelayErrorBody>(body) {
+        return Err(match crate::json::from_str::<RelayErrorBody>(body) {
             Ok(RelayErrorBody { mut error }) => {
                 error.redact(redactor);
                 ApiError::Http {
@@ -288,10 +288,11 @@ pub fn decode_reply(
             },
         });
     }
-    let mut envelope: Envelope = serde_json::from_str(body).map_err(|e| ApiError::BadEnvelope {
-        detail: format!("{e}; body starts: {}", snippet(body.trim())),
-        request_id: None,
-    })?;
+    let mut envelope: Envelope =
+        crate::json::from_str(body).map_err(|e| ApiError::BadEnvelope {
+            detail: format!("{e}; body starts: {}", snippet(body.trim())),
+            request_id: None,
+        })?;
     redactor.clean_opt(&mut envelope.request_id);
     if let Some(mut error) = envelope.error {
         error.redact(redactor);
@@ -317,7 +318,7 @@ pub fn decode_reply(
             detail: "the reply has no output text".into(),
             request_id: request_id.clone(),
         })?;
-    let mut inner: TaskInner = serde_json::from_str(&text).map_err(|_| ApiError::BadInner {
+    let mut inner: TaskInner = crate::json::from_str(&text).map_err(|_| ApiError::BadInner {
         text: snippet(&text),
         request_id: request_id.clone(),
     })?;

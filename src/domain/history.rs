@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+
+use crate::json::Raw;
 
 use super::form::{ShotType, Tier, VideoRequest};
 use super::message::Msg;
@@ -32,14 +33,12 @@ pub fn decode_ledger(raw: &str) -> DecodedLedger {
     #[derive(Deserialize)]
     struct Envelope {
         version: Option<u64>,
-        tasks: Option<Vec<Box<RawValue>>>,
+        tasks: Option<Vec<Raw>>,
     }
-    let (items, migrated, mut lossy) = if let Ok(items) =
-        serde_json::from_str::<Vec<Box<RawValue>>>(raw)
-    {
+    let (items, migrated, mut lossy) = if let Ok(items) = crate::json::from_str::<Vec<Raw>>(raw) {
         (items, true, false)
     } else {
-        match serde_json::from_str::<Envelope>(raw) {
+        match crate::json::from_str::<Envelope>(raw) {
             Ok(Envelope {
                 version: Some(v),
                 tasks: Some(items),
@@ -53,7 +52,7 @@ pub fn decode_ledger(raw: &str) -> DecodedLedger {
     let mut seen = HashSet::with_capacity(items.len());
     let mut migrated = migrated;
     for item in items {
-        match serde_json::from_str::<TaskRecord>(item.get()) {
+        match item.decode::<TaskRecord>() {
             Ok(mut t) if seen.insert(t.id.clone()) => {
                 migrated |= t.upgrade();
                 tasks.push(t);
@@ -76,7 +75,7 @@ pub fn encode_ledger(tasks: &[TaskRecord]) -> String {
         version: u32,
         tasks: &'a [TaskRecord],
     }
-    serde_json::to_string(&Out {
+    crate::json::to_string(&Out {
         version: LEDGER_VERSION,
         tasks,
     })
@@ -252,7 +251,7 @@ pub fn export_json(tasks: &[TaskRecord], now_ms: i64, redactor: &Redactor) -> St
             t
         })
         .collect();
-    serde_json::to_string(&ExportFile {
+    crate::json::to_string(&ExportFile {
         format: EXPORT_FORMAT,
         version: LEDGER_VERSION,
         exported_at_ms: now_ms,
@@ -265,7 +264,7 @@ pub fn export_json(tasks: &[TaskRecord], now_ms: i64, redactor: &Redactor) -> St
 /// outline is fast, decoding happens a chunk at a time ([`ImportFile::decode`]) so a file of
 /// 100 000 tasks keeps the page responsive.
 pub struct ImportFile {
-    items: Vec<Box<RawValue>>,
+    items: Vec<Raw>,
 }
 
 #[derive(Deserialize)]
@@ -275,17 +274,17 @@ struct ImportOutline {
     #[serde(default)]
     version: Option<serde_json::Value>,
     #[serde(default)]
-    tasks: Option<Vec<Box<RawValue>>>,
+    tasks: Option<Vec<Raw>>,
 }
 
 impl ImportFile {
     /// Reads the outline of a file; refuses what is not a history.
     pub fn read(contents: &str) -> Result<ImportFile, Msg> {
         let bad = || Msg::new("history.import_not_export");
-        if let Ok(items) = serde_json::from_str::<Vec<Box<RawValue>>>(contents) {
+        if let Ok(items) = crate::json::from_str::<Vec<Raw>>(contents) {
             return Ok(ImportFile { items });
         }
-        let outline: ImportOutline = serde_json::from_str(contents).map_err(|_| bad())?;
+        let outline: ImportOutline = crate::json::from_str(contents).map_err(|_| bad())?;
         let known = outline.format.as_deref() == Some(EXPORT_FORMAT) || outline.version.is_some();
         match (known, outline.tasks) {
             (true, Some(items)) => Ok(ImportFile { items }),
@@ -311,7 +310,7 @@ impl ImportFile {
         let mut skipped = 0;
         let tasks = self.items[start..end]
             .iter()
-            .filter_map(|raw| match serde_json::from_str::<TaskRecord>(raw.get()) {
+            .filter_map(|raw| match raw.decode::<TaskRecord>() {
                 Ok(t) => Some(t),
                 Err(_) => {
                     skipped += 1;

@@ -65,7 +65,7 @@ pub fn encode(form: &FormState) -> Result<String, Msg> {
         w: form.watermark,
         r: form.seed.clone(),
     };
-    let json = serde_json::to_vec(&v1).map_err(|_| damaged())?;
+    let json = crate::json::to_string(&v1).map_err(|_| damaged())?;
     Ok(format!(
         "{FRAGMENT_KEY}{SHARE_VERSION}.{}",
         URL_SAFE_NO_PAD.encode(json)
@@ -90,7 +90,7 @@ pub fn decode(fragment: &str) -> Result<Option<FormState>, Msg> {
             // As text, not bytes: the one JSON reader the rest of the page uses (a second reader
             // type would be a second copy of the parser in the wasm).
             let text = String::from_utf8(bytes).map_err(|_| damaged())?;
-            let v: V1 = serde_json::from_str(&text).map_err(|_| damaged())?;
+            let v: V1 = crate::json::from_str(&text).map_err(|_| damaged())?;
             let defaults = FormState::default();
             Ok(Some(FormState {
                 prompt: v.p,

@@ -39,7 +39,7 @@ pub fn parse(
     parser: &impl UrlParser,
 ) -> Result<(SiteConfig, Vec<String>), String> {
     let value: Value =
-        serde_json::from_str(text).map_err(|e| format!("config.json is not valid JSON: {e}"))?;
+        crate::json::from_str(text).map_err(|e| format!("config.json is not valid JSON: {e}"))?;
     let Value::Object(fields) = value else {
         return Err("config.json must be a JSON object".into());
     };
@@ -104,9 +104,13 @@ fn form_fields(value: &Value, at: &str, warnings: &mut Vec<String>) -> FormState
         return FormState::default();
     };
     // Checked through the same JSON text decoder the stored draft uses (one decoder in the wasm).
-    let decode = |v: &Value| serde_json::from_str::<FormState>(&v.to_string()).ok();
-    let defaults = serde_json::to_string(&FormState::default()).unwrap_or_default();
-    let mut current: Value = serde_json::from_str(&defaults).unwrap_or(Value::Null);
+    let decode = |v: &Value| {
+        crate::json::to_string(v)
+            .ok()
+            .and_then(|t| crate::json::from_str::<FormState>(&t).ok())
+    };
+    let defaults = crate::json::to_string(&FormState::default()).unwrap_or_default();
+    let mut current: Value = crate::json::from_str(&defaults).unwrap_or(Value::Null);
     for (name, v) in fields {
         let mut candidate = current.clone();
         let known = match candidate.get_mut(name) {
@@ -119,6 +123,7 @@ fn form_fields(value: &Value, at: &str, warnings: &mut Vec<String>) -> FormState
         if known && decode(&candidate).is_some() {
             current = candidate;
         } else {
+            let v = crate::json::to_string(v).unwrap_or_default();
             warnings.push(format!(
                 "config.json: {at}.{name} = {v} is not a valid value; ignored"
             ));

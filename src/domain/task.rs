@@ -213,6 +213,7 @@ pub struct TaskRecord {
     /// The endpoint it was submitted to.
     pub endpoint: String,
     /// Local clock at submit (or lookup), ms since the epoch.
+    #[serde(deserialize_with = "super::time::lenient_ms")]
     pub submitted_at_ms: i64,
     /// The latest snapshot.
     pub snapshot: TaskSnapshot,
@@ -232,7 +233,11 @@ pub struct TaskRecord {
     pub origin: Origin,
     /// This page's clock when it first saw the task in a final state (for an elapsed time that
     /// never runs backwards).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::time::lenient_ms_opt"
+    )]
     pub ended_at_ms: Option<i64>,
 }
 

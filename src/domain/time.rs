@@ -2,6 +2,41 @@
 
 use super::message::Msg;
 
+/// Reads a time in ms from any JSON number, brought into `i64`'s range (fractions dropped): a
+/// file may hold one written as a float (`1e18`), and in the page the browser's JSON reader hands
+/// every number over as a double, exact only up to 2^53, which an integer reader would refuse.
+/// What the time means is checked afterwards (e.g. [`super::history::admit_imported`]).
+pub fn lenient_ms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    struct Ms;
+    impl serde::de::Visitor<'_> for Ms {
+        type Value = i64;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a time in milliseconds")
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<i64, E> {
+            Ok(v)
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<i64, E> {
+            Ok(i64::try_from(v).unwrap_or(i64::MAX))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
+            if v.is_nan() {
+                return Err(E::invalid_type(serde::de::Unexpected::Float(v), &self));
+            }
+            // `as` saturates at i64's bounds.
+            Ok(v as i64)
+        }
+    }
+    d.deserialize_any(Ms)
+}
+
+/// [`lenient_ms`] for an optional time (`null` or absent: none).
+pub fn lenient_ms_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    #[derive(serde::Deserialize)]
+    struct Ms(#[serde(deserialize_with = "lenient_ms")] i64);
+    Ok(<Option<Ms> as serde::Deserialize>::deserialize(d)?.map(|m| m.0))
+}
+
 /// Offset of the service's timestamps (China Standard Time, UTC+8), in milliseconds.
 const CHINA_OFFSET_MS: i64 = 8 * 3_600_000;
 
@@ -103,6 +138,41 @@ pub fn expiry_text(expires_ms: i64, now_ms: i64) -> Msg {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_read_from_any_number_and_brought_into_range() {
+        #[derive(serde::Deserialize)]
+        struct T {
+            #[serde(deserialize_with = "lenient_ms")]
+            at: i64,
+            #[serde(default, deserialize_with = "lenient_ms_opt")]
+            end: Option<i64>,
+        }
+        let read = |text: &str| serde_json::from_str::<T>(text).map(|t| (t.at, t.end));
+        assert_eq!(
+            read(r#"{"at":1770788545332}"#).unwrap(),
+            (1_770_788_545_332, None)
+        );
+        assert_eq!(
+            read(r#"{"at":1e18,"end":null}"#).unwrap(),
+            (1_000_000_000_000_000_000, None)
+        );
+        assert_eq!(
+            read(r#"{"at":-9.2e18,"end":7.9}"#).unwrap(),
+            (-9_200_000_000_000_000_000, Some(7))
+        );
+        assert_eq!(read(r#"{"at":1e300}"#).unwrap().0, i64::MAX);
+        assert_eq!(read(r#"{"at":18446744073709551615}"#).unwrap().0, i64::MAX);
+        assert_eq!(read(r#"{"at":-1e300}"#).unwrap().0, i64::MIN);
+        for bad in [
+            r#"{"at":"1"}"#,
+            r#"{"at":null}"#,
+            r#"{}"#,
+            r#"{"at":1,"end":"x"}"#,
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn china_time_is_utc_plus_8() {

@@ -177,7 +177,7 @@ impl<T: Send + Sync + 'static> Copy for StoredWrite<T> {}
 impl<T: Clone + Serialize + Send + Sync + 'static> StoredWrite<T> {
     /// Replaces the value (and its stored text).
     pub fn set(&self, value: T) {
-        if let Ok(text) = serde_json::to_string(&value) {
+        if let Ok(text) = crate::json::to_string(&value) {
             self.text.set(text);
         }
     }
@@ -215,7 +215,7 @@ where
     let (text, set_text, _) =
         use_storage_with_options::<String, FromToStringCodec>(storage, key, options);
     let stored = text.get_untracked();
-    if !stored.is_empty() && serde_json::from_str::<T>(&stored).is_err() {
+    if !stored.is_empty() && crate::json::from_str::<T>(&stored).is_err() {
         problems.keep_aside(
             key,
             &stored,
@@ -223,7 +223,7 @@ where
         );
     }
     let value: Signal<T> =
-        Memo::new(move |_| text.with(|t| serde_json::from_str(t).unwrap_or_default())).into();
+        Memo::new(move |_| text.with(|t| crate::json::from_str(t).unwrap_or_default())).into();
     (
         value,
         StoredWrite {

@@ -303,13 +303,13 @@ async fn read_summary(meta: &ObjectStore) -> Result<Summary, DbError> {
 fn parse_summary(value: Option<JsValue>) -> Summary {
     value
         .and_then(|v| v.as_string())
-        .and_then(|s| serde_json::from_str(&s).ok())
+        .and_then(|s| crate::json::from_str(&s).ok())
         .unwrap_or_default()
 }
 
 /// The summary as stored: its JSON text.
 fn summary_value(summary: &Summary) -> JsValue {
-    JsValue::from_str(&serde_json::to_string(summary).unwrap_or_default())
+    JsValue::from_str(&crate::json::to_string(summary).unwrap_or_default())
 }
 
 /// The key range of one shelf in the `shelf` index (`[shelf, neg, id]`): from `[shelf]` up to
@@ -334,7 +334,7 @@ fn encode(t: &TaskRecord) -> JsValue {
     set("shelf", &JsValue::from_str(Shelf::of(t).as_str()));
     set(
         "task",
-        &JsValue::from_str(&serde_json::to_string(t).unwrap_or_default()),
+        &JsValue::from_str(&crate::json::to_string(t).unwrap_or_default()),
     );
     row.into()
 }
@@ -348,7 +348,7 @@ fn decode(row: &JsValue) -> Result<TaskRecord, (String, String)> {
             .unwrap_or_default()
     };
     let text = field("task");
-    match serde_json::from_str::<TaskRecord>(&text) {
+    match crate::json::from_str::<TaskRecord>(&text) {
         Ok(mut t) => {
             t.upgrade();
             Ok(t)

@@ -255,7 +255,7 @@ impl Ledger {
         all.extend(
             texts
                 .iter()
-                .map(|t| serde_json::to_string(t).unwrap_or_default()),
+                .map(|t| crate::json::to_string(t).unwrap_or_default()),
         );
         let text = format!("[{}]", all.join(","));
         self.problems.keep_aside(
