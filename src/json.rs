@@ -34,6 +34,16 @@ impl Raw {
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
         imp::decode(&self.0)
     }
+
+    /// The item as compact JSON text.
+    pub fn text(&self) -> String {
+        imp::text(&self.0)
+    }
+
+    /// True when the item is a JSON object (`{…}`: not an array, not null).
+    pub fn is_object(&self) -> bool {
+        imp::is_object(&self.0)
+    }
 }
 
 impl<'de> Deserialize<'de> for Raw {
@@ -69,6 +79,14 @@ mod imp {
         from_str(raw.get())
     }
 
+    pub fn text(raw: &RawInner) -> String {
+        raw.get().to_string()
+    }
+
+    pub fn is_object(raw: &RawInner) -> bool {
+        raw.get().starts_with('{')
+    }
+
     pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
         serde_json::from_str(text).map_err(|e| Error::new(e.to_string()))
     }
@@ -95,6 +113,17 @@ mod imp {
         serde_wasm_bindgen::from_value(raw.clone()).map_err(|e| Error::new(e.to_string()))
     }
 
+    pub fn text(raw: &RawInner) -> String {
+        js_sys::JSON::stringify(raw)
+            .ok()
+            .and_then(|s| JsValue::from(s).as_string())
+            .unwrap_or_default()
+    }
+
+    pub fn is_object(raw: &RawInner) -> bool {
+        raw.is_object() && !js_sys::Array::is_array(raw)
+    }
+
     pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
         let value = js_sys::JSON::parse(text).map_err(|e| {
             Error::new(
@@ -111,9 +140,9 @@ mod imp {
         let value = value
             .serialize(&serializer)
             .map_err(|e| Error::new(e.to_string()))?;
-        js_sys::JSON::stringify(&value)
-            .ok()
-            .and_then(|s| JsValue::from(s).as_string())
+        // JSON text is never empty: empty means the browser found nothing to print.
+        Some(text(&value))
+            .filter(|t| !t.is_empty())
             .ok_or_else(|| Error::new("not representable as JSON"))
     }
 }

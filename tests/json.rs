@@ -176,6 +176,15 @@ fn the_vendor_replies_decode_as_natively() {
             "{e:?}"
         );
     }
+    // Any other code is no code; the error itself is still read.
+    for code in ["null", "\"\"", "{\"a\":1}", "[1]", "1e30", "true"] {
+        let body = format!(r#"{{"error":{{"message":"busy (request id: r-2)","code":{code}}}}}"#);
+        let e = format!(
+            "{:?}",
+            decode_reply(503, &body, None, &redactor).unwrap_err()
+        );
+        assert!(e.contains("code: None") && e.contains("r-2"), "{code}: {e}");
+    }
 }
 
 #[wasm_bindgen_test]

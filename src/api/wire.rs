@@ -181,16 +181,28 @@ pub struct RelayError {
     pub kind: Option<String>,
     /// A string, number or null.
     #[serde(default)]
-    pub code: Option<serde_json::Value>,
+    pub code: RelayCode,
+}
+
+/// A relay's error code as text: a string, or an integer written as one (anything else: none).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RelayCode(pub Option<String>);
+
+impl<'de> Deserialize<'de> for RelayCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = crate::json::Raw::deserialize(d)?;
+        Ok(RelayCode(
+            raw.decode::<String>()
+                .ok()
+                .or_else(|| raw.decode::<i64>().ok().map(|n| n.to_string()))
+                .filter(|c| !c.is_empty()),
+        ))
+    }
 }
 
 impl RelayError {
     fn code_text(&self) -> Option<String> {
-        match &self.code {
-            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
-            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        }
+        self.code.0.clone()
     }
 }
 
@@ -247,9 +259,7 @@ impl RelayError {
     fn redact(&mut self, r: &Redactor) {
         r.clean_opt(&mut self.message);
         r.clean_opt(&mut self.kind);
-        if let Some(serde_json::Value::String(code)) = &mut self.code {
-            r.clean_in_place(code);
-        }
+        r.clean_opt(&mut self.code.0);
     }
 }
 
@@ -355,6 +365,34 @@ mod tests {
     fn fixture(name: &str) -> String {
         let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn a_relay_code_is_text_or_an_integer_and_nothing_else() {
+        for (code, want) in [
+            ("503", Some("503")),
+            ("\"quota\"", Some("quota")),
+            ("null", None),
+            ("\"\"", None),
+            ("{\"a\":1}", None),
+            ("[1]", None),
+            ("1.5", None),
+            ("true", None),
+        ] {
+            let body =
+                format!(r#"{{"error":{{"message":"busy (request id: r-2)","code":{code}}}}}"#);
+            match decode_reply_plain(503, &body, None) {
+                Err(ApiError::Http {
+                    code: got,
+                    request_id,
+                    ..
+                }) => {
+                    assert_eq!(got.as_deref(), want, "{code}");
+                    assert_eq!(request_id.as_deref(), Some("r-2"));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]

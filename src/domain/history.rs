@@ -272,7 +272,7 @@ struct ImportOutline {
     #[serde(default)]
     format: Option<String>,
     #[serde(default)]
-    version: Option<serde_json::Value>,
+    version: Option<Raw>,
     #[serde(default)]
     tasks: Option<Vec<Raw>>,
 }

@@ -2,7 +2,9 @@
 //! form values and prompt presets. Anything missing or invalid falls back to the built-in
 //! defaults; the user's own stored settings always win.
 
-use serde_json::Value;
+use std::collections::BTreeMap;
+
+use crate::json::{self, Raw};
 
 use super::form::FormState;
 use super::settings::{preset_for, ConnectionSettings, CUSTOM};
@@ -38,57 +40,54 @@ pub fn parse(
     page: &Page,
     parser: &impl UrlParser,
 ) -> Result<(SiteConfig, Vec<String>), String> {
-    let value: Value =
-        crate::json::from_str(text).map_err(|e| format!("config.json is not valid JSON: {e}"))?;
-    let Value::Object(fields) = value else {
+    let file: Raw =
+        json::from_str(text).map_err(|e| format!("config.json is not valid JSON: {e}"))?;
+    let Some(fields) = object(&file) else {
         return Err("config.json must be a JSON object".into());
     };
     let mut config = SiteConfig::default();
     let mut warnings = Vec::new();
     for (name, value) in fields {
         match name.as_str() {
-            "site_name" => match value.as_str().map(str::trim) {
-                Some(n) if !n.is_empty() && n.chars().count() <= 80 => {
-                    config.site_name = Some(n.to_string());
-                }
-                _ => warnings
+            "site_name" => match short_text(&value) {
+                Some(n) => config.site_name = Some(n),
+                None => warnings
                     .push("config.json: site_name must be text of 1–80 characters; ignored".into()),
             },
-            "default_endpoint" => match value.as_str() {
-                Some(url) => match parse_endpoint(url, page, parser) {
+            "default_endpoint" => match value.decode::<String>() {
+                Ok(url) => match parse_endpoint(&url, page, parser) {
                     Ok(_) => config.default_endpoint = Some(url.trim().to_string()),
                     Err(why) => warnings.push(format!(
                         "config.json: default_endpoint {url:?} ignored: {}",
                         why.key().unwrap_or("not a usable endpoint")
                     )),
                 },
-                None => warnings.push("config.json: default_endpoint must be text; ignored".into()),
+                Err(_) => {
+                    warnings.push("config.json: default_endpoint must be text; ignored".into())
+                }
             },
             "defaults" => {
                 config.defaults = Some(form_fields(&value, "defaults", &mut warnings));
             }
-            "presets" => match value {
-                Value::Array(items) => {
-                    for (i, item) in items.into_iter().enumerate() {
-                        let title = item.get("title").and_then(Value::as_str).map(str::trim);
-                        match title {
-                            Some(t) if !t.is_empty() && t.chars().count() <= 80 => {
+            "presets" => match value.decode::<Vec<Raw>>() {
+                Ok(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let item = object(item).unwrap_or_default();
+                        match item.get("title").and_then(short_text) {
+                            Some(title) => {
                                 let settings = item
                                     .get("settings")
                                     .map(|v| form_fields(v, &format!("presets[{i}].settings"), &mut warnings))
                                     .unwrap_or_default();
-                                config.presets.push(PromptPreset {
-                                    title: t.to_string(),
-                                    settings,
-                                });
+                                config.presets.push(PromptPreset { title, settings });
                             }
-                            _ => warnings.push(format!(
+                            None => warnings.push(format!(
                                 "config.json: presets[{i}] has no title (1–80 characters); that preset was ignored"
                             )),
                         }
                     }
                 }
-                _ => warnings.push("config.json: presets must be a list; ignored".into()),
+                Err(_) => warnings.push("config.json: presets must be a list; ignored".into()),
             },
             other => warnings.push(format!("config.json: unknown field {other:?} ignored")),
         }
@@ -96,40 +95,52 @@ pub fn parse(
     Ok((config, warnings))
 }
 
+/// The fields of a JSON object, in name order (none for anything else).
+fn object(value: &Raw) -> Option<BTreeMap<String, Raw>> {
+    value.is_object().then(|| value.decode().ok()).flatten()
+}
+
+/// Text of 1–80 characters, trimmed.
+fn short_text(value: &Raw) -> Option<String> {
+    let text = value.decode::<String>().ok()?;
+    let text = text.trim();
+    (!text.is_empty() && text.chars().count() <= 80).then(|| text.to_string())
+}
+
 /// A form from a config object, one field at a time: each field that the form accepts is kept,
 /// each one it does not is named in a warning (the built-in default stays).
-fn form_fields(value: &Value, at: &str, warnings: &mut Vec<String>) -> FormState {
-    let Value::Object(fields) = value else {
+fn form_fields(value: &Raw, at: &str, warnings: &mut Vec<String>) -> FormState {
+    let Some(fields) = object(value) else {
         warnings.push(format!("config.json: {at} must be an object; ignored"));
         return FormState::default();
     };
-    // Checked through the same JSON text decoder the stored draft uses (one decoder in the wasm).
-    let decode = |v: &Value| {
-        crate::json::to_string(v)
-            .ok()
-            .and_then(|t| crate::json::from_str::<FormState>(&t).ok())
+    // The form's own field names, from what it writes.
+    let known = json::to_string(&FormState::default())
+        .ok()
+        .and_then(|t| object(&json::from_str(&t).ok()?))
+        .unwrap_or_default();
+    // Checked through the same JSON text decoder the stored draft uses (one decoder in the wasm):
+    // the fields kept so far plus this one, the rest taking the form's defaults.
+    let decode = |kept: &[(String, String)]| {
+        let members: Vec<String> = kept
+            .iter()
+            .map(|(name, v)| format!("{}:{v}", json::to_string(name).unwrap_or_default()))
+            .collect();
+        json::from_str::<FormState>(&format!("{{{}}}", members.join(","))).ok()
     };
-    let defaults = crate::json::to_string(&FormState::default()).unwrap_or_default();
-    let mut current: Value = crate::json::from_str(&defaults).unwrap_or(Value::Null);
+    let mut kept: Vec<(String, String)> = Vec::new();
     for (name, v) in fields {
-        let mut candidate = current.clone();
-        let known = match candidate.get_mut(name) {
-            Some(slot) => {
-                *slot = v.clone();
-                true
-            }
-            None => false,
-        };
-        if known && decode(&candidate).is_some() {
-            current = candidate;
-        } else {
-            let v = crate::json::to_string(v).unwrap_or_default();
+        let v = v.text();
+        kept.push((name, v));
+        let (name, v) = kept.last().expect("just pushed");
+        if !(known.contains_key(name) && decode(&kept).is_some()) {
             warnings.push(format!(
                 "config.json: {at}.{name} = {v} is not a valid value; ignored"
             ));
+            kept.pop();
         }
     }
-    decode(&current).unwrap_or_default()
+    decode(&kept).unwrap_or_default()
 }
 
 impl SiteConfig {
