@@ -6,10 +6,10 @@
 // the build (from the HTTP cache the page has just filled, not a second download; the page too, when
 // the copy there is this build's by its digest), serves those files cache-first and page loads
 // network-first with the cached page as the fallback, and deletes older builds' caches when it
-// activates. The language catalogs (locales/*.json) are kept as the
-// page uses them, never all of them: at install, those already in the HTTP cache (never a download);
-// then each one the page says it has loaded (a message naming one of this build's catalogs, taken
-// from the HTTP cache where it can be); on activation, those an older build's cache already kept.
+// activates. The language catalogs (locales/*.json) are kept as the page uses them, never all of
+// them: at install, those already in the HTTP cache (never a download); then each one the page says
+// it has loaded (a message naming one of this build's catalogs, taken from the HTTP cache where it
+// can be); on activation, those an older build's cache already kept.
 // It never caches anything else: no API call, no video, nothing from another origin.
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -59,7 +59,12 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
 
 /// Writes a value as compact JSON text.
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
-    imp::to_string(value)
+    imp::to_string(value, false)
+}
+
+/// Writes a value as JSON text indented by two spaces (files people read, e.g. the history export).
+pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    imp::to_string(value, true)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -91,8 +96,13 @@ mod imp {
         serde_json::from_str(text).map_err(|e| Error::new(e.to_string()))
     }
 
-    pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
-        serde_json::to_string(value).map_err(|e| Error::new(e.to_string()))
+    pub fn to_string<T: Serialize + ?Sized>(value: &T, pretty: bool) -> Result<String, Error> {
+        if pretty {
+            serde_json::to_string_pretty(value)
+        } else {
+            serde_json::to_string(value)
+        }
+        .map_err(|e| Error::new(e.to_string()))
     }
 }
 
@@ -114,7 +124,22 @@ mod imp {
     }
 
     pub fn text(raw: &RawInner) -> String {
-        js_sys::JSON::stringify(raw)
+        print(raw, false)
+    }
+
+    /// The browser's `JSON.stringify`, indented by two spaces when `pretty` ("" if it printed
+    /// nothing).
+    fn print(value: &JsValue, pretty: bool) -> String {
+        let printed = if pretty {
+            js_sys::JSON::stringify_with_replacer_and_space(
+                value,
+                &JsValue::NULL,
+                &JsValue::from(2),
+            )
+        } else {
+            js_sys::JSON::stringify(value)
+        };
+        printed
             .ok()
             .and_then(|s| JsValue::from(s).as_string())
             .unwrap_or_default()
@@ -135,13 +160,13 @@ mod imp {
         decode(&value)
     }
 
-    pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    pub fn to_string<T: Serialize + ?Sized>(value: &T, pretty: bool) -> Result<String, Error> {
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();
         let value = value
             .serialize(&serializer)
             .map_err(|e| Error::new(e.to_string()))?;
         // JSON text is never empty: empty means the browser found nothing to print.
-        Some(text(&value))
+        Some(print(&value, pretty))
             .filter(|t| !t.is_empty())
             .ok_or_else(|| Error::new("not representable as JSON"))
     }

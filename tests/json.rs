@@ -78,6 +78,10 @@ fn everything_we_store_and_send_prints_as_serde_json_prints_it_and_reads_back() 
     {
         let ours = json::to_string(value).unwrap();
         assert_eq!(ours, serde_json::to_string(value).unwrap());
+        assert_eq!(
+            json::to_string_pretty(value).unwrap(),
+            serde_json::to_string_pretty(value).unwrap()
+        );
         assert_eq!(&json::from_str::<T>(&ours).unwrap(), value);
     }
     same(&record());

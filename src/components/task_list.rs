@@ -11,7 +11,7 @@ use super::text::Text;
 use crate::domain::history::{export_json, ImportFile, StatusFilter};
 use crate::domain::message::Msg;
 use crate::domain::redact::Redactor;
-use crate::state::browser::{indent_json, local_date, read_chosen_file, save_text};
+use crate::state::browser::{local_date, read_chosen_file, save_text};
 use crate::state::ledger::{View, PAGE};
 use crate::state::toast::use_toasts;
 use crate::state::{use_app_state, use_i18n};
@@ -72,7 +72,7 @@ fn Toolbar(
             let tasks = state.ledger.all().await;
             let redactor = Redactor::new(&state.key.get_untracked());
             let now = state.now_untracked();
-            let text = indent_json(&export_json(&tasks, now, &redactor));
+            let text = export_json(&tasks, now, &redactor);
             let day = local_date(now);
             save_text(
                 &text,

@@ -239,9 +239,8 @@ struct ExportFile<'a> {
 }
 
 /// The export file: the history only (no key, no settings), every text passed through the
-/// redactor (records kept by older builds may hold an echoed key). Compact: the page indents it
-/// with the browser's own JSON (`state::browser::indent_json`), so the wasm carries no second,
-/// pretty-printing copy of every record's serializer.
+/// redactor (records kept by older builds may hold an echoed key). Indented for people to read (in
+/// the page by the browser's own JSON: no second, pretty-printing copy of every record's serializer).
 pub fn export_json(tasks: &[TaskRecord], now_ms: i64, redactor: &Redactor) -> String {
     let tasks: Vec<TaskRecord> = tasks
         .iter()
@@ -251,7 +250,7 @@ pub fn export_json(tasks: &[TaskRecord], now_ms: i64, redactor: &Redactor) -> St
             t
         })
         .collect();
-    crate::json::to_string(&ExportFile {
+    crate::json::to_string_pretty(&ExportFile {
         format: EXPORT_FORMAT,
         version: LEDGER_VERSION,
         exported_at_ms: now_ms,
@@ -611,7 +610,10 @@ mod tests {
             task("b", 2, TaskStatus::Failed),
         ];
         let text = export_json(&tasks, 99, &Redactor::default());
-        assert!(text.contains(EXPORT_FORMAT));
+        assert!(
+            text.starts_with("{\n  \"format\": \"wan-studio-history\","),
+            "{text}"
+        );
         assert!(!text.contains("sk-"));
         let (back, skipped) = import_json(&text).unwrap();
         assert_eq!((back.clone(), skipped), (tasks.clone(), 0));

@@ -130,14 +130,14 @@ fn form_fields(value: &Raw, at: &str, warnings: &mut Vec<String>) -> FormState {
     };
     let mut kept: Vec<(String, String)> = Vec::new();
     for (name, v) in fields {
-        let v = v.text();
-        kept.push((name, v));
-        let (name, v) = kept.last().expect("just pushed");
-        if !(known.contains_key(name) && decode(&kept).is_some()) {
-            warnings.push(format!(
-                "config.json: {at}.{name} = {v} is not a valid value; ignored"
-            ));
-            kept.pop();
+        let known_name = known.contains_key(&name);
+        kept.push((name, v.text()));
+        if !(known_name && decode(&kept).is_some()) {
+            if let Some((name, v)) = kept.pop() {
+                warnings.push(format!(
+                    "config.json: {at}.{name} = {v} is not a valid value; ignored"
+                ));
+            }
         }
     }
     decode(&kept).unwrap_or_default()

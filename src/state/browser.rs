@@ -45,23 +45,6 @@ pub fn local_time(ms: i64, lang: Lang) -> String {
     }
 }
 
-/// JSON text indented by two spaces, by the browser's own `JSON` (the text as it is if it does not
-/// parse). Numbers survive: the app writes none beyond 2^53.
-pub fn indent_json(text: &str) -> String {
-    js_sys::JSON::parse(text)
-        .ok()
-        .and_then(|v| {
-            js_sys::JSON::stringify_with_replacer_and_space(
-                &v,
-                &wasm_bindgen::JsValue::NULL,
-                &wasm_bindgen::JsValue::from(2),
-            )
-            .ok()
-        })
-        .and_then(|s| s.as_string())
-        .unwrap_or_else(|| text.to_string())
-}
-
 /// A uniformly random seed in 0..=max.
 pub fn random_seed(max: u32) -> u32 {
     (js_sys::Math::random() * (f64::from(max) + 1.0)).floor() as u32
