@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
-# node_modules/.bin first: Trunk must find binaryen's wasm-opt 132, never Debian's.
+# node_modules/.bin first: binaryen's wasm-opt 132 (scripts/optimize-wasm.mjs), never Debian's.
 export PATH="$PWD/node_modules/.bin:$CARGO_BIN:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 
