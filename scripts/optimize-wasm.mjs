@@ -21,7 +21,7 @@
 // - `--one-caller-inline-max-function-size=30`: a function called from one place is inlined only
 //   when small; merged into its caller, a large one no longer compresses like its kin (2.3 KB).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './lib/paths.mjs';
 import { walk } from './lib/sizes.mjs';
@@ -66,6 +66,10 @@ if (!keyed) console.warn('optimize-wasm.mjs: warning: the wasm has no function n
 const input = `${path}.keyed`;
 writeFileSync(input, bytes);
 const wasmOpt = join(ROOT, 'node_modules/.bin/wasm-opt');
+if (!existsSync(wasmOpt)) {
+  console.error('optimize-wasm.mjs: node_modules/.bin/wasm-opt is missing (binaryen 132 from npm): run scripts/setup.sh');
+  process.exit(1);
+}
 execFileSync(wasmOpt, [...FEATURES, ...PASSES, input, '-o', `${path}.opt`], { stdio: 'inherit' });
 renameSync(`${path}.opt`, path);
 rmSync(input);

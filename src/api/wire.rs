@@ -5,13 +5,14 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{request_id_in, ApiError};
 use crate::domain::form::VideoRequest;
+use crate::domain::models::{Family, MODES};
 use crate::domain::redact::{excerpt, Redactor};
 use crate::domain::task::{TaskSnapshot, TaskStatus};
 
-/// The model that creates tasks.
-pub const SUBMIT_MODEL: &str = "wan2.6-t2v";
-/// The pseudo-model that queries tasks.
-pub const QUERY_MODEL: &str = "wan2.6-get";
+/// The model that creates tasks (the model table's default, `wan2.6-t2v`).
+pub const SUBMIT_MODEL: &str = MODES[0].submit_model;
+/// The pseudo-model that queries tasks (`wan2.6-get`).
+pub const QUERY_MODEL: &str = Family::Wan26.query_model();
 
 /// Submit body: `{model, input, parameters}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,159 +1,36 @@
-//! The wan2.6-t2v form: allowed values, the raw form state a user edits, and validation into a
+//! The wan2.6-t2v form (its limits from the model table, [`super::models`]): allowed values, the raw form state a user edits, and validation into a
 //! [`VideoRequest`] that is always safe to send (PROTOCOL.md §2).
 
 use serde::{Deserialize, Serialize};
 
 use super::message::Msg;
+pub use super::models::{char_count, Size, Tier};
+use super::models::{DurationRule, ModeSpec, MODES};
 
+/// The mode this form makes: `wan2.6-t2v`, the table's first entry; its limits come from there.
+const T2V: &ModeSpec = &MODES[0];
 /// Longest prompt, in Unicode scalar values.
-pub const PROMPT_MAX: usize = 1500;
+pub const PROMPT_MAX: usize = T2V.prompt.max as usize;
 /// Longest negative prompt, in Unicode scalar values.
-pub const NEGATIVE_PROMPT_MAX: usize = 500;
+pub const NEGATIVE_PROMPT_MAX: usize = match T2V.negative_prompt {
+    Some(max) => max as usize,
+    None => 0,
+};
+/// Shortest video, longest and default, in seconds.
+const DURATIONS: (u8, u8, u8) = match T2V.duration {
+    DurationRule::Range {
+        min, max, default, ..
+    } => (min, max, default),
+    _ => panic!("wan2.6-t2v has a duration range"),
+};
 /// Shortest video, in seconds.
-pub const DURATION_MIN: u8 = 2;
+pub const DURATION_MIN: u8 = DURATIONS.0;
 /// Longest video, in seconds.
-pub const DURATION_MAX: u8 = 15;
+pub const DURATION_MAX: u8 = DURATIONS.1;
 /// Default video length, in seconds.
-pub const DURATION_DEFAULT: u8 = 5;
+pub const DURATION_DEFAULT: u8 = DURATIONS.2;
 /// Largest seed the service accepts (2³¹ − 1).
 pub const SEED_MAX: u32 = 2_147_483_647;
-
-/// Counts characters the way the service does: one per Unicode scalar value.
-pub fn char_count(text: &str) -> usize {
-    text.chars().count()
-}
-
-/// Resolution tier of a size; it sets the list price per second.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Tier {
-    /// 720P sizes.
-    P720,
-    /// 1080P sizes.
-    P1080,
-}
-
-impl Tier {
-    /// The tier's name as the vendor writes it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Tier::P720 => "720P",
-            Tier::P1080 => "1080P",
-        }
-    }
-}
-
-/// One of the ten output sizes wan2.6-t2v accepts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Size {
-    /// 1280*720, 16:9.
-    #[serde(rename = "1280*720")]
-    S1280x720,
-    /// 720*1280, 9:16.
-    #[serde(rename = "720*1280")]
-    S720x1280,
-    /// 960*960, 1:1.
-    #[serde(rename = "960*960")]
-    S960x960,
-    /// 1088*832, 4:3.
-    #[serde(rename = "1088*832")]
-    S1088x832,
-    /// 832*1088, 3:4.
-    #[serde(rename = "832*1088")]
-    S832x1088,
-    /// 1920*1080, 16:9 (the default).
-    #[default]
-    #[serde(rename = "1920*1080")]
-    S1920x1080,
-    /// 1080*1920, 9:16.
-    #[serde(rename = "1080*1920")]
-    S1080x1920,
-    /// 1440*1440, 1:1.
-    #[serde(rename = "1440*1440")]
-    S1440x1440,
-    /// 1632*1248, 4:3.
-    #[serde(rename = "1632*1248")]
-    S1632x1248,
-    /// 1248*1632, 3:4.
-    #[serde(rename = "1248*1632")]
-    S1248x1632,
-}
-
-impl Size {
-    /// All sizes, 720P first, in the vendor's order.
-    pub const ALL: [Size; 10] = [
-        Size::S1280x720,
-        Size::S720x1280,
-        Size::S960x960,
-        Size::S1088x832,
-        Size::S832x1088,
-        Size::S1920x1080,
-        Size::S1080x1920,
-        Size::S1440x1440,
-        Size::S1632x1248,
-        Size::S1248x1632,
-    ];
-
-    /// Width and height in pixels.
-    pub fn dimensions(self) -> (u32, u32) {
-        match self {
-            Size::S1280x720 => (1280, 720),
-            Size::S720x1280 => (720, 1280),
-            Size::S960x960 => (960, 960),
-            Size::S1088x832 => (1088, 832),
-            Size::S832x1088 => (832, 1088),
-            Size::S1920x1080 => (1920, 1080),
-            Size::S1080x1920 => (1080, 1920),
-            Size::S1440x1440 => (1440, 1440),
-            Size::S1632x1248 => (1632, 1248),
-            Size::S1248x1632 => (1248, 1632),
-        }
-    }
-
-    /// The value sent on the wire, e.g. `1920*1080`.
-    pub fn wire(self) -> String {
-        let (w, h) = self.dimensions();
-        format!("{w}*{h}")
-    }
-
-    /// Parses a wire value such as `1920*1080`.
-    pub fn from_wire(value: &str) -> Option<Size> {
-        Size::ALL.into_iter().find(|s| s.wire() == value)
-    }
-
-    /// The resolution tier.
-    pub fn tier(self) -> Tier {
-        match self {
-            Size::S1280x720
-            | Size::S720x1280
-            | Size::S960x960
-            | Size::S1088x832
-            | Size::S832x1088 => Tier::P720,
-            _ => Tier::P1080,
-        }
-    }
-
-    /// Aspect ratio as people say it, e.g. `16:9`.
-    pub fn aspect(self) -> &'static str {
-        // The vendor's names: 1088*832 is not exactly 4:3, but that is what it is called.
-        match self {
-            Size::S1280x720 | Size::S1920x1080 => "16:9",
-            Size::S720x1280 | Size::S1080x1920 => "9:16",
-            Size::S960x960 | Size::S1440x1440 => "1:1",
-            Size::S1088x832 | Size::S1632x1248 => "4:3",
-            Size::S832x1088 | Size::S1248x1632 => "3:4",
-        }
-    }
-
-    /// Orientation in words.
-    pub fn orientation(self) -> Msg {
-        let (w, h) = self.dimensions();
-        match w.cmp(&h) {
-            std::cmp::Ordering::Greater => Msg::new("form.orientation.landscape"),
-            std::cmp::Ordering::Less => Msg::new("form.orientation.portrait"),
-            std::cmp::Ordering::Equal => Msg::new("form.orientation.square"),
-        }
-    }
-}
 
 /// Single- or multi-shot narrative.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

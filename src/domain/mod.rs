@@ -6,6 +6,7 @@
 //! - [`cost`]: cost estimates from per-second rates.
 //! - [`form`]: the wan2.6-t2v form, its allowed values and validation.
 //! - [`generate`]: what pressing Generate did, in one line.
+//! - [`models`]: the Wan family as data: every model and mode, its fields, media, limits, price.
 //! - [`history`]: the stored ledger format, filters, ETA, cost, export/import.
 //! - [`task`]: task statuses, snapshots, the stored task record and the poll schedule.
 //! - [`settings`]: endpoint presets and checks, API-key normalisation and masking.
@@ -25,6 +26,7 @@ pub mod form;
 pub mod generate;
 pub mod history;
 pub mod message;
+pub mod models;
 pub mod redact;
 pub mod settings;
 pub mod share;
