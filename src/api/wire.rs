@@ -4,9 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::{request_id_in, ApiError};
+use crate::domain::form::ShotType;
 use crate::domain::form::VideoRequest;
-use crate::domain::models::{Family, MODES};
+use crate::domain::models::{Carriage, Family, InputShape, Ratio, MODES};
 use crate::domain::redact::{excerpt, Redactor};
+use crate::domain::request::{AudioSetting, ModelRequest, Output};
 use crate::domain::task::{TaskSnapshot, TaskStatus};
 
 /// The model that creates tasks (the model table's default, `wan2.6-t2v`).
@@ -70,6 +72,150 @@ impl From<&VideoRequest> for SubmitRequest {
                 prompt_extend: r.prompt_extend,
                 duration: r.duration,
                 shot_type: r.shot_type.wire().into(),
+                watermark: r.watermark,
+                seed: r.seed,
+            },
+        }
+    }
+}
+
+/// The submit body of any mode: `{model, input, parameters}`, with `input` an object or (HappyHorse
+/// 1.0) an array holding one object, media as named fields (wan2.6) or `input.media` items, and
+/// only the parameters the mode's page lists.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ModelSubmit {
+    /// The mode's submit model string.
+    pub model: &'static str,
+    /// Prompt and media.
+    pub input: ModelInput,
+    /// Generation parameters.
+    pub parameters: ModelParameters,
+}
+
+/// `input` in the mode's shape.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ModelInput {
+    /// `"input": {…}`.
+    Object(InputFields),
+    /// `"input": [{…}]` (HappyHorse 1.0).
+    ArrayOfOne([InputFields; 1]),
+}
+
+/// The fields of `input`; each omitted when absent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct InputFields {
+    /// Prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    /// Negative prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub negative_prompt: Option<String>,
+    /// wan2.6-i2v's first frame.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub img_url: Option<String>,
+    /// wan2.6 and wan2.7-t2v's audio track.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio_url: Option<String>,
+    /// wan2.6-r2v's references.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_urls: Option<Vec<String>>,
+    /// wan2.7 and HappyHorse media items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<Vec<MediaItem>>,
+}
+
+/// An item of `input.media`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MediaItem {
+    /// `first_frame`, `reference_image`, …
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The URL.
+    pub url: String,
+    /// wan2.7-r2v's voice for this reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_voice: Option<String>,
+}
+
+/// `parameters`; each omitted when the mode has no such field.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ModelParameters {
+    /// `W*H` (wan2.6 t2v/r2v).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// `720P` / `1080P`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<&'static str>,
+    /// `16:9`, …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<&'static str>,
+    /// Seconds (0: keep the input's length).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u8>,
+    /// `single` / `multi`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shot_type: Option<&'static str>,
+    /// Prompt extend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt_extend: Option<bool>,
+    /// `auto` / `origin`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio_setting: Option<&'static str>,
+    /// Watermark, always sent (its default differs by family).
+    pub watermark: bool,
+    /// Seed; omitted for random.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u32>,
+}
+
+impl From<&ModelRequest> for ModelSubmit {
+    fn from(r: &ModelRequest) -> Self {
+        let spec = r.mode.spec();
+        let mut input = InputFields {
+            prompt: (!r.prompt.is_empty() || spec.prompt.required).then(|| r.prompt.clone()),
+            negative_prompt: r.negative_prompt.clone(),
+            ..InputFields::default()
+        };
+        for m in &r.media {
+            match spec.slot(m.slot).map(|s| s.carriage) {
+                Some(Carriage::Field("img_url")) => input.img_url = Some(m.url.clone()),
+                Some(Carriage::Field(_)) => input.audio_url = Some(m.url.clone()),
+                Some(Carriage::ListItem(_)) => input
+                    .reference_urls
+                    .get_or_insert_with(Vec::new)
+                    .push(m.url.clone()),
+                Some(Carriage::MediaItem(kind)) => {
+                    input.media.get_or_insert_with(Vec::new).push(MediaItem {
+                        kind,
+                        url: m.url.clone(),
+                        reference_voice: m.voice.clone(),
+                    })
+                }
+                // Validation never lets a slot the mode lacks through; nothing is sent for it.
+                None => {}
+            }
+        }
+        let (size, resolution, ratio) = match r.output {
+            Output::Size(size) => (Some(size.wire()), None, None),
+            Output::Resolution { tier, ratio } => {
+                (None, Some(tier.label()), ratio.map(Ratio::wire))
+            }
+        };
+        ModelSubmit {
+            model: spec.submit_model,
+            input: match spec.input {
+                InputShape::Object => ModelInput::Object(input),
+                InputShape::ArrayOfOne => ModelInput::ArrayOfOne([input]),
+            },
+            parameters: ModelParameters {
+                size,
+                resolution,
+                ratio,
+                duration: r.duration,
+                shot_type: r.shot_type.map(ShotType::wire),
+                prompt_extend: r.prompt_extend,
+                audio_setting: r.audio_setting.map(AudioSetting::wire),
                 watermark: r.watermark,
                 seed: r.seed,
             },
@@ -351,7 +497,8 @@ pub fn decode_reply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::form::{FormState, ShotType, Size};
+    use crate::domain::form::{FormState, Size};
+    use crate::domain::request::MediaRef;
 
     fn decode_reply_plain(
         status: u16,
@@ -366,6 +513,152 @@ mod tests {
     fn fixture(name: &str) -> String {
         let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// A page's own request as a [`ModelRequest`], read with the model table (the reverse of
+    /// what the wire layer does, for the round trip below).
+    fn model_request_of(page: &serde_json::Value) -> ModelRequest {
+        use crate::domain::models::{tier_from_resolution, MediaKind, Mode};
+        let model = page["model"].as_str().unwrap();
+        let input = match &page["input"] {
+            serde_json::Value::Array(a) => a[0].clone(),
+            other => other.clone(),
+        };
+        let params = &page["parameters"];
+        let spec_of = |name: &str| {
+            MODES
+                .iter()
+                .filter(|s| s.submit_model == model)
+                .find_map(|s| s.slot(name))
+                .unwrap_or_else(|| panic!("{model}: {name}"))
+        };
+        let mut media = Vec::new();
+        for (key, value) in input.as_object().unwrap() {
+            match key.as_str() {
+                "prompt" | "negative_prompt" => {}
+                "media" => {
+                    for item in value.as_array().unwrap() {
+                        let slot = spec_of(item["type"].as_str().unwrap());
+                        media.push(MediaRef {
+                            slot: slot.wire_name(),
+                            kind: slot.kind,
+                            url: item["url"].as_str().unwrap().into(),
+                            voice: item["reference_voice"].as_str().map(Into::into),
+                        });
+                    }
+                }
+                "reference_urls" => {
+                    for url in value.as_array().unwrap() {
+                        let url = url.as_str().unwrap();
+                        let kind = if url.ends_with(".mp4") {
+                            MediaKind::Video
+                        } else {
+                            MediaKind::Image
+                        };
+                        media.push(MediaRef {
+                            slot: "reference_urls",
+                            kind,
+                            url: url.into(),
+                            voice: None,
+                        });
+                    }
+                }
+                name => {
+                    let slot = spec_of(name);
+                    media.push(MediaRef {
+                        slot: slot.wire_name(),
+                        kind: slot.kind,
+                        url: value.as_str().unwrap().into(),
+                        voice: None,
+                    });
+                }
+            }
+        }
+        let items: Vec<_> = media.iter().map(|m| (m.slot, m.kind)).collect();
+        let mode = Mode::detect(model, &items).expect("a mode");
+        let text = |k: &str| params[k].as_str();
+        let output = match text("size") {
+            Some(size) => Output::Size(Size::from_wire(size).unwrap()),
+            None => Output::Resolution {
+                tier: tier_from_resolution(text("resolution").unwrap()).unwrap(),
+                ratio: text("ratio").and_then(Ratio::from_wire),
+            },
+        };
+        ModelRequest {
+            mode,
+            prompt: input["prompt"].as_str().unwrap_or("").into(),
+            negative_prompt: input["negative_prompt"].as_str().map(Into::into),
+            media,
+            output,
+            duration: params["duration"].as_u64().map(|d| d as u8),
+            shot_type: text("shot_type").and_then(ShotType::from_wire),
+            prompt_extend: params["prompt_extend"].as_bool(),
+            watermark: params["watermark"].as_bool().unwrap(),
+            audio_setting: text("audio_setting").map(|a| {
+                if a == "origin" {
+                    AudioSetting::Origin
+                } else {
+                    AudioSetting::Auto
+                }
+            }),
+            seed: params["seed"].as_u64().map(|s| s as u32),
+        }
+    }
+
+    /// Every model page's request, read into a [`ModelRequest`] and written back by the wire
+    /// layer, is the page's request again: `input` as object or one-element array, named fields
+    /// or media items (with voices), and exactly the page's parameters.
+    #[test]
+    fn every_model_page_request_round_trips_through_the_wire_layer() {
+        let root = format!("{}/tests/fixtures/models", env!("CARGO_MANIFEST_DIR"));
+        let mut pages = 0;
+        for entry in std::fs::read_dir(&root).unwrap() {
+            let dir = entry.unwrap().path();
+            if !dir.is_dir() {
+                continue;
+            }
+            let text = std::fs::read_to_string(dir.join("submit-request.json")).unwrap();
+            let page: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let request = model_request_of(&page);
+            let written = serde_json::to_value(ModelSubmit::from(&request)).unwrap();
+            assert_eq!(written, page, "{}", dir.display());
+            pages += 1;
+        }
+        assert_eq!(pages, 18);
+    }
+
+    #[test]
+    fn an_optional_prompt_left_empty_is_not_sent() {
+        let request = ModelRequest {
+            mode: crate::domain::models::Mode::Hh11I2v,
+            prompt: String::new(),
+            negative_prompt: None,
+            media: vec![MediaRef {
+                slot: "first_frame",
+                kind: crate::domain::models::MediaKind::Image,
+                url: "data:image/png;base64,AAAA".into(),
+                voice: None,
+            }],
+            output: Output::Resolution {
+                tier: crate::domain::form::Tier::P720,
+                ratio: None,
+            },
+            duration: Some(5),
+            shot_type: None,
+            prompt_extend: None,
+            watermark: true,
+            audio_setting: None,
+            seed: None,
+        };
+        let written = serde_json::to_value(ModelSubmit::from(&request)).unwrap();
+        assert_eq!(
+            written,
+            serde_json::json!({
+                "model": "happyhorse-1.1-i2v",
+                "input": {"media": [{"type": "first_frame", "url": "data:image/png;base64,AAAA"}]},
+                "parameters": {"resolution": "720P", "duration": 5, "watermark": true}
+            })
+        );
     }
 
     #[test]

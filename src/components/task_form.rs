@@ -506,7 +506,7 @@ fn SizeOption(
                 &Msg::new("form.size_option")
                     .with("ratio", ratio)
                     .with("dimensions", &dimensions)
-                    .with("orientation", size.orientation()),
+                    .with("orientation", crate::domain::form::orientation(size)),
             )
         }
     };

@@ -32,6 +32,16 @@ pub const DURATION_DEFAULT: u8 = DURATIONS.2;
 /// Largest seed the service accepts (2³¹ − 1).
 pub const SEED_MAX: u32 = 2_147_483_647;
 
+/// A size's orientation in words.
+pub fn orientation(size: Size) -> Msg {
+    let (w, h) = size.dimensions();
+    match w.cmp(&h) {
+        std::cmp::Ordering::Greater => Msg::new("form.orientation.landscape"),
+        std::cmp::Ordering::Less => Msg::new("form.orientation.portrait"),
+        std::cmp::Ordering::Equal => Msg::new("form.orientation.square"),
+    }
+}
+
 /// Single- or multi-shot narrative.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -7,6 +7,7 @@
 //! - [`form`]: the wan2.6-t2v form, its allowed values and validation.
 //! - [`generate`]: what pressing Generate did, in one line.
 //! - [`models`]: the Wan family as data: every model and mode, its fields, media, limits, price.
+//! - [`request`]: a request of any model and mode (what the wire layer sends).
 //! - [`history`]: the stored ledger format, filters, ETA, cost, export/import.
 //! - [`task`]: task statuses, snapshots, the stored task record and the poll schedule.
 //! - [`settings`]: endpoint presets and checks, API-key normalisation and masking.
@@ -28,6 +29,7 @@ pub mod history;
 pub mod message;
 pub mod models;
 pub mod redact;
+pub mod request;
 pub mod settings;
 pub mod share;
 pub mod site_config;

@@ -1,8 +1,10 @@
 //! `dmxapi-sim`: a local stand-in for DMXAPI's `POST /v1/responses` relay in
-//! front of Alibaba's wan2.6-t2v video model, for wan-studio's tests and demo.
+//! front of Alibaba's Wan video models, for wan-studio's tests and demo.
 //!
 //! It speaks the protocol in `PROTOCOL.md` (copies of the reference fixtures
-//! live in the project's `tests/fixtures/`): submit with `wan2.6-t2v`, poll with `wan2.6-get`,
+//! live in the project's `tests/fixtures/`) for every model of the app's model table
+//! (`crates/wan-models`): submit with a model's string, checked as its page states, poll with its
+//! family's `*-get`,
 //! tasks go PENDING → RUNNING → SUCCEEDED on a configurable clock, and
 //! finished tasks point to a signed-looking `/video/<id>.mp4` link that serves
 //! a real H.264 clip with byte ranges. A `/__sim/` control API records

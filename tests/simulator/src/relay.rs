@@ -1,33 +1,19 @@
 //! The DMXAPI / new-api wire format: the OpenAI-Responses style envelope whose
 //! `output_text` carries the DashScope payload as a JSON *string*, the relay
-//! error body, and validation of a `wan2.6-t2v` submit body.
+//! error body, and validation of a submit body of every model in the model table
+//! (`crates/wan-models`, the app's own table): fields, media and limits as the model's page states.
 
 use serde::Serialize;
 use serde_json::Value;
+use wan_models::{
+    tier_from_resolution, Carriage, DurationRule, Family, MediaKind, MediaProblem, Mode, ModeSpec,
+    Ratio, ShotControl, Size, SizeControl, Tier, MODES,
+};
 
-/// Model name of the text-to-video submit call.
-pub const T2V_MODEL: &str = "wan2.6-t2v";
-/// Model name of the task query call.
-pub const GET_MODEL: &str = "wan2.6-get";
-
-/// The ten output sizes wan2.6-t2v accepts.
-pub const SIZES: [&str; 10] = [
-    "1280*720",
-    "720*1280",
-    "960*960",
-    "1088*832",
-    "832*1088",
-    "1920*1080",
-    "1080*1920",
-    "1440*1440",
-    "1632*1248",
-    "1248*1632",
-];
-
-/// Maximum prompt length in Unicode scalar values.
-pub const MAX_PROMPT_CHARS: usize = 1500;
-/// Maximum negative prompt length in Unicode scalar values.
-pub const MAX_NEGATIVE_PROMPT_CHARS: usize = 500;
+/// Model name of the default submit call (the model table's first entry).
+pub const T2V_MODEL: &str = MODES[0].submit_model;
+/// Model name of the default task query call.
+pub const GET_MODEL: &str = Family::Wan26.query_model();
 /// Largest accepted seed.
 pub const MAX_SEED: i64 = 2_147_483_647;
 
@@ -146,7 +132,7 @@ pub fn envelope(request_id: &str, text: Option<String>, usage: Usage) -> Vec<u8>
         request_id: request_id.to_string(),
         output,
         usage: UsageBody {
-            total_tokens: 100_000,
+            total_tokens: usage.input + usage.output,
             input_tokens: usage.input,
             input_tokens_details: CachedTokens { cached_tokens: 0 },
             output_tokens: usage.output,
@@ -227,28 +213,48 @@ pub fn default_error(status: u16) -> (&'static str, Value) {
     )
 }
 
-/// A validated submit body (the fields the simulator uses plus the rest, for
-/// completeness).
+/// One media input of a submit: its wire name (field or `media[].type`), kind and URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaInput {
+    /// `img_url`, `reference_urls`, `first_frame`, …
+    pub name: String,
+    /// Image, video or audio.
+    pub kind: MediaKind,
+    /// The URL as sent (`http(s)://…` or `data:image/…`).
+    pub url: String,
+}
+
+/// A validated submit body (the fields the simulator uses plus the rest, for completeness).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitRequest {
-    /// `input.prompt`.
+    /// The mode the request was made in (from its model string and media).
+    pub mode: Mode,
+    /// `input.prompt` (empty where optional and absent).
     pub prompt: String,
     /// `input.negative_prompt`.
     pub negative_prompt: Option<String>,
-    /// `input.audio_url`.
-    pub audio_url: Option<String>,
-    /// `parameters.size` (default `1920*1080`).
-    pub size: String,
-    /// `parameters.duration` (default 5).
+    /// The media, in order.
+    pub media: Vec<MediaInput>,
+    /// `parameters.size` (wan2.6 t2v/r2v; default `1920*1080`).
+    pub size: Option<String>,
+    /// `parameters.resolution` (default `1080P`) where the mode has it.
+    pub resolution: Option<Tier>,
+    /// `parameters.ratio` where the mode has it (its default when absent, if it has one).
+    pub ratio: Option<Ratio>,
+    /// `parameters.duration` (the mode's default when absent; 0 = keep the input's length).
     pub duration: u32,
-    /// `parameters.shot_type` (default `single`).
-    pub shot_type: String,
-    /// `parameters.prompt_extend` (default true).
-    pub prompt_extend: bool,
-    /// `parameters.watermark` (default false).
+    /// `parameters.shot_type` (default `single`) where the mode has it.
+    pub shot_type: Option<String>,
+    /// `parameters.prompt_extend` (default true) where the mode has it.
+    pub prompt_extend: Option<bool>,
+    /// `parameters.watermark` (the model's default when absent).
     pub watermark: bool,
+    /// `parameters.audio_setting` (default `auto`) where the mode has it.
+    pub audio_setting: Option<String>,
     /// `parameters.seed`.
     pub seed: Option<i64>,
+    /// What the relay bills (`usage.total_tokens`): the table's list price for this output.
+    pub units: u64,
 }
 
 /// A parameter violation: the offending field and a human message.
@@ -344,43 +350,284 @@ fn opt_int(
     }
 }
 
-/// Validates a `wan2.6-t2v` body the way DashScope does; unknown fields are
-/// accepted and ignored.
-pub fn validate_submit(body: &Value) -> Result<SubmitRequest, ParamError> {
-    let input = match body.get("input") {
-        Some(Value::Object(o)) => o,
-        None | Some(Value::Null) => return Err(ParamError::new("input", "is required")),
-        Some(_) => return Err(ParamError::new("input", "must be an object")),
-    };
-    let prompt = opt_string(input, "prompt", "input.prompt")?
-        .ok_or_else(|| ParamError::new("input.prompt", "is required"))?;
-    if prompt.trim().is_empty() {
-        return Err(ParamError::new("input.prompt", "must not be blank"));
+/// The media kind a plain URL list leaves to the file: a `data:` MIME type or the extension.
+fn kind_of_url(url: &str) -> MediaKind {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("data:video/") {
+        return MediaKind::Video;
     }
-    let n = prompt.chars().count();
-    if n > MAX_PROMPT_CHARS {
+    let path = lower.split(['?', '#']).next().unwrap_or(&lower);
+    if path.ends_with(".mp4") || path.ends_with(".mov") {
+        MediaKind::Video
+    } else {
+        MediaKind::Image
+    }
+}
+
+/// Checks one media URL: a public http(s) URL, or a `data:image/…;base64,` URL where the page
+/// allows one.
+fn check_url(
+    url: &str,
+    kind: MediaKind,
+    data_ok: bool,
+    field: &'static str,
+) -> Result<(), ParamError> {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Ok(());
+    }
+    if lower.starts_with("data:") {
+        if kind != MediaKind::Image {
+            return Err(ParamError::new(
+                field,
+                "a video or audio input must be a public http:// or https:// URL (no Base64 data URL)",
+            ));
+        }
+        if !data_ok {
+            return Err(ParamError::new(
+                field,
+                "this input takes a public http:// or https:// URL only (no Base64 data URL)",
+            ));
+        }
+        if !(lower.starts_with("data:image/") && lower.contains(";base64,")) {
+            return Err(ParamError::new(
+                field,
+                "must be data:{MIME_type};base64,{base64_data}",
+            ));
+        }
+        return Ok(());
+    }
+    Err(ParamError::new(
+        field,
+        "must be a public http:// or https:// URL",
+    ))
+}
+
+/// The media a submit's `input` carries, for the modes of one model string.
+fn read_media(
+    specs: &[&'static ModeSpec],
+    input: &serde_json::Map<String, Value>,
+) -> Result<Vec<MediaInput>, ParamError> {
+    let slot_of = |name: &str, kind: Option<MediaKind>| {
+        specs
+            .iter()
+            .flat_map(|s| s.slots.iter())
+            .find(|slot| slot.wire_name() == name && kind.is_none_or(|k| slot.kind == k))
+    };
+    let mut media = Vec::new();
+    for (key, value) in input {
+        if value.is_null() || matches!(key.as_str(), "prompt" | "negative_prompt") {
+            continue;
+        }
+        if key == "media" {
+            let items = value
+                .as_array()
+                .ok_or_else(|| ParamError::new("input.media", "must be an array"))?;
+            for item in items {
+                let name = item.get("type").and_then(Value::as_str).ok_or_else(|| {
+                    ParamError::new("input.media", "each item needs a string type")
+                })?;
+                let url = item.get("url").and_then(Value::as_str).ok_or_else(|| {
+                    ParamError::new("input.media", "each item needs a string url")
+                })?;
+                let slot = slot_of(name, None)
+                    .filter(|s| matches!(s.carriage, Carriage::MediaItem(_)))
+                    .ok_or_else(|| {
+                        ParamError::new(
+                            "input.media",
+                            format!("type \"{name}\" is not supported by this model"),
+                        )
+                    })?;
+                check_url(url, slot.kind, slot.data_url, "input.media.url")?;
+                if let Some(voice) = item.get("reference_voice").filter(|v| !v.is_null()) {
+                    let voice = voice.as_str().ok_or_else(|| {
+                        ParamError::new("input.media.reference_voice", "must be a string")
+                    })?;
+                    if slot.voice.is_none() {
+                        return Err(ParamError::new(
+                            "input.media.reference_voice",
+                            format!("is not accepted on a {name} item"),
+                        ));
+                    }
+                    check_url(
+                        voice,
+                        MediaKind::Audio,
+                        false,
+                        "input.media.reference_voice",
+                    )?;
+                }
+                media.push(MediaInput {
+                    name: name.to_owned(),
+                    kind: slot.kind,
+                    url: url.to_owned(),
+                });
+            }
+            continue;
+        }
+        // A named field (wan2.6); anything else is ignored, as DashScope does.
+        let Some(slot) = slot_of(key, None) else {
+            continue;
+        };
+        let field = "input.reference_urls";
+        match slot.carriage {
+            Carriage::Field(name) => {
+                let url = value
+                    .as_str()
+                    .ok_or_else(|| ParamError::new(field_name(name), "must be a string"))?;
+                check_url(url, slot.kind, slot.data_url, field_name(name))?;
+                media.push(MediaInput {
+                    name: name.to_owned(),
+                    kind: slot.kind,
+                    url: url.to_owned(),
+                });
+            }
+            Carriage::ListItem(name) => {
+                let urls = value
+                    .as_array()
+                    .ok_or_else(|| ParamError::new(field, "must be an array of URLs"))?;
+                for url in urls {
+                    let url = url
+                        .as_str()
+                        .ok_or_else(|| ParamError::new(field, "must be an array of URLs"))?;
+                    let kind = kind_of_url(url);
+                    let data_ok = slot_of(name, Some(kind)).is_some_and(|s| s.data_url);
+                    check_url(url, kind, data_ok, field)?;
+                    media.push(MediaInput {
+                        name: name.to_owned(),
+                        kind,
+                        url: url.to_owned(),
+                    });
+                }
+            }
+            Carriage::MediaItem(name) => {
+                return Err(ParamError::new(
+                    "input.media",
+                    format!("{name} goes in input.media, not in input.{name}"),
+                ))
+            }
+        }
+    }
+    Ok(media)
+}
+
+/// The dotted path of a named `input` field, for messages.
+fn field_name(name: &'static str) -> &'static str {
+    match name {
+        "img_url" => "input.img_url",
+        "audio_url" => "input.audio_url",
+        _ => "input",
+    }
+}
+
+/// Why a set of media fits none of a model's modes, in the relay's words.
+fn media_error(model: &str, specs: &[&'static ModeSpec], media: &[MediaInput]) -> ParamError {
+    let items: Vec<(&str, MediaKind)> = media.iter().map(|m| (m.name.as_str(), m.kind)).collect();
+    let problems: Vec<MediaProblem> = specs
+        .iter()
+        .filter_map(|s| s.check_media(&items).err())
+        .collect();
+    let only = (specs.len() == 1).then(|| problems.first()).flatten();
+    let message = match only.or_else(|| {
+        problems.iter().find(|p| {
+            matches!(
+                p,
+                MediaProblem::TooMany(..) | MediaProblem::TooManyReferences(_)
+            )
+        })
+    }) {
+        Some(MediaProblem::TooMany(name, max)) => format!("at most {max} {name} item(s)"),
+        Some(MediaProblem::TooManyReferences(max)) => format!("at most {max} references in all"),
+        Some(MediaProblem::NoReference) => "at least one reference is required".to_owned(),
+        Some(MediaProblem::Missing(name)) => format!("{name} is required"),
+        Some(MediaProblem::NotTaken(name)) => format!("{name} is not accepted by {model}"),
+        None => {
+            let types: Vec<&str> = media.iter().map(|m| m.name.as_str()).collect();
+            format!(
+                "this combination of media is not accepted by {model}: [{}]",
+                types.join(", ")
+            )
+        }
+    };
+    let field = match specs[0].slots.first().map(|slot| slot.carriage) {
+        Some(Carriage::ListItem(_)) => "input.reference_urls",
+        Some(Carriage::Field(_)) => match only {
+            Some(MediaProblem::Missing(name) | MediaProblem::TooMany(name, _)) => field_name(name),
+            _ => "input",
+        },
+        _ => "input.media",
+    };
+    ParamError::new(field, message)
+}
+
+/// Validates a submit body the way the model's page describes it (the model table's entry for its
+/// model string and media); unknown fields are accepted and ignored, but a parameter the mode does
+/// not have (`size` on wan2.7, `ratio` on wan2.6, …) is refused, so that a client sending another
+/// model's fields is caught. A body without `model` is read as `wan2.6-t2v`.
+pub fn validate_submit(body: &Value) -> Result<SubmitRequest, ParamError> {
+    let model = body
+        .get("model")
+        .and_then(Value::as_str)
+        .unwrap_or(T2V_MODEL);
+    let specs: Vec<&'static ModeSpec> = MODES.iter().filter(|s| s.submit_model == model).collect();
+    let Some(first) = specs.first() else {
+        return Err(ParamError::new(
+            "model",
+            format!("{model} is not a video model"),
+        ));
+    };
+    let input = match (body.get("input"), first.input) {
+        (None | Some(Value::Null), _) => return Err(ParamError::new("input", "is required")),
+        (Some(Value::Object(o)), wan_models::InputShape::Object) => o,
+        (Some(Value::Array(a)), wan_models::InputShape::ArrayOfOne) => match a.as_slice() {
+            [Value::Object(o)] => o,
+            _ => {
+                return Err(ParamError::new(
+                    "input",
+                    "must be an array holding one object",
+                ))
+            }
+        },
+        (Some(_), wan_models::InputShape::Object) => {
+            return Err(ParamError::new("input", "must be an object"))
+        }
+        (Some(_), wan_models::InputShape::ArrayOfOne) => {
+            return Err(ParamError::new(
+                "input",
+                "must be an array holding one object",
+            ))
+        }
+    };
+    let media = read_media(&specs, input)?;
+    let items: Vec<(&str, MediaKind)> = media.iter().map(|m| (m.name.as_str(), m.kind)).collect();
+    let mode = Mode::detect(model, &items).ok_or_else(|| media_error(model, &specs, &media))?;
+    let spec = mode.spec();
+
+    let prompt = opt_string(input, "prompt", "input.prompt")?;
+    let prompt = match prompt {
+        Some(p) if p.trim().is_empty() && spec.prompt.required => {
+            return Err(ParamError::new("input.prompt", "must not be blank"))
+        }
+        Some(p) => p,
+        None if spec.prompt.required => return Err(ParamError::new("input.prompt", "is required")),
+        None => String::new(),
+    };
+    let n = spec.prompt.length(&prompt);
+    if n > usize::from(spec.prompt.max) {
         return Err(ParamError::new(
             "input.prompt",
-            format!("is {n} characters long, the limit is {MAX_PROMPT_CHARS}"),
+            format!(
+                "is {n} characters long as {model} counts them, the limit is {}",
+                spec.prompt.max
+            ),
         ));
     }
     let negative_prompt = opt_string(input, "negative_prompt", "input.negative_prompt")?;
-    if let Some(np) = &negative_prompt {
+    if let (Some(np), Some(max)) = (&negative_prompt, spec.negative_prompt) {
         let n = np.chars().count();
-        if n > MAX_NEGATIVE_PROMPT_CHARS {
+        if n > usize::from(max) {
             return Err(ParamError::new(
                 "input.negative_prompt",
-                format!("is {n} characters long, the limit is {MAX_NEGATIVE_PROMPT_CHARS}"),
-            ));
-        }
-    }
-    let audio_url = opt_string(input, "audio_url", "input.audio_url")?;
-    if let Some(url) = &audio_url {
-        let lower = url.to_ascii_lowercase();
-        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
-            return Err(ParamError::new(
-                "input.audio_url",
-                "must be a public http:// or https:// URL",
+                format!("is {n} characters long, the limit is {max}"),
             ));
         }
     }
@@ -391,39 +638,168 @@ pub fn validate_submit(body: &Value) -> Result<SubmitRequest, ParamError> {
         Some(Value::Object(o)) => o,
         Some(_) => return Err(ParamError::new("parameters", "must be an object")),
     };
-    let size = opt_string(params, "size", "parameters.size")?.unwrap_or_else(|| "1920*1080".into());
-    if !SIZES.contains(&size.as_str()) {
-        return Err(ParamError::new(
-            "parameters.size",
-            format!(
-                "\"{size}\" is not supported, use one of {}",
-                SIZES.join(", ")
-            ),
-        ));
+    let known = spec.parameters();
+    for (name, field) in [
+        ("size", "parameters.size"),
+        ("resolution", "parameters.resolution"),
+        ("ratio", "parameters.ratio"),
+        ("duration", "parameters.duration"),
+        ("shot_type", "parameters.shot_type"),
+        ("prompt_extend", "parameters.prompt_extend"),
+        ("audio_setting", "parameters.audio_setting"),
+    ] {
+        if get(params, name).is_some() && !known.contains(&name) {
+            return Err(ParamError::new(
+                field,
+                format!("is not a parameter of {model}"),
+            ));
+        }
     }
-    let duration = opt_int(params, "duration", "parameters.duration", 2..=15)?.unwrap_or(5) as u32;
-    let shot_type =
-        opt_string(params, "shot_type", "parameters.shot_type")?.unwrap_or_else(|| "single".into());
-    if shot_type != "single" && shot_type != "multi" {
-        return Err(ParamError::new(
-            "parameters.shot_type",
-            format!("\"{shot_type}\" is not supported, use single or multi"),
-        ));
+
+    let tier;
+    let mut size = None;
+    let mut resolution = None;
+    let mut ratio = None;
+    match spec.size {
+        SizeControl::Sizes(sizes) => {
+            let s = opt_string(params, "size", "parameters.size")?
+                .unwrap_or_else(|| "1920*1080".into());
+            let parsed = Size::from_wire(&s)
+                .filter(|z| sizes.contains(z))
+                .ok_or_else(|| {
+                    let all: Vec<String> = sizes.iter().map(|z| z.wire()).collect();
+                    ParamError::new(
+                        "parameters.size",
+                        format!("\"{s}\" is not supported, use one of {}", all.join(", ")),
+                    )
+                })?;
+            tier = parsed.tier();
+            size = Some(s);
+        }
+        SizeControl::Resolution | SizeControl::ResolutionRatio { .. } => {
+            let r = opt_string(params, "resolution", "parameters.resolution")?
+                .unwrap_or_else(|| "1080P".into());
+            tier = tier_from_resolution(&r).ok_or_else(|| {
+                ParamError::new(
+                    "parameters.resolution",
+                    format!("\"{r}\" is not supported, use 720P or 1080P"),
+                )
+            })?;
+            resolution = Some(tier);
+            if let SizeControl::ResolutionRatio { ratios, default } = spec.size {
+                ratio = match opt_string(params, "ratio", "parameters.ratio")? {
+                    Some(r) => Some(
+                        Ratio::from_wire(&r)
+                            .filter(|x| ratios.contains(x))
+                            .ok_or_else(|| {
+                                let all: Vec<&str> = ratios.iter().map(|x| x.wire()).collect();
+                                ParamError::new(
+                                    "parameters.ratio",
+                                    format!(
+                                        "\"{r}\" is not supported, use one of {}",
+                                        all.join(", ")
+                                    ),
+                                )
+                            })?,
+                    ),
+                    None => default,
+                };
+            }
+        }
     }
-    let prompt_extend =
-        opt_bool(params, "prompt_extend", "parameters.prompt_extend")?.unwrap_or(true);
-    let watermark = opt_bool(params, "watermark", "parameters.watermark")?.unwrap_or(false);
+
+    let has_video = media
+        .iter()
+        .any(|m| m.kind == MediaKind::Video && m.name.starts_with("reference"));
+    let duration = match spec.duration {
+        DurationRule::Range { default, .. } => {
+            let (min, max) = spec.duration_range(has_video).unwrap_or((default, default));
+            opt_int(
+                params,
+                "duration",
+                "parameters.duration",
+                i64::from(min)..=i64::from(max),
+            )?
+            .unwrap_or(i64::from(default))
+        }
+        DurationRule::KeepOrCut { min, max } => {
+            let d = opt_int(
+                params,
+                "duration",
+                "parameters.duration",
+                0..=i64::from(max),
+            )?
+            .unwrap_or(0);
+            if d != 0 && d < i64::from(min) {
+                return Err(ParamError::new(
+                    "parameters.duration",
+                    format!("must be 0 (keep the input's length) or from {min} to {max}, got {d}"),
+                ));
+            }
+            d
+        }
+        DurationRule::None => 0,
+    } as u32;
+
+    let shot_type = match spec.shot {
+        ShotControl::ShotType { .. } => {
+            let s = opt_string(params, "shot_type", "parameters.shot_type")?
+                .unwrap_or_else(|| "single".into());
+            if s != "single" && s != "multi" {
+                return Err(ParamError::new(
+                    "parameters.shot_type",
+                    format!("\"{s}\" is not supported, use single or multi"),
+                ));
+            }
+            Some(s)
+        }
+        _ => None,
+    };
+    let prompt_extend = if spec.prompt_extend {
+        Some(opt_bool(params, "prompt_extend", "parameters.prompt_extend")?.unwrap_or(true))
+    } else {
+        None
+    };
+    let watermark =
+        opt_bool(params, "watermark", "parameters.watermark")?.unwrap_or(spec.watermark_default);
+    let audio_setting = if spec.audio_setting {
+        let a = opt_string(params, "audio_setting", "parameters.audio_setting")?
+            .unwrap_or_else(|| "auto".into());
+        if a != "auto" && a != "origin" {
+            return Err(ParamError::new(
+                "parameters.audio_setting",
+                format!("\"{a}\" is not supported, use auto or origin"),
+            ));
+        }
+        Some(a)
+    } else {
+        None
+    };
     let seed = opt_int(params, "seed", "parameters.seed", 0..=MAX_SEED)?;
+
+    // The simulator's billing: the table's list price; a kept length (0) is billed as 5 s, and a
+    // tier with no list price at the 720P figure (the pages show no other).
+    let seconds = u8::try_from(if duration == 0 { 5 } else { duration }).unwrap_or(u8::MAX);
+    let units = spec
+        .price
+        .units(tier, seconds)
+        .or_else(|| spec.price.units(Tier::P720, seconds))
+        .map_or(0, u64::from);
     Ok(SubmitRequest {
+        mode,
         prompt,
         negative_prompt,
-        audio_url,
+        media,
         size,
+        resolution,
+        ratio,
         duration,
         shot_type,
         prompt_extend,
         watermark,
+        audio_setting,
         seed,
+        units,
     })
 }
 
@@ -439,12 +815,14 @@ mod tests {
     #[test]
     fn defaults() {
         let s = validate_submit(&json!({"input": {"prompt": "x"}})).unwrap();
-        assert_eq!(s.size, "1920*1080");
+        assert_eq!(s.mode, Mode::Wan26T2v);
+        assert_eq!(s.size.as_deref(), Some("1920*1080"));
         assert_eq!(s.duration, 5);
-        assert_eq!(s.shot_type, "single");
-        assert!(s.prompt_extend);
+        assert_eq!(s.shot_type.as_deref(), Some("single"));
+        assert_eq!(s.prompt_extend, Some(true));
         assert!(!s.watermark);
         assert_eq!(s.seed, None);
+        assert_eq!(s.units, 50_000, "5 s at 1080P");
     }
 
     #[test]
@@ -496,14 +874,14 @@ mod tests {
 
     #[test]
     fn lengths_count_scalar_values() {
-        let ok = "猫".repeat(MAX_PROMPT_CHARS);
+        let ok = "猫".repeat(1500);
         assert!(validate_submit(&json!({"input": {"prompt": ok}})).is_ok());
-        let long = "猫".repeat(MAX_PROMPT_CHARS + 1);
+        let long = "猫".repeat(1501);
         let err = validate_submit(&json!({"input": {"prompt": long}})).unwrap_err();
         assert_eq!(err.field, "input.prompt");
-        let np = "🐱".repeat(MAX_NEGATIVE_PROMPT_CHARS);
+        let np = "🐱".repeat(500);
         assert!(validate_submit(&json!({"input": {"prompt": "x", "negative_prompt": np}})).is_ok());
-        let np = "🐱".repeat(MAX_NEGATIVE_PROMPT_CHARS + 1);
+        let np = "🐱".repeat(501);
         assert!(
             validate_submit(&json!({"input": {"prompt": "x", "negative_prompt": np}})).is_err()
         );
@@ -514,8 +892,8 @@ mod tests {
         let b = json!({"input": {"prompt": "x", "foo": 1, "audio_url": null},
                        "parameters": {"bar": true, "seed": null, "size": "960*960"}});
         let s = validate_submit(&b).unwrap();
-        assert_eq!(s.size, "960*960");
-        assert_eq!(s.audio_url, None);
+        assert_eq!(s.size.as_deref(), Some("960*960"));
+        assert!(s.media.is_empty());
     }
 
     #[test]

@@ -12,9 +12,10 @@ use serde_json::{json, Value};
 
 use crate::faults::{parse_faults, Effect, Fault, FaultQueue, RequestKind, TaskFailure};
 use crate::ids::{oss_signature, relay_request_id, uuid_v4};
-use crate::relay::{self, envelope, error_body, inner_json, validate_submit, Usage};
+use crate::relay::{envelope, error_body, inner_json, validate_submit, Usage};
 use crate::time::{format_china_time, now_epoch_ms};
 use crate::{video, Timing};
+use wan_models::{Family, MODES};
 
 /// Fake OSS access key id put in video URLs.
 pub(crate) const OSS_ACCESS_KEY_ID: &str = "LTAIsimulator0000";
@@ -183,6 +184,10 @@ impl Incoming {
 struct Task {
     id: String,
     prompt: String,
+    /// The model family: its `*-get` finds the task, and HappyHorse replies carry no `orig_prompt`.
+    family: Family,
+    /// What the submit was billed (`usage.total_tokens`).
+    units: u64,
     created: Instant,
     submit_ms: u64,
     timing: Timing,
@@ -226,8 +231,10 @@ impl Task {
         let mut f = vec![
             ("task_id", json!(self.id)),
             ("submit_time", json!(format_china_time(self.submit_ms))),
-            ("orig_prompt", json!(self.prompt)),
         ];
+        if self.family != Family::HappyHorse {
+            f.push(("orig_prompt", json!(self.prompt)));
+        }
         let status = if elapsed < self.timing.pending_ms {
             "PENDING"
         } else if !self.ended() {
@@ -346,7 +353,12 @@ impl Shared {
         match req.method.as_str() {
             "OPTIONS" => RequestKind::Preflight,
             "POST" if req.path == "/v1/responses" => match parsed {
-                Some(Ok(v)) if v.get("model").and_then(Value::as_str) == Some(relay::GET_MODEL) => {
+                Some(Ok(v))
+                    if v.get("model")
+                        .and_then(Value::as_str)
+                        .and_then(Family::from_query_model)
+                        .is_some() =>
+                {
                     RequestKind::Query
                 }
                 _ => RequestKind::Submit,
@@ -471,8 +483,12 @@ impl Shared {
             );
         }
         match body.get("model") {
-            Some(Value::String(m)) if m == relay::T2V_MODEL => self.submit(&body, effect),
-            Some(Value::String(m)) if m == relay::GET_MODEL => self.query(&body, effect),
+            Some(Value::String(m)) if MODES.iter().any(|s| s.submit_model == m) => {
+                self.submit(&body, effect)
+            }
+            Some(Value::String(m)) if Family::from_query_model(m).is_some() => {
+                self.query(&body, effect)
+            }
             Some(Value::String(m)) => relay_error(
                 503,
                 &format!("no available channel for model {m} under group default (distributor)"),
@@ -493,6 +509,8 @@ impl Shared {
             let task = Task {
                 id: id.clone(),
                 prompt: request.prompt,
+                family: request.mode.spec().family,
+                units: request.units,
                 created: Instant::now(),
                 submit_ms: now_epoch_ms(),
                 timing: st.timing,
@@ -507,7 +525,13 @@ impl Shared {
             ("task_id", json!(id)),
             ("task_status", json!("PENDING")),
         ]);
-        envelope_reply(Some(inner), Usage::SUBMIT)
+        envelope_reply(
+            Some(inner),
+            Usage {
+                input: 0,
+                output: request.units,
+            },
+        )
     }
 
     fn query(&self, body: &Value, effect: &Effect) -> Reply {
@@ -518,9 +542,29 @@ impl Shared {
                 &code("InvalidParameter"),
             );
         };
-        let mut fields = match self.lock().tasks.get(id) {
-            Some(task) => task.fields(&self.base_url),
-            None => vec![("task_id", json!(id)), ("task_status", json!("UNKNOWN"))],
+        let family = body
+            .get("model")
+            .and_then(Value::as_str)
+            .and_then(Family::from_query_model);
+        // A task is found only by its own family's query model (the simulator's choice: the
+        // pages never say what another family's *-get answers).
+        let (mut fields, usage) = match self.lock().tasks.get(id) {
+            Some(task) if Some(task.family) == family => (
+                task.fields(&self.base_url),
+                // wan2.6 repeats the billed amount as input_tokens; wan2.7 and HappyHorse report 0.
+                Usage {
+                    input: if task.family == Family::Wan26 {
+                        task.units
+                    } else {
+                        0
+                    },
+                    output: 0,
+                },
+            ),
+            _ => (
+                vec![("task_id", json!(id)), ("task_status", json!("UNKNOWN"))],
+                Usage::QUERY,
+            ),
         };
         if let Effect::Status(status) = effect {
             fields.retain(|(k, _)| match *k {
@@ -534,7 +578,7 @@ impl Shared {
                 }
             }
         }
-        envelope_reply(Some(inner_json(fields)), Usage::QUERY)
+        envelope_reply(Some(inner_json(fields)), usage)
     }
 
     fn video(&self, req: &Incoming) -> Reply {

@@ -451,9 +451,15 @@ fn bad_parameters_are_rejected_with_the_field_name() {
     // Limits are inclusive and count characters, not bytes.
     let ok = with(&["input", "prompt"], json!("猫".repeat(1500)));
     assert_eq!(submit(&h, &ok).status, 200);
-    // Unknown fields are ignored.
-    let extra = with(&["parameters", "resolution"], json!("1080P"));
+    // Unknown fields are ignored; another model's parameter is refused, naming it.
+    let extra = with(&["parameters", "foo"], json!("1080P"));
     assert_eq!(submit(&h, &extra).status, 200);
+    let other = with(&["parameters", "resolution"], json!("1080P"));
+    let v = assert_relay_error(&submit(&h, &other), 400);
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("parameters.resolution"));
     // Malformed JSON, unknown and missing model.
     assert_relay_error(&submit(&h, "{\"model\": "), 400);
     let v = assert_relay_error(
@@ -1038,4 +1044,213 @@ fn binary_prints_listening_line_and_never_logs_the_key() {
         .unwrap();
     assert!(help.status.success());
     assert!(String::from_utf8_lossy(&help.stdout).contains("--pending-ms"));
+}
+
+/// The examples of one model page (`tests/fixtures/models/<page>/`).
+fn page(dir: &str, file: &str) -> String {
+    let path = format!(
+        "{}/../fixtures/models/{dir}/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Every model page's own request is accepted and billed as its page shows; its task is found by
+/// its family's `*-get` (and only by it), succeeds, and HappyHorse's reply has no `orig_prompt`.
+#[test]
+fn every_model_page_request_is_accepted_and_queried_with_its_family() {
+    let h = sim(0, 0);
+    let dirs = std::fs::read_dir(format!("{}/../fixtures/models", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect::<Vec<_>>();
+    assert_eq!(dirs.len(), 18);
+    for dir in dirs {
+        let r = submit(&h, &page(&dir, "submit-request.json"));
+        assert_eq!(r.status, 200, "{dir}: {}", r.text());
+        let expected: Value = serde_json::from_str(&page(&dir, "submit-response.json")).unwrap();
+        assert_eq!(
+            r.json()["usage"]["total_tokens"],
+            expected["usage"]["total_tokens"],
+            "{dir}: billed"
+        );
+        let id = r.inner()["task_id"].as_str().unwrap().to_string();
+        let get: Value = serde_json::from_str(&page(&dir, "query-request.json")).unwrap();
+        let get_model = get["model"].as_str().unwrap();
+        let q = post(
+            &h,
+            &json!({"model": get_model, "input": id}).to_string(),
+            Some(KEY),
+        );
+        let inner = q.inner();
+        assert_eq!(inner["task_status"], "SUCCEEDED", "{dir}: {inner}");
+        assert_eq!(
+            inner.get("orig_prompt").is_some(),
+            !get_model.starts_with("happyhorse"),
+            "{dir}"
+        );
+        let other = if get_model == "wan2.7-get" {
+            "wan2.6-get"
+        } else {
+            "wan2.7-get"
+        };
+        let q = post(
+            &h,
+            &json!({"model": other, "input": id}).to_string(),
+            Some(KEY),
+        );
+        assert_eq!(
+            q.inner()["task_status"],
+            "UNKNOWN",
+            "{dir}: found by {other}"
+        );
+    }
+}
+
+/// Per-model checks as the pages state them, each a 400 relay error naming the field.
+#[test]
+fn every_model_is_checked_by_its_own_page() {
+    let h = sim(60_000, 0);
+    let edit = |dir: &str, f: &dyn Fn(&mut Value)| {
+        let mut body: Value = serde_json::from_str(&page(dir, "submit-request.json")).unwrap();
+        f(&mut body);
+        body.to_string()
+    };
+    let r2v7 = "wan2.7-r2v-2026-06-12-multi-subject-reference-to-video";
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            edit("wan2.7-t2v-2026-06-12-text-to-video", &|b| {
+                b["parameters"]["ratio"] = json!("21:9")
+            }),
+            "parameters.ratio",
+            "a HappyHorse ratio on wan2.7",
+        ),
+        (
+            edit("wan2.7-t2v-2026-06-12-text-to-video", &|b| {
+                b["parameters"]["size"] = json!("1920*1080")
+            }),
+            "parameters.size",
+            "a wan2.6 size on wan2.7",
+        ),
+        (
+            edit("wan2.6-r2v", &|b| b["parameters"]["duration"] = json!(11)),
+            "parameters.duration",
+            "wan2.6-r2v is 2-10 s",
+        ),
+        (
+            edit(r2v7, &|b| b["parameters"]["duration"] = json!(12)),
+            "parameters.duration",
+            "wan2.7-r2v with a reference video is 2-10 s",
+        ),
+        (
+            edit("happyhorse-1.1-t2v-text-to-video", &|b| {
+                b["parameters"]["duration"] = json!(2)
+            }),
+            "parameters.duration",
+            "HappyHorse is 3-15 s",
+        ),
+        (
+            edit("wan2.7-videoedit-instruction-video-editing", &|b| {
+                b["input"]["media"][0]["url"] = json!("data:video/mp4;base64,AAAA")
+            }),
+            "input.media",
+            "a video as a data URL",
+        ),
+        (
+            edit("wan2.6-r2v", &|b| {
+                b["input"]["reference_urls"][2] = json!("data:image/png;base64,AAAA")
+            }),
+            "input.reference_urls",
+            "wan2.6-r2v takes public URLs only",
+        ),
+        (
+            edit("wan2.6-r2v", &|b| {
+                b["input"]["reference_urls"]
+                    .as_array_mut()
+                    .unwrap()
+                    .extend([
+                        json!("https://a.example/1.png"),
+                        json!("https://a.example/2.png"),
+                    ])
+            }),
+            "input.reference_urls",
+            "six references",
+        ),
+        (
+            edit("happyhorse-1.1-r2v-reference-to-video", &|b| {
+                let item = b["input"]["media"][0].clone();
+                b["input"]["media"] = json!(vec![item; 10]);
+            }),
+            "input.media",
+            "ten HappyHorse references",
+        ),
+        (
+            edit("wan2.7-i2v-2026-04-25-video-continuation", &|b| {
+                b["input"]["media"][1] =
+                    json!({"type": "driving_audio", "url": "https://a.example/a.mp3"})
+            }),
+            "input.media",
+            "first_clip + driving_audio is no legal set",
+        ),
+        (
+            edit("happyhorse-1.0-t2v-text-to-video", &|b| {
+                b["input"] = b["input"][0].clone()
+            }),
+            "input",
+            "HappyHorse 1.0 takes an array",
+        ),
+        (
+            edit("happyhorse-1.1-t2v-text-to-video", &|b| {
+                b["input"] = json!([b["input"].clone()])
+            }),
+            "input",
+            "HappyHorse 1.1 takes an object",
+        ),
+        (
+            edit("happyhorse-1.0-t2v-text-to-video", &|b| {
+                b["input"][0]["prompt"] = json!("猫".repeat(2501))
+            }),
+            "input.prompt",
+            "2501 Chinese characters",
+        ),
+        (
+            edit("wan2.7-videoedit-instruction-video-editing", &|b| {
+                b["parameters"]["duration"] = json!(1)
+            }),
+            "parameters.duration",
+            "videoedit is 0 or 2-10",
+        ),
+        (
+            edit("wan2.7-videoedit-instruction-video-editing", &|b| {
+                b["parameters"]["audio_setting"] = json!("mute")
+            }),
+            "parameters.audio_setting",
+            "auto or origin",
+        ),
+        (
+            edit(r2v7, &|b| {
+                b["input"]["media"][2]["reference_voice"] = json!("data:audio/mp3;base64,AAAA")
+            }),
+            "input.media.reference_voice",
+            "a voice as a data URL",
+        ),
+    ];
+    for (body, field, why) in cases {
+        let v = assert_relay_error(&submit(&h, &body), 400);
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(field), "{why}: {msg}");
+    }
+    // Limits hold at their edges.
+    let ok = edit("happyhorse-1.0-t2v-text-to-video", &|b| {
+        b["input"][0]["prompt"] = json!("猫".repeat(2500))
+    });
+    assert_eq!(submit(&h, &ok).status, 200);
+    let ok = edit(r2v7, &|b| b["parameters"]["duration"] = json!(10));
+    assert_eq!(submit(&h, &ok).status, 200);
+    let keep = edit("wan2.7-videoedit-instruction-video-editing", &|b| {
+        b["parameters"]["duration"] = json!(0)
+    });
+    assert_eq!(submit(&h, &keep).status, 200);
 }
