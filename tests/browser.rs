@@ -127,6 +127,7 @@ fn record(id: &str) -> TaskRecord {
         legacy_problem: None,
         paused: false,
         origin: Origin::Submitted,
+        family: None,
         ended_at_ms: None,
     }
 }

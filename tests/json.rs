@@ -10,6 +10,7 @@ use wan_studio::api::wire::{decode_reply, QueryRequest, SubmitRequest};
 use wan_studio::domain::form::{FormState, ShotType, Size};
 use wan_studio::domain::history::{decode_ledger, export_json, ImportFile};
 use wan_studio::domain::message::{Explanation, Msg};
+use wan_studio::domain::models::Family;
 use wan_studio::domain::redact::Redactor;
 use wan_studio::domain::share;
 use wan_studio::domain::site_config;
@@ -96,7 +97,10 @@ fn everything_we_store_and_send_prints_as_serde_json_prints_it_and_reads_back() 
         json::to_string(&SubmitRequest::from(&request)).unwrap(),
         serde_json::to_string(&SubmitRequest::from(&request)).unwrap()
     );
-    let query = QueryRequest::new("3a7d8355-ef78-48cd-863c-6cdb9707ba91");
+    let mut of_another_family = record();
+    of_another_family.family = Some(Family::Wan27);
+    same(&of_another_family);
+    let query = QueryRequest::new("3a7d8355-ef78-48cd-863c-6cdb9707ba91", Family::HappyHorse);
     assert_eq!(
         json::to_string(&query).unwrap(),
         serde_json::to_string(&query).unwrap()

@@ -96,7 +96,7 @@ export async function startSim({ pendingMs = 1_500, runningMs = 6_000, port = 0,
       return (await sim.requests()).filter((r) => isApi(r) && r.json?.model === 'wan2.6-t2v');
     },
     async queries() {
-      return (await sim.requests()).filter((r) => isApi(r) && r.json?.model === 'wan2.6-get');
+      return (await sim.requests()).filter((r) => isApi(r) && /-get$/.test(r.json?.model ?? ''));
     },
     fault: (f) => control('POST', '/__sim/faults', f),
     clock: (c) => control('POST', '/__sim/clock', c),

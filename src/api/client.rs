@@ -12,6 +12,7 @@ use web_sys::AbortController;
 use super::error::ApiError;
 use super::wire::{decode_reply, Decoded, QueryRequest, SubmitRequest};
 use crate::domain::form::VideoRequest;
+use crate::domain::models::Family;
 use crate::domain::redact::Redactor;
 use crate::domain::settings::{ApiKey, ChosenEndpoint};
 
@@ -84,13 +85,14 @@ pub async fn submit(conn: &Connection, request: &VideoRequest) -> Result<Submitt
     post(conn, body, conn.async_header, SUBMIT_TIMEOUT_S * 1_000).await
 }
 
-/// Asks for a task's status.
-pub async fn query(conn: &Connection, task_id: &str) -> Result<Decoded, ApiError> {
-    let body =
-        crate::json::to_string(&QueryRequest::new(task_id)).map_err(|e| ApiError::BadEnvelope {
+/// Asks for a task's status, with its family's query model.
+pub async fn query(conn: &Connection, task_id: &str, family: Family) -> Result<Decoded, ApiError> {
+    let body = crate::json::to_string(&QueryRequest::new(task_id, family)).map_err(|e| {
+        ApiError::BadEnvelope {
             detail: e.to_string(),
             request_id: None,
-        })?;
+        }
+    })?;
     post(conn, body, false, QUERY_TIMEOUT_S * 1_000).await
 }
 

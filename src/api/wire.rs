@@ -13,8 +13,6 @@ use crate::domain::task::{TaskSnapshot, TaskStatus};
 
 /// The model that creates tasks (the model table's default, `wan2.6-t2v`).
 pub const SUBMIT_MODEL: &str = MODES[0].submit_model;
-/// The pseudo-model that queries tasks (`wan2.6-get`).
-pub const QUERY_MODEL: &str = Family::Wan26.query_model();
 
 /// Submit body: `{model, input, parameters}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -223,20 +221,21 @@ impl From<&ModelRequest> for ModelSubmit {
     }
 }
 
-/// Query body: `{"model":"wan2.6-get","input":"<task id>"}`.
+/// Query body: `{"model":"<family>-get","input":"<task id>"}` (`wan2.6-get`, `wan2.7-get`,
+/// `happyhorse-get`; `input` is the bare id in every family).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QueryRequest {
-    /// Always [`QUERY_MODEL`].
+    /// The family's query model.
     pub model: String,
     /// The task id.
     pub input: String,
 }
 
 impl QueryRequest {
-    /// A query for one task.
-    pub fn new(task_id: &str) -> Self {
+    /// A query for one task of a family.
+    pub fn new(task_id: &str, family: Family) -> Self {
         Self {
-            model: QUERY_MODEL.into(),
+            model: family.query_model().into(),
             input: task_id.into(),
         }
     }
@@ -755,8 +754,11 @@ mod tests {
     #[test]
     fn query_request_matches_the_fixture() {
         let want: serde_json::Value = serde_json::from_str(&fixture("query-request.json")).unwrap();
-        let got = serde_json::to_value(QueryRequest::new("3a7d8355-ef78-48cd-863c-6cdb9707ba91"))
-            .unwrap();
+        let got = serde_json::to_value(QueryRequest::new(
+            "3a7d8355-ef78-48cd-863c-6cdb9707ba91",
+            Family::Wan26,
+        ))
+        .unwrap();
         assert_eq!(got, want);
     }
 

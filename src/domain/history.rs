@@ -400,6 +400,7 @@ mod tests {
             legacy_problem: None,
             paused: false,
             origin: Origin::Submitted,
+            family: None,
             ended_at_ms: None,
         }
     }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::form::VideoRequest;
 use super::message::{Explanation, LegacyExplanation, Msg};
+use super::models::Family;
 use super::redact::Redactor;
 use super::time::{link_expiry_ms, parse_china_time};
 use super::url::{media_url, UrlParser};
@@ -231,6 +232,10 @@ pub struct TaskRecord {
     /// How it got here.
     #[serde(default)]
     pub origin: Origin,
+    /// The model family whose `*-get` finds the task, when it is not wan2.6 (absent: wan2.6, as
+    /// every task of older builds). Stored as the query model string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<Family>,
     /// This page's clock when it first saw the task in a final state (for an elapsed time that
     /// never runs backwards).
     #[serde(
@@ -262,6 +267,7 @@ impl TaskRecord {
             legacy_problem: None,
             paused: false,
             origin,
+            family: None,
             ended_at_ms: None,
         }
     }
@@ -288,6 +294,11 @@ impl TaskRecord {
             }
             None => false,
         }
+    }
+
+    /// The family whose query model finds this task.
+    pub fn family(&self) -> Family {
+        self.family.unwrap_or(Family::Wan26)
     }
 
     /// The id the service knows the task by (what a query sends).
@@ -778,6 +789,24 @@ mod tests {
     }
 
     #[test]
+    fn a_record_keeps_its_family_and_an_older_one_is_wan26() {
+        let mut r = crate::domain::testing::record("t", 1, TaskStatus::Running);
+        let old = serde_json::to_string(&r).unwrap();
+        assert!(
+            !old.contains("family"),
+            "a wan2.6 record is written as before: {old}"
+        );
+        assert_eq!(r.family(), Family::Wan26);
+        r.family = Some(Family::HappyHorse);
+        let text = serde_json::to_string(&r).unwrap();
+        assert!(text.contains(r#""family":"happyhorse-get""#), "{text}");
+        let back: TaskRecord = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.family(), Family::HappyHorse);
+        let older: TaskRecord = serde_json::from_str(&old).unwrap();
+        assert_eq!(older.family, None);
+    }
+
+    #[test]
     fn a_live_video_is_safe_and_not_expired() {
         let with_url = |url: Option<&str>| TaskRecord {
             id: "t".into(),
@@ -793,6 +822,7 @@ mod tests {
             legacy_problem: None,
             paused: false,
             origin: Origin::Submitted,
+            family: None,
             ended_at_ms: None,
         };
         // Expires=1000 s after the epoch.

@@ -201,7 +201,7 @@ impl Poller {
             let Ok(conn) = state.connection_for_task(&record) else {
                 return;
             };
-            match client::query(&conn, record.query_id()).await {
+            match client::query(&conn, record.query_id(), record.family()).await {
                 Ok(decoded) => {
                     failure = None;
                     streak = 0;

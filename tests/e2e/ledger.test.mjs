@@ -12,6 +12,18 @@ async function waitCard(page, id, word, timeout = 60_000) {
   await expect(cardStatus(page, id, word)).toBeVisible({ timeout });
 }
 
+/** A task made elsewhere (another device, the seed's script), straight against the API: its id. */
+async function madeElsewhere(sim, body) {
+  const res = await fetch(sim.endpoint, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: TEST_KEY }, body });
+  expect(res.status).toBe(200);
+  return JSON.parse((await res.json()).output[0].content[0].text).task_id;
+}
+
+async function lookUp(page, id) {
+  await page.getByRole('textbox', { name: 'Look up a task ID', exact: true }).fill(id);
+  await page.getByRole('button', { name: 'Look up', exact: true }).click();
+}
+
 test.describe(() => {
   test.use({ simOptions: { pendingMs: 4_000, runningMs: 6_000 } });
 
@@ -59,16 +71,12 @@ test.describe(() => {
   test.use({ simOptions: { pendingMs: 1_000, runningMs: 3_000 } });
 
   test('looking up a task id adds it and follows it to the end; a string that is not an id, or an unknown id, says so and adds nothing', async ({ app, sim, page }) => {
-    // A task made elsewhere (another device, the seed's script), straight against the API.
-    const res = await fetch(sim.endpoint, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: TEST_KEY },
-      body: JSON.stringify({ model: 'wan2.6-t2v', input: { prompt: 'made elsewhere' }, parameters: { size: '1280*720', duration: 5 } }),
-    });
-    const id = JSON.parse((await res.json()).output[0].content[0].text).task_id;
+    const id = await madeElsewhere(
+      sim,
+      JSON.stringify({ model: 'wan2.6-t2v', input: { prompt: 'made elsewhere' }, parameters: { size: '1280*720', duration: 5 } }),
+    );
     await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
-    await page.getByRole('textbox', { name: 'Look up a task ID', exact: true }).fill(id);
-    await page.getByRole('button', { name: 'Look up', exact: true }).click();
+    await lookUp(page, id);
     await expect(card(page, id)).toBeVisible();
     await waitCard(page, id, 'Succeeded');
     await expect(card(page, id).getByText('made elsewhere').first()).toBeVisible();
@@ -76,17 +84,30 @@ test.describe(() => {
 
     // Not shaped like a task id: refused before anything is asked.
     const asked = (await sim.queries()).length;
-    await page.getByRole('textbox', { name: 'Look up a task ID', exact: true }).fill('no-such-task');
-    await page.getByRole('button', { name: 'Look up', exact: true }).click();
+    await lookUp(page, 'no-such-task');
     await expect(page.getByRole('alert').filter({ hasText: 'That is not a task id' })).toBeVisible();
     expect((await sim.queries()).length, 'nothing was asked').toBe(asked);
     // Shaped like one but unknown to the service: said so, not added as an "unknown" task.
     const unknown = '00000000-0000-4000-8000-000000000000';
-    await page.getByRole('textbox', { name: 'Look up a task ID', exact: true }).fill(unknown);
-    await page.getByRole('button', { name: 'Look up', exact: true }).click();
+    await lookUp(page, unknown);
     await expect(page.getByRole('alert').filter({ hasText: 'does not know this task id' })).toBeVisible();
     await expect(card(page, unknown)).toHaveCount(0);
     await expect(ui.cards(page)).toHaveCount(1);
+  });
+
+  test('a task another model made (HappyHorse) is found by looking it up, and followed with its own query model', async ({ app, sim, page }) => {
+    // Made elsewhere with happyhorse-1.1-t2v, the body of its DMXAPI page's own example.
+    const id = await madeElsewhere(sim, readFileSync(new URL('../fixtures/models/happyhorse-1.1-t2v-text-to-video/submit-request.json', import.meta.url), 'utf8'));
+    await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+    await lookUp(page, id);
+    await expect(card(page, id)).toBeVisible();
+    await waitCard(page, id, 'Succeeded');
+    const asked = (await sim.queries()).filter((q) => q.json.input === id).map((q) => q.json.model);
+    // wan2.6-get and wan2.7-get do not know it; from then on only happyhorse-get is asked.
+    expect(asked.slice(0, 3)).toEqual(['wan2.6-get', 'wan2.7-get', 'happyhorse-get']);
+    expect(asked.slice(3).every((m) => m === 'happyhorse-get'), asked.join(', ')).toBe(true);
+    // The stored record names its family, so a reload or another tab asks the same model.
+    expect((await storedTasks(page)).find((t) => t.id === id)?.family).toBe('happyhorse-get');
   });
 });
 

@@ -186,14 +186,18 @@ pub enum Mode {
     Hh11R2v,
 }
 
-/// The model family: it fixes the query model and the generation of the model strings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The model family: it fixes the query model and the generation of the model strings. Stored by
+/// its query model string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Family {
     /// Wan 2.6 (`wan2.6-get`).
+    #[serde(rename = "wan2.6-get")]
     Wan26,
     /// Wan 2.7 (`wan2.7-get`).
+    #[serde(rename = "wan2.7-get")]
     Wan27,
     /// HappyHorse 1.0 and 1.1 (`happyhorse-get`).
+    #[serde(rename = "happyhorse-get")]
     HappyHorse,
 }
 
@@ -207,11 +211,20 @@ impl Family {
         }
     }
 
+    /// Every family, in the order a task id of unknown family is looked up: wan2.6 (the app's
+    /// default and every older task) first.
+    pub const ALL: [Family; 3] = [Family::Wan26, Family::Wan27, Family::HappyHorse];
+
+    /// The order to look a task id up in: the family it is known to be of first, then the rest.
+    pub fn lookup_order(known: Option<Family>) -> Vec<Family> {
+        let mut order: Vec<Family> = known.into_iter().collect();
+        order.extend(Family::ALL.into_iter().filter(|f| Some(*f) != known));
+        order
+    }
+
     /// The family of a query model string.
     pub fn from_query_model(model: &str) -> Option<Family> {
-        [Family::Wan26, Family::Wan27, Family::HappyHorse]
-            .into_iter()
-            .find(|f| f.query_model() == model)
+        Family::ALL.into_iter().find(|f| f.query_model() == model)
     }
 }
 
@@ -1524,6 +1537,31 @@ mod tests {
             );
         }
         assert_eq!(Family::from_query_model("wan2.6-t2v"), None);
+    }
+
+    #[test]
+    fn a_task_id_is_looked_up_in_its_own_family_first() {
+        use Family::*;
+        assert_eq!(Family::lookup_order(None), [Wan26, Wan27, HappyHorse]);
+        assert_eq!(
+            Family::lookup_order(Some(HappyHorse)),
+            [HappyHorse, Wan26, Wan27]
+        );
+        assert_eq!(
+            Family::lookup_order(Some(Wan26)),
+            [Wan26, Wan27, HappyHorse]
+        );
+    }
+
+    #[test]
+    fn a_family_is_stored_as_its_query_model() {
+        assert_eq!(
+            serde_json::to_string(&Family::Wan27).unwrap(),
+            "\"wan2.7-get\""
+        );
+        let read: Family = serde_json::from_str("\"happyhorse-get\"").unwrap();
+        assert_eq!(read, Family::HappyHorse);
+        assert!(serde_json::from_str::<Family>("\"Wan27\"").is_err());
     }
 
     #[test]
