@@ -468,7 +468,6 @@ fn read_media(
         let Some(slot) = slot_of(key, None) else {
             continue;
         };
-        let field = "input.reference_urls";
         match slot.carriage {
             Carriage::Field(name) => {
                 let url = value
@@ -482,6 +481,7 @@ fn read_media(
                 });
             }
             Carriage::ListItem(name) => {
+                let field = "input.reference_urls";
                 let urls = value
                     .as_array()
                     .ok_or_else(|| ParamError::new(field, "must be an array of URLs"))?;
