@@ -4,8 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::{request_id_in, ApiError};
-use crate::domain::form::ShotType;
-use crate::domain::form::VideoRequest;
+use crate::domain::form::{ShotType, VideoRequest};
 use crate::domain::models::{Carriage, Family, InputShape, Ratio, MODES};
 use crate::domain::redact::{excerpt, Redactor};
 use crate::domain::request::{AudioSetting, ModelRequest, Output};
@@ -178,7 +177,7 @@ impl From<&ModelRequest> for ModelSubmit {
         for m in &r.media {
             match spec.slot(m.slot).map(|s| s.carriage) {
                 Some(Carriage::Field("img_url")) => input.img_url = Some(m.url.clone()),
-                Some(Carriage::Field(_)) => input.audio_url = Some(m.url.clone()),
+                Some(Carriage::Field("audio_url")) => input.audio_url = Some(m.url.clone()),
                 Some(Carriage::ListItem(_)) => input
                     .reference_urls
                     .get_or_insert_with(Vec::new)
@@ -190,8 +189,9 @@ impl From<&ModelRequest> for ModelSubmit {
                         reference_voice: m.voice.clone(),
                     })
                 }
-                // Validation never lets a slot the mode lacks through; nothing is sent for it.
-                None => {}
+                // Validation never lets a slot the mode lacks through (and the table names no
+                // other field): nothing is sent for it.
+                Some(Carriage::Field(_)) | None => {}
             }
         }
         let (size, resolution, ratio) = match r.output {
@@ -549,14 +549,9 @@ mod tests {
                 "reference_urls" => {
                     for url in value.as_array().unwrap() {
                         let url = url.as_str().unwrap();
-                        let kind = if url.ends_with(".mp4") {
-                            MediaKind::Video
-                        } else {
-                            MediaKind::Image
-                        };
                         media.push(MediaRef {
                             slot: "reference_urls",
-                            kind,
+                            kind: MediaKind::of_listed_url(url),
                             url: url.into(),
                             voice: None,
                         });

@@ -1,5 +1,6 @@
-//! The wan2.6-t2v form (its limits from the model table, [`super::models`]): allowed values, the raw form state a user edits, and validation into a
-//! [`VideoRequest`] that is always safe to send (PROTOCOL.md §2).
+//! The wan2.6-t2v form (its limits from the model table, [`super::models`]): allowed values, the
+//! raw form state a user edits, and validation into a [`VideoRequest`] that is always safe to send
+//! (PROTOCOL.md §2).
 
 use serde::{Deserialize, Serialize};
 

@@ -22,22 +22,23 @@ pub async fn lookup_task(
     let stored = state.ledger.get(&id).await;
     // A task id does not say which model made it: ask each family's query model in turn (its own
     // first, when the ledger knows it) until one knows the id. Queries are free; an error stops.
-    let mut found = None;
-    for family in Family::lookup_order(stored.as_ref().map(TaskRecord::family)) {
-        let decoded = client::query(&conn, &id, family)
-            .await
-            .map_err(|e| e.explain(Phase::Query))?;
-        let known = decoded.snapshot.status != TaskStatus::Unknown;
-        if known || found.is_none() {
-            found = Some((family, decoded));
-        }
-        if known {
+    let [first, others @ ..] = Family::lookup_order(stored.as_ref().map(TaskRecord::family));
+    let ask = |family| client::query(&conn, &id, family);
+    // The first family's answer stands unless another one knows the id.
+    let mut found = (
+        first,
+        ask(first).await.map_err(|e| e.explain(Phase::Query))?,
+    );
+    for family in others {
+        if found.1.snapshot.status != TaskStatus::Unknown {
             break;
         }
+        let decoded = ask(family).await.map_err(|e| e.explain(Phase::Query))?;
+        if decoded.snapshot.status != TaskStatus::Unknown {
+            found = (family, decoded);
+        }
     }
-    let Some((family, decoded)) = found else {
-        return Err(Explanation::plain(Msg::new("lookup.unknown")));
-    };
+    let (family, decoded) = found;
     let family = (family != Family::Wan26).then_some(family);
     let status = decoded.snapshot.status.clone();
     if status == TaskStatus::Unknown && stored.is_none() {

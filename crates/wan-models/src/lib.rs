@@ -215,10 +215,13 @@ impl Family {
     /// default and every older task) first.
     pub const ALL: [Family; 3] = [Family::Wan26, Family::Wan27, Family::HappyHorse];
 
-    /// The order to look a task id up in: the family it is known to be of first, then the rest.
-    pub fn lookup_order(known: Option<Family>) -> Vec<Family> {
-        let mut order: Vec<Family> = known.into_iter().collect();
-        order.extend(Family::ALL.into_iter().filter(|f| Some(*f) != known));
+    /// The order to look a task id up in: the family it is known to be of first (wan2.6 when
+    /// none is known), then the others in [`Family::ALL`]'s order.
+    pub fn lookup_order(known: Option<Family>) -> [Family; 3] {
+        let first = known.unwrap_or(Family::Wan26);
+        let mut order = Family::ALL;
+        // Stable: the known family moves to the front, the others keep their order.
+        order.sort_by_key(|f| *f != first);
         order
     }
 
@@ -285,6 +288,21 @@ pub enum MediaKind {
     Video,
     /// An audio track.
     Audio,
+}
+
+impl MediaKind {
+    /// The kind of an item in wan2.6-r2v's `reference_urls`, a plain list of images and videos
+    /// that leaves the kind to the file: a `data:video/` URL or a `.mp4`/`.mov` path is a video,
+    /// anything else an image.
+    pub fn of_listed_url(url: &str) -> MediaKind {
+        let lower = url.to_ascii_lowercase();
+        let path = lower.split(['?', '#']).next().unwrap_or(&lower);
+        if lower.starts_with("data:video/") || path.ends_with(".mp4") || path.ends_with(".mov") {
+            MediaKind::Video
+        } else {
+            MediaKind::Image
+        }
+    }
 }
 
 /// A file format a page lists.
@@ -1331,16 +1349,6 @@ mod tests {
         serde_json::from_str(text).expect("inner JSON")
     }
 
-    /// A media URL's kind as wan2.6-r2v's plain list leaves it: by the file's extension.
-    fn kind_of_url(url: &str) -> MediaKind {
-        let path = url.split('?').next().unwrap_or(url).to_ascii_lowercase();
-        if path.ends_with(".mp4") || path.ends_with(".mov") {
-            Video
-        } else {
-            Image
-        }
-    }
-
     /// The media of a submit's `input`, as `(wire name, kind, url)`, and checks each item's
     /// `data:` use and voice against the mode.
     fn media_of(
@@ -1389,7 +1397,7 @@ mod tests {
                             for url in value.as_array().expect("a list") {
                                 let url = url.as_str().expect("a URL string");
                                 assert!(!url.starts_with("data:"), "{name}: no data URL");
-                                items.push((name.to_owned(), kind_of_url(url)));
+                                items.push((name.to_owned(), MediaKind::of_listed_url(url)));
                             }
                         }
                         MediaItem(_) => panic!("{name} belongs in media"),
@@ -1537,6 +1545,20 @@ mod tests {
             );
         }
         assert_eq!(Family::from_query_model("wan2.6-t2v"), None);
+    }
+
+    #[test]
+    fn a_listed_url_is_a_video_by_its_file() {
+        for (url, kind) in [
+            ("https://a.example/x/role1.mp4", Video),
+            ("https://a.example/x/ROLE1.MOV?Expires=1#t", Video),
+            ("data:video/mp4;base64,AAAA", Video),
+            ("https://a.example/x/object4.png", Image),
+            ("https://a.example/x/clip.mp4.png", Image),
+            ("data:image/png;base64,AAAA", Image),
+        ] {
+            assert_eq!(MediaKind::of_listed_url(url), kind, "{url}");
+        }
     }
 
     #[test]

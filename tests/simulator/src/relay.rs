@@ -300,6 +300,24 @@ fn opt_string(
     }
 }
 
+/// One of two words; the first when absent.
+fn opt_choice(
+    obj: &serde_json::Map<String, Value>,
+    key: &str,
+    field: &'static str,
+    [default, other]: [&str; 2],
+) -> Result<String, ParamError> {
+    let value = opt_string(obj, key, field)?.unwrap_or_else(|| default.into());
+    if value == default || value == other {
+        Ok(value)
+    } else {
+        Err(ParamError::new(
+            field,
+            format!("\"{value}\" is not supported, use {default} or {other}"),
+        ))
+    }
+}
+
 fn opt_bool(
     obj: &serde_json::Map<String, Value>,
     key: &str,
@@ -347,20 +365,6 @@ fn opt_int(
                 ))
             }
         }
-    }
-}
-
-/// The media kind a plain URL list leaves to the file: a `data:` MIME type or the extension.
-fn kind_of_url(url: &str) -> MediaKind {
-    let lower = url.to_ascii_lowercase();
-    if lower.starts_with("data:video/") {
-        return MediaKind::Video;
-    }
-    let path = lower.split(['?', '#']).next().unwrap_or(&lower);
-    if path.ends_with(".mp4") || path.ends_with(".mov") {
-        MediaKind::Video
-    } else {
-        MediaKind::Image
     }
 }
 
@@ -489,7 +493,7 @@ fn read_media(
                     let url = url
                         .as_str()
                         .ok_or_else(|| ParamError::new(field, "must be an array of URLs"))?;
-                    let kind = kind_of_url(url);
+                    let kind = MediaKind::of_listed_url(url);
                     let data_ok = slot_of(name, Some(kind)).is_some_and(|s| s.data_url);
                     check_url(url, kind, data_ok, field)?;
                     media.push(MediaInput {
@@ -742,17 +746,12 @@ pub fn validate_submit(body: &Value) -> Result<SubmitRequest, ParamError> {
     } as u32;
 
     let shot_type = match spec.shot {
-        ShotControl::ShotType { .. } => {
-            let s = opt_string(params, "shot_type", "parameters.shot_type")?
-                .unwrap_or_else(|| "single".into());
-            if s != "single" && s != "multi" {
-                return Err(ParamError::new(
-                    "parameters.shot_type",
-                    format!("\"{s}\" is not supported, use single or multi"),
-                ));
-            }
-            Some(s)
-        }
+        ShotControl::ShotType { .. } => Some(opt_choice(
+            params,
+            "shot_type",
+            "parameters.shot_type",
+            ["single", "multi"],
+        )?),
         _ => None,
     };
     let prompt_extend = if spec.prompt_extend {
@@ -763,15 +762,12 @@ pub fn validate_submit(body: &Value) -> Result<SubmitRequest, ParamError> {
     let watermark =
         opt_bool(params, "watermark", "parameters.watermark")?.unwrap_or(spec.watermark_default);
     let audio_setting = if spec.audio_setting {
-        let a = opt_string(params, "audio_setting", "parameters.audio_setting")?
-            .unwrap_or_else(|| "auto".into());
-        if a != "auto" && a != "origin" {
-            return Err(ParamError::new(
-                "parameters.audio_setting",
-                format!("\"{a}\" is not supported, use auto or origin"),
-            ));
-        }
-        Some(a)
+        Some(opt_choice(
+            params,
+            "audio_setting",
+            "parameters.audio_setting",
+            ["auto", "origin"],
+        )?)
     } else {
         None
     };
