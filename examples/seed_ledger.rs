@@ -13,8 +13,9 @@
 //! Records are built from a form as a user fills it (validated by the app) and with struct update
 //! syntax from a base record, so fields the app gains later take their defaults here without an edit.
 
-use wan_studio::domain::form::{FormState, ShotType, Size, VideoRequest};
+use wan_studio::domain::form::{FormState, ShotType, Size};
 use wan_studio::domain::history::encode_ledger;
+use wan_studio::domain::request::ModelRequest;
 use wan_studio::domain::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
 
 const DAY_MS: i64 = 86_400_000;
@@ -69,7 +70,7 @@ fn base_record() -> TaskRecord {
 }
 
 /// The request a user would have sent for task `i`, validated by the app's form.
-fn request(i: u32) -> VideoRequest {
+fn request(i: u32) -> ModelRequest {
     FormState {
         prompt: format!(
             "Bench task {i}: a paper boat drifts down a rain-soaked street at dusk, neon signs \

@@ -1,5 +1,5 @@
-//! wan-studio: generate videos with Alibaba's Wan 2.6 text-to-video model (`wan2.6-t2v`)
-//! through DMXAPI, straight from the browser.
+//! wan-studio: generate videos with Alibaba's Wan family (Wan 2.6, Wan 2.7, HappyHorse; every
+//! model and mode of `crates/wan-models`) through DMXAPI, straight from the browser.
 //!
 //! Layers: [`api`] (HTTP and JSON only), [`domain`] (pure logic), [`state`] (reactive glue),
 //! [`components`] (the page).

@@ -11,9 +11,10 @@ use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
 use wan_studio::domain::catalog::Catalog;
-use wan_studio::domain::form::{FormState, VideoRequest};
+use wan_studio::domain::form::FormState;
 use wan_studio::domain::message::Lang;
 use wan_studio::domain::redact::Redactor;
+use wan_studio::domain::request::ModelRequest;
 use wan_studio::domain::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
 use wan_studio::state::browser::BrowserUrl;
 use wan_studio::state::db::Db;
@@ -110,7 +111,7 @@ fn submit_form(root: &HtmlElement) {
 }
 
 fn record(id: &str) -> TaskRecord {
-    let request: VideoRequest = FormState {
+    let request: ModelRequest = FormState {
         prompt: "a cat".into(),
         ..FormState::default()
     }
@@ -611,7 +612,7 @@ async fn multi_shot_without_prompt_extend_is_explained_at_the_field() {
     let _handle = mount_app(&root).await;
     submit_form(&root);
     wait_for("the shot type error", || {
-        root.query_selector("#shot-error [role=alert]")
+        root.query_selector("#shot-type-error [role=alert]")
             .unwrap()
             .is_some()
     })
@@ -622,7 +623,7 @@ async fn multi_shot_without_prompt_extend_is_explained_at_the_field() {
     let extend: HtmlInputElement = by_id(&root, "prompt-extend");
     extend.click();
     wait_for("the error to clear", || {
-        root.query_selector("#shot-error [role=alert]")
+        root.query_selector("#shot-type-error [role=alert]")
             .unwrap()
             .is_none()
     })

@@ -6,7 +6,7 @@
 
 use wasm_bindgen_test::*;
 
-use wan_studio::api::wire::{decode_reply, QueryRequest, SubmitRequest};
+use wan_studio::api::wire::{decode_reply, ModelSubmit, QueryRequest};
 use wan_studio::domain::form::{FormState, ShotType, Size};
 use wan_studio::domain::history::{decode_ledger, export_json, ImportFile};
 use wan_studio::domain::message::{Explanation, Msg};
@@ -63,6 +63,7 @@ fn summary() -> Summary {
         succeeded: 1,
         seconds_720: 5,
         seconds_1080: 10,
+        list_milli: 2_700,
         runs: vec![Run {
             id: "a".into(),
             key: "720p-5-single".into(),
@@ -92,11 +93,29 @@ fn everything_we_store_and_send_prints_as_serde_json_prints_it_and_reads_back() 
     same(&Msg::new("share.error.damaged"));
     same(&vec![record(), record()]);
     same(&"a \u{1} control and a \u{7f}".to_string());
-    let request = form().validate().unwrap();
-    assert_eq!(
-        json::to_string(&SubmitRequest::from(&request)).unwrap(),
-        serde_json::to_string(&SubmitRequest::from(&request)).unwrap()
-    );
+    // Every shape a submit takes: wan2.6's named fields, media items, HappyHorse 1.0's `input`
+    // as a one-element array.
+    let mut happyhorse = FormState {
+        mode: wan_studio::domain::models::Mode::Hh10R2v,
+        prompt: "[Image 1] runs".into(),
+        ..FormState::default()
+    };
+    happyhorse.set_media_text("reference_image", "https://i.example/a.png".into());
+    let wan27 = FormState {
+        mode: wan_studio::domain::models::Mode::Wan27T2v,
+        prompt: "p".into(),
+        ratio: Some(wan_studio::domain::models::Ratio::R4x3),
+        ..FormState::default()
+    };
+    for form in [form(), happyhorse, wan27] {
+        let request = form.validate().unwrap();
+        assert_eq!(
+            json::to_string(&ModelSubmit::from(&request)).unwrap(),
+            serde_json::to_string(&ModelSubmit::from(&request)).unwrap()
+        );
+        same(&request);
+        same(&form);
+    }
     let mut of_another_family = record();
     of_another_family.family = Some(Family::Wan27);
     same(&of_another_family);

@@ -92,8 +92,9 @@ export async function startSim({ pendingMs = 1_500, runningMs = 6_000, port = 0,
     async apiCalls() {
       return (await sim.requests()).filter((r) => r.pathname === '/v1/responses');
     },
+    /** Every submit, of any model (a request whose model is not a `*-get`). */
     async submits() {
-      return (await sim.requests()).filter((r) => isApi(r) && r.json?.model === 'wan2.6-t2v');
+      return (await sim.requests()).filter((r) => isApi(r) && typeof r.json?.model === 'string' && !/-get$/.test(r.json.model));
     },
     async queries() {
       return (await sim.requests()).filter((r) => isApi(r) && /-get$/.test(r.json?.model ?? ''));

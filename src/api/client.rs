@@ -10,10 +10,10 @@ use gloo_timers::callback::Timeout;
 use web_sys::AbortController;
 
 use super::error::ApiError;
-use super::wire::{decode_reply, Decoded, QueryRequest, SubmitRequest};
-use crate::domain::form::VideoRequest;
+use super::wire::{decode_reply, Decoded, ModelSubmit, QueryRequest};
 use crate::domain::models::Family;
 use crate::domain::redact::Redactor;
+use crate::domain::request::ModelRequest;
 use crate::domain::settings::{ApiKey, ChosenEndpoint};
 
 /// A submit can take tens of seconds; it is never retried, so wait long (PROTOCOL.md §5).
@@ -75,13 +75,12 @@ impl Connection {
 pub type Submitted = Decoded;
 
 /// Creates a task. Billed: callers must never retry this automatically.
-pub async fn submit(conn: &Connection, request: &VideoRequest) -> Result<Submitted, ApiError> {
-    let body = crate::json::to_string(&SubmitRequest::from(request)).map_err(|e| {
-        ApiError::BadEnvelope {
+pub async fn submit(conn: &Connection, request: &ModelRequest) -> Result<Submitted, ApiError> {
+    let body =
+        crate::json::to_string(&ModelSubmit::from(request)).map_err(|e| ApiError::BadEnvelope {
             detail: e.to_string(),
             request_id: None,
-        }
-    })?;
+        })?;
     post(conn, body, conn.async_header, SUBMIT_TIMEOUT_S * 1_000).await
 }
 

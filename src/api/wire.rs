@@ -4,77 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::{request_id_in, ApiError};
-use crate::domain::form::{ShotType, VideoRequest};
-use crate::domain::models::{Carriage, Family, InputShape, Ratio, MODES};
+use crate::domain::form::ShotType;
+use crate::domain::models::{Carriage, Family, InputShape, Ratio};
 use crate::domain::redact::{excerpt, Redactor};
 use crate::domain::request::{AudioSetting, ModelRequest, Output};
 use crate::domain::task::{TaskSnapshot, TaskStatus};
-
-/// The model that creates tasks (the model table's default, `wan2.6-t2v`).
-pub const SUBMIT_MODEL: &str = MODES[0].submit_model;
-
-/// Submit body: `{model, input, parameters}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SubmitRequest {
-    /// Always [`SUBMIT_MODEL`].
-    pub model: String,
-    /// Texts and audio.
-    pub input: SubmitInput,
-    /// Generation parameters.
-    pub parameters: SubmitParameters,
-}
-
-/// `input` of a submit.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SubmitInput {
-    /// Prompt.
-    pub prompt: String,
-    /// Optional audio URL; omitted when empty.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub audio_url: Option<String>,
-    /// Optional negative prompt; omitted when empty.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub negative_prompt: Option<String>,
-}
-
-/// `parameters` of a submit.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SubmitParameters {
-    /// `W*H`.
-    pub size: String,
-    /// Prompt extend.
-    pub prompt_extend: bool,
-    /// Seconds.
-    pub duration: u8,
-    /// `single` or `multi`.
-    pub shot_type: String,
-    /// Watermark.
-    pub watermark: bool,
-    /// Seed; omitted for random.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub seed: Option<u32>,
-}
-
-impl From<&VideoRequest> for SubmitRequest {
-    fn from(r: &VideoRequest) -> Self {
-        SubmitRequest {
-            model: SUBMIT_MODEL.into(),
-            input: SubmitInput {
-                prompt: r.prompt.clone(),
-                audio_url: r.audio_url.clone(),
-                negative_prompt: r.negative_prompt.clone(),
-            },
-            parameters: SubmitParameters {
-                size: r.size.wire(),
-                prompt_extend: r.prompt_extend,
-                duration: r.duration,
-                shot_type: r.shot_type.wire().into(),
-                watermark: r.watermark,
-                seed: r.seed,
-            },
-        }
-    }
-}
 
 /// The submit body of any mode: `{model, input, parameters}`, with `input` an object or (HappyHorse
 /// 1.0) an array holding one object, media as named fields (wan2.6) or `input.media` items, and
@@ -497,6 +431,7 @@ pub fn decode_reply(
 mod tests {
     use super::*;
     use crate::domain::form::{FormState, Size};
+    use crate::domain::models::MODES;
     use crate::domain::request::MediaRef;
 
     fn decode_reply_plain(
@@ -733,17 +668,15 @@ mod tests {
             prompt_extend: true,
             watermark: false,
             seed: "666".into(),
+            ..FormState::default()
         };
-        let got = serde_json::to_value(SubmitRequest::from(&form.validate().unwrap())).unwrap();
+        let got = serde_json::to_value(ModelSubmit::from(&form.validate().unwrap())).unwrap();
         let mut want_without_empty = want.clone();
         want_without_empty["input"]
             .as_object_mut()
             .unwrap()
             .remove("negative_prompt");
         assert_eq!(got, want_without_empty);
-        // The fixture itself (with its empty negative prompt) is a valid SubmitRequest too.
-        let parsed: SubmitRequest = serde_json::from_value(want).unwrap();
-        assert_eq!(parsed.input.negative_prompt.as_deref(), Some(""));
     }
 
     #[test]
@@ -765,7 +698,7 @@ mod tests {
         }
         .validate()
         .unwrap();
-        let v = serde_json::to_value(SubmitRequest::from(&r)).unwrap();
+        let v = serde_json::to_value(ModelSubmit::from(&r)).unwrap();
         assert!(v["parameters"].get("seed").is_none());
         assert!(v["input"].get("negative_prompt").is_none());
         assert!(v["input"].get("audio_url").is_none());

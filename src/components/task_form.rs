@@ -1,5 +1,6 @@
-//! The wan2.6-t2v form: every field with a visible label, live character counters, errors next
-//! to their fields, and the Generate button.
+//! The form of every model and mode: the mode picker, then only that mode's fields, each with a
+//! visible label, its limits and hints from the model table, live character counters, errors
+//! next to their fields, and the Generate button.
 
 use leptos::prelude::*;
 
@@ -8,13 +9,18 @@ use super::error_box::ErrorBox;
 use super::share_box::ShareBox;
 use super::text::Text;
 use crate::api::Connection;
+use crate::domain::card::mode_name;
 use crate::domain::form::{
-    char_count, shown_errors, Field, FieldErrors, FormState, ShotType, Size, Tier, VideoRequest,
-    DURATION_MAX, DURATION_MIN, NEGATIVE_PROMPT_MAX, PROMPT_MAX, SEED_MAX,
+    audio_slot, char_count, media_inputs, media_max, shown_errors, Field, FieldErrors, FormState,
+    ShotType, Size, Tier, SEED_MAX,
 };
 use crate::domain::generate::{field_dom_id, GenerateOutcome};
 use crate::domain::history::{running_count, RUNNING_LIMIT};
 use crate::domain::message::{Explanation, Msg};
+use crate::domain::models::{
+    ratio_pixels, Counting, DurationRule, Labels, Mode, Ratio, ShotControl, SizeControl, MODES,
+};
+use crate::domain::request::{AudioSetting, ModelRequest};
 use crate::domain::settings::check_key;
 use crate::state::browser::{focus, random_seed};
 use crate::state::disclosure::use_settings_disclosure;
@@ -65,7 +71,7 @@ pub fn TaskForm() -> impl IntoView {
         let attempted = attempt.with(Option::is_some);
         state.form.with(|f| shown_errors(f, attempted))
     });
-    let submit = Action::new_local(move |(conn, request): &(Connection, VideoRequest)| {
+    let submit = Action::new_local(move |(conn, request): &(Connection, ModelRequest)| {
         // The key goes to this endpoint now, whatever the answer: it is the user's from here on.
         state.remember_endpoint(conn.endpoint());
         let (conn, request) = (conn.clone(), request.clone());
@@ -102,41 +108,73 @@ pub fn TaskForm() -> impl IntoView {
     let on_keydown = submit_on_ctrl_enter(form_ref);
     let form = state.form;
     let set_form = state.set_form;
+    // The mode decides which fields exist; each block below is rebuilt only when it changes.
+    let mode = Memo::new(move |_| form.with(|f| f.mode));
+    let prompt_count = Memo::new(move |_| form.with(|f| f.spec().prompt.length(&f.prompt)));
+    let negative_count = Memo::new(move |_| form.with(|f| char_count(&f.negative_prompt)));
     view! {
         <section class="panel form" aria-labelledby="form-h">
             <h2 id="form-h">{i18n.t("form.heading")}</h2>
             <form node_ref=form_ref on:submit=on_submit on:keydown=on_keydown novalidate>
+                <ModePicker />
                 <LimitedText
                     id="prompt"
                     label=Signal::derive(i18n.t("form.prompt"))
                     rows=6
                     placeholder=""
-                    max=PROMPT_MAX
+                    max=Signal::derive(move || usize::from(mode.get().spec().prompt.max))
+                    count=prompt_count.into()
                     value=Signal::derive(move || form.with(|f| f.prompt.clone()))
                     on_input=Callback::new(move |v| set_form.update(|f| f.prompt = v))
                     error=error_of(errors, Field::Prompt)
                 />
-                <LimitedText
-                    id="negative-prompt"
-                    label=Signal::derive(i18n.t("form.negative_prompt"))
-                    rows=2
-                    placeholder=Signal::derive(i18n.t("form.negative_prompt_placeholder"))
-                    max=NEGATIVE_PROMPT_MAX
-                    value=Signal::derive(move || form.with(|f| f.negative_prompt.clone()))
-                    on_input=Callback::new(move |v| set_form.update(|f| f.negative_prompt = v))
-                    error=error_of(errors, Field::NegativePrompt)
-                />
-                <AudioField errors=errors />
-                <SizePicker
-                    value=Signal::derive(move || form.with(|f| f.size))
-                    on_change=Callback::new(move |s| set_form.update(|f| f.size = s))
-                />
+                {move || prompt_hints(mode.get())}
+                {move || {
+                    mode.get().spec().negative_prompt.map(|max| view! {
+                        <LimitedText
+                            id="negative-prompt"
+                            label=Signal::derive(i18n.t("form.negative_prompt"))
+                            rows=2
+                            placeholder=Signal::derive(i18n.t("form.negative_prompt_placeholder"))
+                            max=Signal::stored(usize::from(max))
+                            count=negative_count.into()
+                            value=Signal::derive(move || form.with(|f| f.negative_prompt.clone()))
+                            on_input=Callback::new(move |v| set_form.update(|f| f.negative_prompt = v))
+                            error=error_of(errors, Field::NegativePrompt)
+                        />
+                    })
+                }}
+                {move || {
+                    let m = mode.get();
+                    media_inputs(m.spec())
+                        .into_iter()
+                        .map(|name| view! { <MediaField mode=m name=name errors=errors /> })
+                        .collect_view()
+                }}
+                {move || audio_slot(mode.get().spec()).map(|_| view! { <AudioField errors=errors mode=mode.get() /> })}
+                {move || match mode.get().spec().size {
+                    SizeControl::Sizes(_) => view! {
+                        <SizePicker
+                            value=Signal::derive(move || form.with(|f| f.size))
+                            on_change=Callback::new(move |s| set_form.update(|f| f.size = s))
+                        />
+                    }
+                    .into_any(),
+                    _ => view! { <OutputPicker mode=mode.get() /> }.into_any(),
+                }}
                 <div class="grid2">
-                    <DurationField errors=errors />
-                    <ShotTypeField errors=errors />
+                    {move || {
+                        let m = mode.get();
+                        (!matches!(m.spec().duration, DurationRule::None))
+                            .then(|| view! { <DurationField errors=errors mode=m /> })
+                    }}
+                    {move || {
+                        matches!(mode.get().spec().shot, ShotControl::ShotType { .. })
+                            .then(|| view! { <ShotTypeField errors=errors mode=mode.get() /> })
+                    }}
                     <SeedField errors=errors />
                 </div>
-                <FormSwitches />
+                {move || view! { <FormSwitches mode=mode.get() /> }}
                 <Estimate />
                 <GenerateBar outcome=outcome.into() blocked=blocked running=running.into() />
             </form>
@@ -151,7 +189,7 @@ pub fn TaskForm() -> impl IntoView {
 fn on_generate(
     attempt: RwSignal<Option<Attempt>>,
     blocked: Signal<bool>,
-    dispatch: impl Fn((Connection, VideoRequest)) + 'static,
+    dispatch: impl Fn((Connection, ModelRequest)) + 'static,
 ) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
     let state = use_app_state();
     let disclosure = use_settings_disclosure();
@@ -204,15 +242,204 @@ fn submit_on_ctrl_enter(
     }
 }
 
-/// The optional audio URL.
+/// The model and mode: one list, grouped by model. Switching keeps everything typed; each mode
+/// reads the fields it has.
 #[component]
-fn AudioField(
+fn ModePicker() -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
+    let groups = ["Wan 2.6", "Wan 2.7", "HappyHorse 1.0", "HappyHorse 1.1"];
+    view! {
+        <div class="field">
+            <label for="mode">{i18n.t("form.mode")}</label>
+            <select
+                id="mode"
+                aria-describedby="mode-hint"
+                on:change=move |ev| {
+                    if let Some(m) = Mode::from_key(&event_target_value(&ev)) {
+                        state.set_form.update(|f| f.switch_mode(m));
+                    }
+                }
+            >
+                {groups
+                    .into_iter()
+                    .map(|group| {
+                        view! {
+                            <optgroup label=group>
+                                {MODES
+                                    .iter()
+                                    .filter(|s| model_group(s.mode) == group)
+                                    .map(|s| {
+                                        let m = s.mode;
+                                        view! {
+                                            <option
+                                                value=m.key()
+                                                selected=move || state.form.with(|f| f.mode == m)
+                                            >
+                                                {move || i18n.render(&mode_name(m))}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </optgroup>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <p id="mode-hint" class="hint">
+                {move || i18n.render(&Msg::new(&format!("mode_hint.{}", state.form.with(|f| f.mode.key()))))}
+            </p>
+        </div>
+    }
+}
+
+/// The group a mode is listed under: its model and version.
+fn model_group(mode: Mode) -> &'static str {
+    let key = mode.key();
+    if key.starts_with("wan2.6") {
+        "Wan 2.6"
+    } else if key.starts_with("wan2.7") {
+        "Wan 2.7"
+    } else if key.starts_with("happyhorse-1.0") {
+        "HappyHorse 1.0"
+    } else {
+        "HappyHorse 1.1"
+    }
+}
+
+/// What a mode's prompt needs besides its limit: how it is counted, how shots and references are
+/// written.
+fn prompt_hints(mode: Mode) -> impl IntoView {
+    let i18n = use_i18n();
+    let spec = mode.spec();
+    let mut keys = Vec::new();
+    if spec.prompt.counting == Counting::CjkDouble {
+        keys.push("form.prompt_weighted");
+    }
+    if !spec.prompt.required {
+        keys.push("form.prompt_optional");
+    }
+    if spec.shot == ShotControl::Wording {
+        keys.push("form.shot_wording");
+    }
+    keys.push(match spec.labels {
+        Labels::Character => "form.labels_character",
+        Labels::ImageVideo => "form.labels_image_video",
+        Labels::BracketImage => "form.labels_bracket",
+        Labels::None | Labels::Undocumented => "",
+    });
+    keys.into_iter()
+        .filter(|k| !k.is_empty())
+        .map(|k| view! { <p class="hint">{i18n.t(k)}</p> })
+        .collect_view()
+}
+
+/// One media input of the mode: a link, or several (one per line), with the model's limits.
+#[component]
+fn MediaField(
+    /// The mode.
+    mode: Mode,
+    /// The input's wire name (also its element id).
+    name: &'static str,
     /// The form's errors.
     errors: Errors,
 ) -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
+    let spec = mode.spec();
+    let error = error_of(errors, Field::Media(name));
+    let max = media_max(spec, name);
+    let slot = spec.slots.iter().find(|s| s.wire_name() == name);
+    let formats: Vec<&str> = spec
+        .slots
+        .iter()
+        .filter(|s| s.wire_name() == name)
+        .flat_map(|s| s.limits.formats.iter().map(|f| f.label()))
+        .collect();
+    let mb = slot.map_or(0, |s| s.limits.max_bytes / 1_000_000);
+    let required = spec
+        .slots
+        .iter()
+        .any(|s| s.wire_name() == name && s.min > 0);
+    let hint = Msg::new(if max > 1 {
+        "form.media_hint_many"
+    } else {
+        "form.media_hint_one"
+    })
+    .with("max", max.to_string())
+    .with("formats", formats.join(", "))
+    .with("mb", mb.to_string());
+    let hint = if required {
+        hint
+    } else {
+        Msg::new("form.media_optional").then(hint)
+    };
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let value = move || state.form.with(|f| f.media_text(name).to_owned());
+    let on_input = move |ev| {
+        let v = event_target_value(&ev);
+        state.set_form.update(|f| f.set_media_text(name, v));
+    };
+    let describedby = format!("{hint_id} {error_id}");
+    let invalid = move || error.with(Option::is_some).to_string();
+    let input = if max > 1 {
+        view! {
+            <textarea
+                id=name
+                rows="3"
+                spellcheck="false"
+                placeholder="https://…"
+                aria-describedby=describedby
+                aria-invalid=invalid
+                prop:value=value
+                on:input=on_input
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=name
+                type="url"
+                inputmode="url"
+                spellcheck="false"
+                placeholder="https://…"
+                aria-describedby=describedby
+                aria-invalid=invalid
+                prop:value=value
+                on:input=on_input
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=name>{move || i18n.render(&Msg::new(&format!("form.media.{name}")))}</label>
+            {input}
+            <p id=hint_id class="hint"><Text msg=hint /></p>
+            <FieldError id=error_id error=error />
+        </div>
+    }
+}
+
+/// The optional audio track (`audio_url`, or wan2.7's `driving_audio`).
+#[component]
+fn AudioField(
+    /// The form's errors.
+    errors: Errors,
+    /// The mode (its audio limits).
+    mode: Mode,
+) -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
     let error = error_of(errors, Field::AudioUrl);
+    let seconds = audio_slot(mode.spec())
+        .and_then(|s| s.limits.seconds)
+        .unwrap_or((3, 30));
+    let hint = Msg::new("form.audio_hint")
+        .with("min", seconds.0.to_string())
+        .with("max", seconds.1.to_string());
     view! {
         <div class="field">
             <label for="audio-url">{i18n.t("form.audio_url")}</label>
@@ -227,7 +454,7 @@ fn AudioField(
                 prop:value=move || state.form.with(|f| f.audio_url.clone())
                 on:input=edit(|f, v| f.audio_url = v)
             />
-            <p id="audio-hint" class="hint">{i18n.t("form.audio_hint")}</p>
+            <p id="audio-hint" class="hint"><Text msg=hint /></p>
             <FieldError id="audio-error" error=error />
         </div>
     }
@@ -238,13 +465,38 @@ fn AudioField(
 fn DurationField(
     /// The form's errors.
     errors: Errors,
+    /// The mode (its range and rule).
+    mode: Mode,
 ) -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
     let error = error_of(errors, Field::Duration);
-    let unit = Msg::new("form.duration_unit")
-        .with("min", DURATION_MIN.to_string())
-        .with("max", DURATION_MAX.to_string());
+    let spec = mode.spec();
+    let (min, max) = spec.duration_range(false).unwrap_or((2, 15));
+    let key = match spec.duration {
+        DurationRule::KeepOrCut { .. } => "form.duration_unit_keep",
+        DurationRule::Range {
+            includes_clip: true,
+            ..
+        } => "form.duration_unit_total",
+        DurationRule::Range {
+            max_with_video: Some(_),
+            ..
+        } => "form.duration_unit_video",
+        _ => "form.duration_unit",
+    };
+    let unit = Msg::new(key)
+        .with("min", min.to_string())
+        .with("max", max.to_string())
+        .with(
+            "video_max",
+            spec.duration_range(true).map_or(max, |r| r.1).to_string(),
+        );
+    let lowest = if key == "form.duration_unit_keep" {
+        0
+    } else {
+        min
+    };
     view! {
         <div class="field">
             <label for="duration">{i18n.t("form.duration")}</label>
@@ -252,8 +504,8 @@ fn DurationField(
                 <input
                     id="duration"
                     type="number"
-                    min=DURATION_MIN.to_string()
-                    max=DURATION_MAX.to_string()
+                    min=lowest.to_string()
+                    max=max.to_string()
                     step="1"
                     inputmode="numeric"
                     aria-describedby="duration-hint duration-error"
@@ -273,35 +525,75 @@ fn DurationField(
 fn ShotTypeField(
     /// The form's errors.
     errors: Errors,
+    /// The mode (whether multi-shot needs prompt extend).
+    mode: Mode,
 ) -> impl IntoView {
     let state = use_app_state();
-    let i18n = use_i18n();
-    let error = error_of(errors, Field::ShotType);
-    let option = move |shot: ShotType, label: &'static str| {
-        view! {
-            <option value=shot.wire() selected=move || state.form.with(|f| f.shot_type == shot)>
-                {i18n.t(label)}
-            </option>
-        }
+    let hint = match mode.spec().shot {
+        ShotControl::ShotType {
+            needs_extend: false,
+        } => "form.shot_hint_free",
+        _ => "form.shot_hint",
     };
     view! {
-        <div class="field">
-            <label for="shot-type">{i18n.t("form.shot_type")}</label>
-            <select
-                id="shot-type"
-                aria-describedby="shot-hint shot-error"
-                aria-invalid=move || error.with(Option::is_some).to_string()
-                on:change=move |ev| {
-                    if let Some(s) = ShotType::from_wire(&event_target_value(&ev)) {
-                        state.set_form.update(|f| f.shot_type = s);
-                    }
+        <ChoiceField
+            id="shot-type"
+            label="form.shot_type"
+            hint=hint
+            choices=&[("single", "form.shot_single"), ("multi", "form.shot_multi")]
+            chosen=Signal::derive(move || state.form.with(|f| f.shot_type.wire()))
+            on_choose=Callback::new(move |v: String| {
+                if let Some(s) = ShotType::from_wire(&v) {
+                    state.set_form.update(|f| f.shot_type = s);
                 }
+            })
+            error=error_of(errors, Field::ShotType)
+        />
+    }
+}
+
+/// A labelled list of a few fixed choices, with a hint and the field's error.
+#[component]
+fn ChoiceField(
+    /// Element id; the hint is `{id}-hint`, the error `{id}-error`.
+    id: &'static str,
+    /// The label's catalog key.
+    label: &'static str,
+    /// The hint's catalog key.
+    hint: &'static str,
+    /// Each choice's value and its catalog key.
+    choices: &'static [(&'static str, &'static str)],
+    /// The chosen value.
+    chosen: Signal<&'static str>,
+    /// Called with the value the user chooses.
+    on_choose: Callback<String>,
+    /// The field's validation message.
+    error: Signal<Option<Msg>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    view! {
+        <div class="field">
+            <label for=id>{i18n.t(label)}</label>
+            <select
+                id=id
+                aria-describedby=format!("{hint_id} {error_id}")
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                on:change=move |ev| on_choose.run(event_target_value(&ev))
             >
-                {option(ShotType::Single, "form.shot_single")}
-                {option(ShotType::Multi, "form.shot_multi")}
+                {choices
+                    .iter()
+                    .map(|&(value, key)| {
+                        view! {
+                            <option value=value selected=move || chosen.get() == value>
+                                {i18n.t(key)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
-            <p id="shot-hint" class="hint">{i18n.t("form.shot_hint")}</p>
-            <FieldError id="shot-error" error=error />
+            <p id=hint_id class="hint">{i18n.t(hint)}</p>
+            <FieldError id=error_id error=error />
         </div>
     }
 }
@@ -343,20 +635,45 @@ fn SeedField(
     }
 }
 
-/// Prompt extend and watermark.
+/// Prompt extend (where the mode has it), watermark, and what an edit does with the sound.
 #[component]
-fn FormSwitches() -> impl IntoView {
+fn FormSwitches(
+    /// The mode.
+    mode: Mode,
+) -> impl IntoView {
     let state = use_app_state();
     let (form, set_form) = (state.form, state.set_form);
-    view! {
-        <div class="switches">
-            <CheckField
-                id="prompt-extend"
-                label=Msg::new("form.prompt_extend")
-                hint=Msg::new("form.prompt_extend_hint")
-                checked=Signal::derive(move || form.with(|f| f.prompt_extend))
-                on_change=Callback::new(move |on| set_form.update(|f| f.prompt_extend = on))
+    let spec = mode.spec();
+    let audio_setting = spec.audio_setting.then(|| {
+        view! {
+            <ChoiceField
+                id="audio-setting"
+                label="form.audio_setting"
+                hint="form.audio_setting_hint"
+                choices=&[("auto", "form.audio_setting_auto"), ("origin", "form.audio_setting_origin")]
+                chosen=Signal::derive(move || form.with(|f| f.audio_setting.wire()))
+                on_choose=Callback::new(move |v: String| {
+                    let origin = v == AudioSetting::Origin.wire();
+                    set_form.update(|f| {
+                        f.audio_setting = if origin { AudioSetting::Origin } else { AudioSetting::Auto };
+                    });
+                })
+                error=Signal::stored(None)
             />
+        }
+    });
+    view! {
+        {audio_setting}
+        <div class="switches">
+            {spec.prompt_extend.then(|| view! {
+                <CheckField
+                    id="prompt-extend"
+                    label=Msg::new("form.prompt_extend")
+                    hint=Msg::new("form.prompt_extend_hint")
+                    checked=Signal::derive(move || form.with(|f| f.prompt_extend))
+                    on_change=Callback::new(move |on| set_form.update(|f| f.prompt_extend = on))
+                />
+            })}
             <CheckField
                 id="watermark"
                 label=Msg::new("form.watermark")
@@ -438,6 +755,162 @@ fn GenerateBar(
                 {move || line().map(|(m, _)| view! { <Text msg=m /> })}
             </p>
         </div>
+    }
+}
+
+/// The output of a mode without a `size` list: the resolution, and the aspect ratio where the
+/// mode has one (a radio group of tiles drawing each ratio, with its pixel size where the model's
+/// page gives one: wan2.7's 4:3 is 1104×832), or a note that the aspect follows the input.
+#[component]
+fn OutputPicker(
+    /// The mode.
+    mode: Mode,
+) -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
+    let spec = mode.spec();
+    let family = spec.family;
+    let tier = Memo::new(move |_| state.form.with(|f| f.tier));
+    let tiers = [Tier::P720, Tier::P1080].map(|t| {
+        view! {
+            <label class="size-option tier-option" class:selected=move || tier.get() == t>
+                <input
+                    type="radio"
+                    name="resolution"
+                    value=t.label()
+                    prop:checked=move || tier.get() == t
+                    on:change=move |ev| {
+                        if event_target_checked(&ev) {
+                            state.set_form.update(|f| f.tier = t);
+                        }
+                    }
+                />
+                <span class="size-ratio">{t.label()}</span>
+            </label>
+        }
+    });
+    let ratios = match spec.size {
+        SizeControl::ResolutionRatio { ratios, default } => {
+            let chosen = Memo::new(move |_| {
+                state
+                    .form
+                    .with(|f| f.ratio.filter(|r| ratios.contains(r)).or(default))
+            });
+            let follow = default.is_none().then(|| {
+                view! {
+                    <label class="size-option" class:selected=move || chosen.get().is_none()>
+                        <input
+                            type="radio"
+                            name="ratio"
+                            value=""
+                            prop:checked=move || chosen.get().is_none()
+                            on:change=move |ev| {
+                                if event_target_checked(&ev) {
+                                    state.set_form.update(|f| f.ratio = None);
+                                }
+                            }
+                        />
+                        <span class="size-ratio">{i18n.t("form.ratio_follow")}</span>
+                    </label>
+                }
+            });
+            let tiles = ratios
+                .iter()
+                .map(|&r| {
+                    view! {
+                        <RatioOption
+                            ratio=r
+                            dims=Signal::derive(move || ratio_pixels(family, tier.get(), r))
+                            checked=Signal::derive(move || chosen.get() == Some(r))
+                        />
+                    }
+                })
+                .collect_view();
+            Some(view! {
+                <fieldset class="size-tier">
+                    <legend>{i18n.t("form.ratio")}</legend>
+                    <div class="size-options">{follow}{tiles}</div>
+                </fieldset>
+            })
+        }
+        _ => None,
+    };
+    let follows = ratios
+        .is_none()
+        .then(|| view! { <p class="hint">{i18n.t("form.aspect_follows")}</p> });
+    view! {
+        <fieldset class="size-picker">
+            <legend>{i18n.t("form.output")}</legend>
+            <fieldset class="size-tier">
+                <legend>{i18n.t("form.resolution")}</legend>
+                <div class="size-options">{tiers}</div>
+            </fieldset>
+            {ratios}
+            {follows}
+        </fieldset>
+    }
+}
+
+/// One aspect ratio in the [`OutputPicker`]: a radio covering a tile that draws the shape.
+#[component]
+fn RatioOption(
+    /// The ratio this option picks.
+    ratio: Ratio,
+    /// Its pixel size at the chosen resolution, where the model's page gives one.
+    dims: Signal<Option<(u32, u32)>>,
+    /// Whether it is the chosen ratio.
+    checked: Signal<bool>,
+) -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
+    let wire = ratio.wire();
+    let (a, b) = wire.split_once(':').unwrap_or(("1", "1"));
+    let (a, b) = (a.parse::<u32>().unwrap_or(1), b.parse::<u32>().unwrap_or(1));
+    let orientation = match a.cmp(&b) {
+        std::cmp::Ordering::Greater => "landscape",
+        std::cmp::Ordering::Less => "portrait",
+        std::cmp::Ordering::Equal => "square",
+    };
+    // wan2.7's 4:3 and 3:4 are drawn at their own pixels (1104×832), not wan2.6's (1088×832).
+    let shape_class = move || {
+        let own = matches!(
+            dims.get(),
+            Some((1104, 832) | (1648, 1248) | (832, 1104) | (1248, 1648))
+        );
+        format!(
+            "size-shape {orientation} ar-{}{}",
+            wire.replace(':', "x"),
+            if own { "w" } else { "" }
+        )
+    };
+    let dim_text = move || dims.get().map(|(w, h)| format!("{w}×{h}"));
+    let name = move || {
+        let words = i18n.render(&Msg::new(&format!("form.orientation.{orientation}")));
+        match dim_text() {
+            Some(d) => format!("{wire} · {d} · {words}"),
+            None => format!("{wire} · {words}"),
+        }
+    };
+    view! {
+        <label class="size-option" class:selected=move || checked.get()>
+            <input
+                type="radio"
+                name="ratio"
+                value=wire
+                aria-label=name
+                prop:checked=move || checked.get()
+                on:change=move |ev| {
+                    if event_target_checked(&ev) {
+                        state.set_form.update(|f| f.ratio = Some(ratio));
+                    }
+                }
+            />
+            <span class="size-shape-box" aria-hidden="true">
+                <span class=shape_class></span>
+            </span>
+            <span class="size-ratio" aria-hidden="true">{wire}</span>
+            <span class="size-dim" aria-hidden="true">{dim_text}</span>
+        </label>
     }
 }
 
@@ -548,7 +1021,9 @@ fn LimitedText(
     #[prop(into)]
     placeholder: Signal<String>,
     /// The character limit.
-    max: usize,
+    max: Signal<usize>,
+    /// The text's length as the mode counts it.
+    count: Signal<usize>,
     /// Current text.
     value: Signal<String>,
     /// Called with the new text on every edit.
@@ -558,7 +1033,6 @@ fn LimitedText(
 ) -> impl IntoView {
     let counter_id = format!("{id}-counter");
     let error_id = format!("{id}-error");
-    let count = Memo::new(move |_| value.with(|v| char_count(v)));
     view! {
         <div class="field">
             <label for=id>{label}</label>
@@ -574,9 +1048,9 @@ fn LimitedText(
             <p
                 id=counter_id.clone()
                 data-testid=counter_id
-                class=move || { if count.get() > max { "counter over" } else { "counter" } }
+                class=move || { if count.get() > max.get() { "counter over" } else { "counter" } }
             >
-                {move || format!("{} / {max}", count.get())}
+                {move || format!("{} / {}", count.get(), max.get())}
             </p>
             <FieldError id=error_id error=error />
         </div>

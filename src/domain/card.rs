@@ -2,9 +2,11 @@
 //! phases the service reported, a one-line summary of the settings, how long the id stays
 //! queryable, and which result to show. The card component only lays these out.
 
-use super::form::{ShotType, VideoRequest};
+use super::form::ShotType;
 use super::history::eta_minutes;
 use super::message::{Explanation, Msg};
+use super::models::Mode;
+use super::request::ModelRequest;
 use super::task::{Origin, TaskRecord, TaskStatus, Watch};
 use super::time::{clock, parse_china_time, span};
 
@@ -62,27 +64,43 @@ pub fn prompt_excerpt(record: &TaskRecord) -> String {
 }
 
 /// "1920×1080 · 5 s · single shot · seed 7", or that the settings are unknown (looked up).
-pub fn settings_summary(request: Option<&VideoRequest>) -> Msg {
+pub fn settings_summary(request: Option<&ModelRequest>) -> Msg {
     let Some(q) = request else {
         return Msg::new("card.settings_unknown");
     };
-    let (w, h) = q.size.dimensions();
-    let shot = match q.shot_type {
-        ShotType::Single => Msg::new("card.shot_single"),
-        ShotType::Multi => Msg::new("card.shot_multi"),
-    };
-    let key = if q.seed.is_some() {
-        "card.settings_seed"
-    } else {
-        "card.settings"
-    };
-    let summary = Msg::new(key)
-        .with("size", format!("{w}×{h}"))
-        .with("duration", q.duration.to_string())
-        .with("shot", shot);
+    let mut summary = Msg::new("card.settings")
+        .with("model", mode_name(q.mode))
+        .with("size", q.output_label())
+        .with("duration", duration_text(q.duration));
+    if let Some(shot) = q.shot_type {
+        let shot = match shot {
+            ShotType::Single => Msg::new("card.shot_single"),
+            ShotType::Multi => Msg::new("card.shot_multi"),
+        };
+        summary = Msg::new("card.settings_shot")
+            .with("settings", summary)
+            .with("shot", shot);
+    }
     match q.seed {
-        Some(seed) => summary.with("seed", seed.to_string()),
+        Some(seed) => Msg::new("card.settings_seed")
+            .with("settings", summary)
+            .with("seed", seed.to_string()),
         None => summary,
+    }
+}
+
+/// A mode's name in words ("Wan 2.7 · First frame → video").
+pub fn mode_name(mode: Mode) -> Msg {
+    Msg::new(&format!("mode.{}", mode.key()))
+}
+
+/// A request's duration in words: seconds, "input's length" (`0` on an edit), or "follows the
+/// input" where the mode has none.
+pub fn duration_text(duration: Option<u8>) -> Msg {
+    match duration {
+        Some(0) => Msg::new("card.keep_length"),
+        Some(s) => Msg::new("time.span_s").with("s", s.to_string()),
+        None => Msg::new("card.follows_input"),
     }
 }
 
@@ -189,7 +207,7 @@ mod tests {
         crate::domain::testing::record("t-1", submitted_at_ms, status)
     }
 
-    fn request(seed: &str, shot: ShotType) -> VideoRequest {
+    fn request(seed: &str, shot: ShotType) -> ModelRequest {
         FormState {
             prompt: "x".repeat(200),
             size: Size::S1280x720,

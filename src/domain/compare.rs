@@ -1,7 +1,9 @@
 //! Comparing takes: the settings of 2–4 finished videos side by side, with what differs marked.
 
-use super::form::VideoRequest;
+use super::card::{duration_text, mode_name};
 use super::message::Msg;
+use super::models::MediaKind;
+use super::request::ModelRequest;
 
 /// Most takes compared at once.
 pub const MAX_TAKES: usize = 4;
@@ -18,9 +20,10 @@ pub struct DiffRow {
 }
 
 /// The settings table for the given takes (`None` for a take whose settings are unknown).
-pub fn settings_diff(takes: &[Option<&VideoRequest>]) -> Vec<DiffRow> {
-    type Get = fn(&VideoRequest) -> Msg;
-    let fields: [(Msg, Get); 9] = [
+pub fn settings_diff(takes: &[Option<&ModelRequest>]) -> Vec<DiffRow> {
+    type Get = fn(&ModelRequest) -> Msg;
+    let fields: [(Msg, Get); 11] = [
+        (Msg::new("compare.field.model"), |r| mode_name(r.mode)),
         (Msg::new("compare.field.prompt"), |r| {
             Msg::verbatim(r.prompt.clone())
         }),
@@ -28,21 +31,30 @@ pub fn settings_diff(takes: &[Option<&VideoRequest>]) -> Vec<DiffRow> {
             Msg::verbatim(r.negative_prompt.clone().unwrap_or_default())
         }),
         (Msg::new("compare.field.audio_url"), |r| {
-            Msg::verbatim(r.audio_url.clone().unwrap_or_default())
+            Msg::verbatim(r.audio_url().unwrap_or_default())
+        }),
+        (Msg::new("compare.field.media"), |r| {
+            let urls: Vec<&str> = r
+                .media
+                .iter()
+                .filter(|m| m.kind != MediaKind::Audio)
+                .map(|m| m.url.as_str())
+                .collect();
+            Msg::verbatim(urls.join("\n"))
         }),
         (Msg::new("compare.field.size"), |r| {
-            let (w, h) = r.size.dimensions();
-            Msg::verbatim(format!("{w}×{h}"))
+            Msg::verbatim(r.output_label())
         }),
         (Msg::new("compare.field.duration"), |r| {
-            Msg::new("time.span_s").with("s", r.duration.to_string())
+            duration_text(r.duration)
         }),
         (Msg::new("compare.field.shot_type"), |r| match r.shot_type {
-            super::form::ShotType::Single => Msg::new("compare.value.single"),
-            super::form::ShotType::Multi => Msg::new("compare.value.multi"),
+            Some(super::form::ShotType::Single) => Msg::new("compare.value.single"),
+            Some(super::form::ShotType::Multi) => Msg::new("compare.value.multi"),
+            None => Msg::verbatim("—"),
         }),
         (Msg::new("compare.field.prompt_extend"), |r| {
-            on_off(r.prompt_extend)
+            r.prompt_extend.map_or_else(|| Msg::verbatim("—"), on_off)
         }),
         (Msg::new("compare.field.watermark"), |r| on_off(r.watermark)),
         (Msg::new("compare.field.seed"), |r| {
@@ -81,7 +93,7 @@ mod tests {
     use super::*;
     use crate::domain::form::{FormState, ShotType};
 
-    fn req(seed: &str, shot: ShotType) -> VideoRequest {
+    fn req(seed: &str, shot: ShotType) -> ModelRequest {
         FormState {
             prompt: "a cat".into(),
             seed: seed.into(),
@@ -107,7 +119,28 @@ mod tests {
         assert_eq!(seed.values, [Msg::verbatim("1"), Msg::verbatim("2")]);
         let shot = rows.iter().find(|r| r.label.en() == "Shot type").unwrap();
         assert_eq!(shot.values[1].zh(), "多镜头");
-        assert_eq!(rows.len(), 9);
+        assert_eq!(rows.len(), 11);
+    }
+
+    #[test]
+    fn takes_of_other_models_show_the_model_and_their_inputs() {
+        let a = req("1", ShotType::Single);
+        let mut f = FormState {
+            mode: crate::domain::models::Mode::Wan27FirstFrame,
+            prompt: "a cat".into(),
+            seed: "1".into(),
+            ..FormState::default()
+        };
+        f.set_media_text("first_frame", "https://i.example/cat.png".into());
+        let b = f.validate().unwrap();
+        let rows = settings_diff(&[Some(&a), Some(&b)]);
+        let model = &rows[0];
+        assert!(model.differs);
+        assert_eq!(model.values[1].en(), "Wan 2.7 · First frame → video");
+        let inputs = rows.iter().find(|r| r.label.en() == "Inputs").unwrap();
+        assert_eq!(inputs.values[1], Msg::verbatim("https://i.example/cat.png"));
+        let shot = rows.iter().find(|r| r.label.en() == "Shot type").unwrap();
+        assert_eq!(shot.values[1], Msg::verbatim("—"));
     }
 
     #[test]
@@ -117,7 +150,7 @@ mod tests {
             .iter()
             .all(|r| !r.differs));
         let rows = settings_diff(&[Some(&a), None]);
-        assert_eq!(rows[0].values, [Msg::verbatim("a cat"), Msg::verbatim("—")]);
+        assert_eq!(rows[1].values, [Msg::verbatim("a cat"), Msg::verbatim("—")]);
         assert!(rows.iter().all(|r| r.differs || r.values[0].en() == "—"));
         let seed = &rows.iter().find(|r| r.label.en() == "Seed").unwrap().values[0];
         assert_eq!((seed.en().as_str(), seed.zh().as_str()), ("random", "随机"));

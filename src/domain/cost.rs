@@ -7,10 +7,28 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::form::{Tier, VideoRequest};
+use super::form::Tier;
 use super::history::eta_text;
 use super::message::Msg;
+use super::models::{Family, Price};
+use super::request::ModelRequest;
 use super::task::{TaskRecord, TaskStatus};
+
+/// The list price of a request outside wan2.6, in thousandths of a CNY, from the model table
+/// (DMXAPI's units: 10 000 = 1 CNY, an inference from the pages). `None` when the tier has no
+/// list price or the length is not known before the task runs (an edit that keeps its input's
+/// length).
+pub fn list_milli(request: &ModelRequest) -> Option<u64> {
+    let price = request.mode.spec().price;
+    let seconds = match (price, request.duration) {
+        (Price::Flat(_), _) => 0,
+        (Price::PerSecond { .. }, Some(s)) if s > 0 => s,
+        (Price::PerSecond { .. }, _) => return None,
+    };
+    price
+        .units(request.tier(), seconds)
+        .map(|units| u64::from(units) / 10)
+}
 
 /// A price per second of video in thousandths of the currency unit (`Rate(600)` = 0.6 per second).
 /// Stored as decimal text (`"0.6"`); an older stored number (`0.6`) is still read.
@@ -139,13 +157,18 @@ impl Default for Pricing {
 }
 
 impl Pricing {
-    /// Estimated cost of one request, in thousandths of the currency unit.
-    pub fn cost(&self, request: &VideoRequest) -> u64 {
-        let rate = match request.size.tier() {
+    /// Estimated cost of one request, in thousandths of the currency unit: wan2.6 at these
+    /// (editable) rates, the other families at the model table's list price ([`list_milli`]).
+    /// `None` where it cannot be known before the task runs (see there).
+    pub fn cost(&self, request: &ModelRequest) -> Option<u64> {
+        if request.mode.spec().family != Family::Wan26 {
+            return list_milli(request);
+        }
+        let rate = match request.tier() {
             Tier::P720 => self.per_second_720p,
             Tier::P1080 => self.per_second_1080p,
         };
-        u64::from(rate.0) * u64::from(request.duration)
+        Some(u64::from(rate.0) * u64::from(request.duration?))
     }
 
     /// Estimated spend over succeeded tasks (failed tasks are not charged), in thousandths.
@@ -154,17 +177,20 @@ impl Pricing {
             .iter()
             .filter(|t| t.snapshot.status == TaskStatus::Succeeded)
             .filter_map(|t| t.request.as_ref())
-            .map(|r| self.cost(r))
+            .filter_map(|r| self.cost(r))
             .fold(0, u64::saturating_add)
     }
 
     /// "Estimated cost: 5.00 CNY (list price…). Usually ready in ~4 min", shown before
-    /// submitting; `eta_ms` is the usual time from the user's own finished tasks.
-    pub fn estimate(&self, request: &VideoRequest, eta_ms: Option<i64>) -> Msg {
-        let cost = self.format(self.cost(request));
-        Msg::new("form.estimate")
-            .with("cost", cost)
-            .then(eta_text(eta_ms))
+    /// submitting; `eta_ms` is the usual time from the user's own finished tasks. Where the cost
+    /// depends on what the task will find (an edit keeping its input's length, a tier with no
+    /// list price), it says so.
+    pub fn estimate(&self, request: &ModelRequest, eta_ms: Option<i64>) -> Msg {
+        let cost = match self.cost(request) {
+            Some(milli) => Msg::new("form.estimate").with("cost", self.format(milli)),
+            None => Msg::new("form.estimate_unknown"),
+        };
+        cost.then(eta_text(eta_ms))
     }
 
     /// `1.23 CNY` for 1 230 thousandths (rounded half up to hundredths).
@@ -180,7 +206,7 @@ mod tests {
     use crate::domain::form::{ShotType, Size};
     use crate::domain::testing::{record, request as req};
 
-    fn task(id: &str, status: TaskStatus, request: VideoRequest) -> TaskRecord {
+    fn task(id: &str, status: TaskStatus, request: ModelRequest) -> TaskRecord {
         TaskRecord {
             request: Some(request),
             ..record(id, 0, status)
@@ -199,7 +225,7 @@ mod tests {
         for (size, d, want) in table {
             assert_eq!(
                 p.cost(&req(size, d, ShotType::Single)),
-                want,
+                Some(want),
                 "{size:?} {d}"
             );
         }

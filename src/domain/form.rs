@@ -1,37 +1,24 @@
-//! The wan2.6-t2v form (its limits from the model table, [`super::models`]): allowed values, the
-//! raw form state a user edits, and validation into a [`VideoRequest`] that is always safe to send
-//! (PROTOCOL.md §2).
+//! The form of every model and mode (its fields and limits from the model table,
+//! [`super::models`]): the raw form state a user edits, and validation into a [`ModelRequest`]
+//! that is always safe to send (PROTOCOL.md §2, MODELS.md).
 
 use serde::{Deserialize, Serialize};
 
 use super::message::Msg;
 pub use super::models::{char_count, Size, Tier};
-use super::models::{DurationRule, ModeSpec, MODES};
+use super::models::{
+    Carriage, DurationRule, MediaKind, MediaProblem, Mode, ModeSpec, Ratio, ShotControl,
+    SizeControl, Slot,
+};
+use super::request::{AudioSetting, MediaRef, ModelRequest, Output};
 
-/// The mode this form makes: `wan2.6-t2v`, the table's first entry; its limits come from there.
-const T2V: &ModeSpec = &MODES[0];
-/// Longest prompt, in Unicode scalar values.
-pub const PROMPT_MAX: usize = T2V.prompt.max as usize;
-/// Longest negative prompt, in Unicode scalar values.
-pub const NEGATIVE_PROMPT_MAX: usize = match T2V.negative_prompt {
-    Some(max) => max as usize,
-    None => 0,
-};
-/// Shortest video, longest and default, in seconds.
-const DURATIONS: (u8, u8, u8) = match T2V.duration {
-    DurationRule::Range {
-        min, max, default, ..
-    } => (min, max, default),
-    _ => panic!("wan2.6-t2v has a duration range"),
-};
-/// Shortest video, in seconds.
-pub const DURATION_MIN: u8 = DURATIONS.0;
-/// Longest video, in seconds.
-pub const DURATION_MAX: u8 = DURATIONS.1;
-/// Default video length, in seconds.
-pub const DURATION_DEFAULT: u8 = DURATIONS.2;
 /// Largest seed the service accepts (2³¹ − 1).
 pub const SEED_MAX: u32 = 2_147_483_647;
+/// The default video length, in seconds, of every mode that has one.
+pub const DURATION_DEFAULT: u8 = 5;
+/// Longest single link accepted in a media field, in bytes (a `data:` URL of a 20 MB image is
+/// ~27 MB; anything longer is not a link a person pasted).
+const URL_MAX: usize = 30_000_000;
 
 /// A size's orientation in words.
 pub fn orientation(size: Size) -> Msg {
@@ -73,20 +60,40 @@ impl ShotType {
     }
 }
 
+/// The links typed into one media input (one per line), by the input's wire name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MediaText {
+    /// The slot's wire name (`first_frame`, `reference_urls`, …).
+    pub slot: String,
+    /// The text as typed.
+    pub text: String,
+}
+
 /// What the user typed, field by field, before validation. Saved as a draft, so every field is
-/// kept as entered (numbers as text) and nothing typed is lost to a failed parse.
+/// kept as entered (numbers as text) and nothing typed is lost to a failed parse or to switching
+/// modes (each mode reads the fields it has).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FormState {
+    /// The model and mode.
+    pub mode: Mode,
     /// Prompt text.
     pub prompt: String,
     /// Negative prompt text.
     pub negative_prompt: String,
-    /// Optional audio URL.
+    /// The optional audio track's URL (`audio_url`, or wan2.7's `driving_audio`).
     pub audio_url: String,
-    /// Output size.
+    /// The image and video inputs, by slot.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<MediaText>,
+    /// Output size (modes with a `size` list).
     pub size: Size,
-    /// Duration in seconds, as typed.
+    /// Output resolution (modes with `resolution`).
+    pub tier: Tier,
+    /// Output aspect ratio (modes with `ratio`); `None`: the mode's default.
+    pub ratio: Option<Ratio>,
+    /// Duration in seconds, as typed (`0` keeps an edited video's length).
     pub duration: String,
     /// Shot type.
     pub shot_type: ShotType,
@@ -94,6 +101,8 @@ pub struct FormState {
     pub prompt_extend: bool,
     /// Watermark switch.
     pub watermark: bool,
+    /// What an edit does with the input's sound.
+    pub audio_setting: AudioSetting,
     /// Seed as typed; empty means random.
     pub seed: String,
 }
@@ -101,57 +110,127 @@ pub struct FormState {
 impl Default for FormState {
     fn default() -> Self {
         Self {
+            mode: Mode::Wan26T2v,
             prompt: String::new(),
             negative_prompt: String::new(),
             audio_url: String::new(),
+            media: Vec::new(),
             size: Size::default(),
+            tier: Tier::P1080,
+            ratio: None,
             duration: DURATION_DEFAULT.to_string(),
             shot_type: ShotType::Single,
             prompt_extend: true,
             watermark: false,
+            audio_setting: AudioSetting::Auto,
             seed: String::new(),
         }
     }
 }
 
-/// A validated request: every value is within the service's limits and no combination is
-/// silently ineffective.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VideoRequest {
-    /// Prompt, non-blank, at most [`PROMPT_MAX`] characters.
-    pub prompt: String,
-    /// Negative prompt, omitted when empty.
-    pub negative_prompt: Option<String>,
-    /// Audio URL (http/https), omitted when empty.
-    pub audio_url: Option<String>,
-    /// Output size.
-    pub size: Size,
-    /// Seconds, 2–15.
-    pub duration: u8,
-    /// Shot type; `Multi` only with `prompt_extend`.
-    pub shot_type: ShotType,
-    /// Prompt extend.
-    pub prompt_extend: bool,
-    /// Watermark.
-    pub watermark: bool,
-    /// Seed, or `None` for random.
-    pub seed: Option<u32>,
+impl FormState {
+    /// This form's mode's entry in the model table.
+    pub fn spec(&self) -> &'static ModeSpec {
+        self.mode.spec()
+    }
+
+    /// The text typed into the media input `slot`.
+    pub fn media_text(&self, slot: &str) -> &str {
+        self.media
+            .iter()
+            .find(|m| m.slot == slot)
+            .map_or("", |m| m.text.as_str())
+    }
+
+    /// Sets the text of the media input `slot`.
+    pub fn set_media_text(&mut self, slot: &str, text: String) {
+        match self.media.iter_mut().find(|m| m.slot == slot) {
+            Some(m) => m.text = text,
+            None => self.media.push(MediaText {
+                slot: slot.to_owned(),
+                text,
+            }),
+        }
+    }
+
+    /// Switches to `mode`, keeping everything typed; the watermark takes the new family's
+    /// default when the family changes (HappyHorse marks by default, Wan does not).
+    pub fn switch_mode(&mut self, mode: Mode) {
+        if mode.spec().family != self.spec().family {
+            self.watermark = mode.spec().watermark_default;
+        }
+        self.mode = mode;
+    }
 }
 
-impl VideoRequest {
+/// The media inputs a mode shows: one per wire name, in the table's order, without the audio
+/// track (its own field). wan2.6-r2v's one list of images and videos is one input.
+pub fn media_inputs(spec: &ModeSpec) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for slot in spec.slots {
+        let name = slot.wire_name();
+        if slot.kind != MediaKind::Audio && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// The wire name of the mode's audio track, if it has one.
+pub fn audio_slot(spec: &ModeSpec) -> Option<&'static Slot> {
+    spec.slots.iter().find(|s| s.kind == MediaKind::Audio)
+}
+
+/// The most items the media input `name` takes in `spec`.
+pub fn media_max(spec: &ModeSpec, name: &str) -> u8 {
+    let n: u32 = spec
+        .slots
+        .iter()
+        .filter(|s| s.wire_name() == name)
+        .map(|s| u32::from(s.max))
+        .sum();
+    let n = spec
+        .references
+        .map_or(n, |(_, most)| n.min(u32::from(most)));
+    u8::try_from(n).unwrap_or(u8::MAX)
+}
+
+impl ModelRequest {
     /// Turns a request back into a form (for "re-run with these settings").
     pub fn to_form(&self) -> FormState {
-        FormState {
+        let spec = self.mode.spec();
+        let mut form = FormState {
+            mode: self.mode,
             prompt: self.prompt.clone(),
             negative_prompt: self.negative_prompt.clone().unwrap_or_default(),
-            audio_url: self.audio_url.clone().unwrap_or_default(),
-            size: self.size,
-            duration: self.duration.to_string(),
-            shot_type: self.shot_type,
-            prompt_extend: self.prompt_extend,
+            audio_url: self.audio_url().unwrap_or_default().to_owned(),
+            duration: self.duration.unwrap_or(DURATION_DEFAULT).to_string(),
+            shot_type: self.shot_type.unwrap_or_default(),
+            prompt_extend: self.prompt_extend.unwrap_or(true),
             watermark: self.watermark,
+            audio_setting: self.audio_setting.unwrap_or_default(),
             seed: self.seed.map(|s| s.to_string()).unwrap_or_default(),
+            ..FormState::default()
+        };
+        match self.output {
+            Output::Size(size) => form.size = size,
+            Output::Resolution { tier, ratio } => {
+                form.tier = tier;
+                form.ratio = ratio;
+            }
         }
+        for name in media_inputs(spec) {
+            let lines: Vec<&str> = self
+                .media
+                .iter()
+                .filter(|m| m.slot == name)
+                .map(|m| m.url.as_str())
+                .collect();
+            if !lines.is_empty() {
+                form.set_media_text(name, lines.join("\n"));
+            }
+        }
+        form
     }
 }
 
@@ -164,6 +243,8 @@ pub enum Field {
     NegativePrompt,
     /// Audio URL.
     AudioUrl,
+    /// A media input, by its wire name.
+    Media(&'static str),
     /// Duration.
     Duration,
     /// Shot type.
@@ -177,7 +258,7 @@ pub enum Field {
 pub struct FieldErrors(pub Vec<(Field, Msg)>);
 
 impl Field {
-    /// Every field, in form order.
+    /// The fields of wan2.6-t2v, in form order.
     pub const ALL: [Field; 6] = [
         Field::Prompt,
         Field::NegativePrompt,
@@ -211,71 +292,108 @@ pub fn is_blank(text: &str) -> bool {
     })
 }
 
-/// Checks the prompt (also used live while typing).
-pub fn check_prompt(prompt: &str) -> Option<Msg> {
-    let n = char_count(prompt);
-    if is_blank(prompt) {
+/// Checks the prompt against the mode's rule (also used live while typing).
+pub fn check_prompt(spec: &ModeSpec, prompt: &str) -> Option<Msg> {
+    let n = spec.prompt.length(prompt);
+    let max = usize::from(spec.prompt.max);
+    if is_blank(prompt) && spec.prompt.required {
         Some(Msg::new("form.error.prompt_empty"))
-    } else if n > PROMPT_MAX {
+    } else if n > max {
         Some(
             Msg::new("form.error.prompt_long")
                 .with("n", n.to_string())
-                .with("max", PROMPT_MAX.to_string())
-                .with("over", (n - PROMPT_MAX).to_string()),
+                .with("max", max.to_string())
+                .with("over", (n - max).to_string()),
         )
     } else {
         None
     }
 }
 
-/// Checks the negative prompt.
-pub fn check_negative_prompt(negative: &str) -> Option<Msg> {
+/// Checks the negative prompt against the mode's limit (none where the mode has no such field).
+pub fn check_negative_prompt(spec: &ModeSpec, negative: &str) -> Option<Msg> {
+    let max = usize::from(spec.negative_prompt?);
     let n = char_count(negative);
-    (n > NEGATIVE_PROMPT_MAX).then(|| {
+    (n > max).then(|| {
         Msg::new("form.error.negative_long")
             .with("n", n.to_string())
-            .with("max", NEGATIVE_PROMPT_MAX.to_string())
-            .with("over", (n - NEGATIVE_PROMPT_MAX).to_string())
+            .with("max", max.to_string())
+            .with("over", (n - max).to_string())
     })
+}
+
+/// True for an absolute `http`/`https` URL with a host and no spaces.
+fn is_web_url(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty() && !url.chars().any(char::is_whitespace)
 }
 
 /// Checks an audio URL: empty is fine, otherwise an absolute `http`/`https` URL with a host and
 /// no spaces.
 pub fn check_audio_url(url: &str) -> Option<Msg> {
     let url = url.trim();
-    if url.is_empty() {
-        return None;
-    }
-    let lower = url.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    let ok = match rest {
-        Some(rest) => {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty() && !url.chars().any(char::is_whitespace)
-        }
-        None => false,
-    };
-    (!ok).then(|| Msg::new("form.error.audio_url"))
+    (!url.is_empty() && !is_web_url(url)).then(|| Msg::new("form.error.audio_url"))
 }
 
-/// Parses the duration field.
-pub fn parse_duration(text: &str) -> Result<u8, Msg> {
-    let bad = || {
-        Msg::new("form.error.duration")
-            .with("min", DURATION_MIN.to_string())
-            .with("max", DURATION_MAX.to_string())
+/// One link of a media input: a public `http(s)` URL, or a `data:` URL of an image where the slot
+/// accepts one.
+fn check_media_url(slot: &Slot, url: &str) -> Option<Msg> {
+    if url.len() > URL_MAX {
+        return Some(Msg::new("form.error.media_url"));
+    }
+    if url
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("data:"))
+    {
+        let image = url
+            .get(5..11)
+            .is_some_and(|p| p.eq_ignore_ascii_case("image/"));
+        return if slot.data_url && image && url.contains(";base64,") {
+            None
+        } else {
+            Some(Msg::new("form.error.media_public_only"))
+        };
+    }
+    (!is_web_url(url)).then(|| Msg::new("form.error.media_url"))
+}
+
+/// The duration range message of a mode.
+fn duration_error(min: u8, max: u8, keep: bool) -> Msg {
+    let key = if keep {
+        "form.error.duration_or_keep"
+    } else {
+        "form.error.duration"
     };
+    Msg::new(key)
+        .with("min", min.to_string())
+        .with("max", max.to_string())
+}
+
+/// Parses the duration field for a mode: whole seconds in its range (the range with a reference
+/// video where that differs), `0` where the mode keeps the input's length; `None` where the mode
+/// has no duration.
+pub fn parse_duration(spec: &ModeSpec, text: &str, has_video: bool) -> Result<Option<u8>, Msg> {
+    let Some((min, max)) = spec.duration_range(has_video) else {
+        return Ok(None);
+    };
+    let keep = matches!(spec.duration, DurationRule::KeepOrCut { .. });
     let text = text.trim();
     match text.parse::<u8>() {
         Ok(d)
             if text.bytes().all(|b| b.is_ascii_digit())
-                && (DURATION_MIN..=DURATION_MAX).contains(&d) =>
+                && ((min..=max).contains(&d) || (keep && d == 0)) =>
         {
-            Ok(d)
+            Ok(Some(d))
         }
-        _ => Err(bad()),
+        _ => Err(duration_error(min, max, keep)),
     }
 }
 
@@ -297,38 +415,159 @@ pub fn multi_shot_needs_extend() -> Msg {
     Msg::new("form.error.multi_shot")
 }
 
+/// The links of the media inputs, checked one by one; problems go to `errors`.
+fn media_refs(form: &FormState, errors: &mut Vec<(Field, Msg)>) -> Vec<MediaRef> {
+    let spec = form.spec();
+    let mut refs = Vec::new();
+    for name in media_inputs(spec) {
+        for url in form
+            .media_text(name)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            let Some(slot) = spec.slots.iter().find(|s| s.wire_name() == name) else {
+                continue;
+            };
+            let kind = match slot.carriage {
+                Carriage::ListItem(_) => MediaKind::of_listed_url(url),
+                _ => slot.kind,
+            };
+            let slot = spec
+                .slots
+                .iter()
+                .find(|s| s.wire_name() == name && s.kind == kind)
+                .unwrap_or(slot);
+            if let Some(e) = check_media_url(slot, url) {
+                if errors.iter().all(|(f, _)| *f != Field::Media(name)) {
+                    errors.push((Field::Media(name), e));
+                }
+                continue;
+            }
+            refs.push(MediaRef {
+                slot: name,
+                kind,
+                url: url.to_owned(),
+                voice: None,
+            });
+        }
+    }
+    if let Some(slot) = audio_slot(spec) {
+        let url = form.audio_url.trim();
+        match check_audio_url(url) {
+            Some(e) => errors.push((Field::AudioUrl, e)),
+            None if !url.is_empty() => refs.push(MediaRef {
+                slot: slot.wire_name(),
+                kind: MediaKind::Audio,
+                url: url.to_owned(),
+                voice: None,
+            }),
+            None => {}
+        }
+    }
+    refs
+}
+
+/// The field and message of a media set the mode does not take.
+fn media_problem(spec: &ModeSpec, problem: MediaProblem) -> (Field, Msg) {
+    let first_reference = || {
+        spec.slots
+            .iter()
+            .find(|s| s.reference)
+            .map_or("reference_urls", |s| s.wire_name())
+    };
+    let label = |name: &str| Msg::new(&format!("form.media.{name}"));
+    match problem {
+        MediaProblem::Missing(name) => (
+            Field::Media(name),
+            Msg::new("form.error.media_missing").with("what", label(name)),
+        ),
+        MediaProblem::TooMany(name, max) => (
+            Field::Media(name),
+            Msg::new("form.error.media_too_many")
+                .with("what", label(name))
+                .with("max", max.to_string()),
+        ),
+        MediaProblem::NoReference => (
+            Field::Media(first_reference()),
+            Msg::new("form.error.no_reference"),
+        ),
+        MediaProblem::TooManyReferences(max) => (
+            Field::Media(first_reference()),
+            Msg::new("form.error.too_many_references").with("max", max.to_string()),
+        ),
+        // Only links typed into the mode's own inputs are read: never reached.
+        MediaProblem::NotTaken(_) => (Field::Prompt, Msg::new("form.error.media_url")),
+    }
+}
+
 impl FormState {
-    /// Validates every field; on success returns the request to send.
-    pub fn validate(&self) -> Result<VideoRequest, FieldErrors> {
+    /// Validates every field of the mode; on success returns the request to send.
+    pub fn validate(&self) -> Result<ModelRequest, FieldErrors> {
+        let spec = self.spec();
         let mut errors = Vec::new();
-        if let Some(e) = check_prompt(&self.prompt) {
+        if let Some(e) = check_prompt(spec, &self.prompt) {
             errors.push((Field::Prompt, e));
         }
-        if let Some(e) = check_negative_prompt(&self.negative_prompt) {
+        if let Some(e) = check_negative_prompt(spec, &self.negative_prompt) {
             errors.push((Field::NegativePrompt, e));
         }
-        if let Some(e) = check_audio_url(&self.audio_url) {
-            errors.push((Field::AudioUrl, e));
+        let media = media_refs(self, &mut errors);
+        if errors.iter().all(|(f, _)| !matches!(f, Field::Media(_))) {
+            let items: Vec<(&str, MediaKind)> = media.iter().map(|m| (m.slot, m.kind)).collect();
+            if let Err(problem) = spec.check_media(&items) {
+                errors.push(media_problem(spec, problem));
+            }
         }
-        let duration = parse_duration(&self.duration)
+        let has_video = media.iter().any(|m| m.kind == MediaKind::Video);
+        let duration = parse_duration(spec, &self.duration, has_video)
             .map_err(|e| errors.push((Field::Duration, e)))
             .ok();
-        if self.shot_type == ShotType::Multi && !self.prompt_extend {
-            errors.push((Field::ShotType, multi_shot_needs_extend()));
-        }
+        let shot_type = match spec.shot {
+            ShotControl::ShotType { needs_extend } => {
+                if needs_extend && self.shot_type == ShotType::Multi && !self.prompt_extend {
+                    errors.push((Field::ShotType, multi_shot_needs_extend()));
+                }
+                Some(self.shot_type)
+            }
+            ShotControl::Wording | ShotControl::None => None,
+        };
         let seed = parse_seed(&self.seed)
             .map_err(|e| errors.push((Field::Seed, e)))
             .ok();
+        let output = match spec.size {
+            SizeControl::Sizes(sizes) => Output::Size(if sizes.contains(&self.size) {
+                self.size
+            } else {
+                Size::default()
+            }),
+            SizeControl::Resolution => Output::Resolution {
+                tier: self.tier,
+                ratio: None,
+            },
+            SizeControl::ResolutionRatio { ratios, default } => Output::Resolution {
+                tier: self.tier,
+                ratio: self.ratio.filter(|r| ratios.contains(r)).or(default),
+            },
+        };
         match (errors.is_empty(), duration, seed) {
-            (true, Some(duration), Some(seed)) => Ok(VideoRequest {
-                prompt: self.prompt.clone(),
-                negative_prompt: non_empty(&self.negative_prompt),
-                audio_url: non_empty(self.audio_url.trim()),
-                size: self.size,
+            (true, Some(duration), Some(seed)) => Ok(ModelRequest {
+                mode: self.mode,
+                prompt: if is_blank(&self.prompt) && !spec.prompt.required {
+                    String::new()
+                } else {
+                    self.prompt.clone()
+                },
+                negative_prompt: spec
+                    .negative_prompt
+                    .and_then(|_| non_empty(&self.negative_prompt)),
+                media,
+                output,
                 duration,
-                shot_type: self.shot_type,
-                prompt_extend: self.prompt_extend,
+                shot_type,
+                prompt_extend: spec.prompt_extend.then_some(self.prompt_extend),
                 watermark: self.watermark,
+                audio_setting: spec.audio_setting.then_some(self.audio_setting),
                 seed,
             }),
             _ => Err(FieldErrors(errors)),
@@ -347,17 +586,23 @@ pub fn shown_errors(form: &FormState, attempted: bool) -> FieldErrors {
     if attempted {
         return form.validate().err().unwrap_or_default();
     }
+    let spec = form.spec();
     let mut live = Vec::new();
-    if char_count(&form.prompt) > PROMPT_MAX {
-        live.extend(check_prompt(&form.prompt).map(|e| (Field::Prompt, e)));
+    if spec.prompt.length(&form.prompt) > usize::from(spec.prompt.max) {
+        live.extend(check_prompt(spec, &form.prompt).map(|e| (Field::Prompt, e)));
     }
-    live.extend(check_negative_prompt(&form.negative_prompt).map(|e| (Field::NegativePrompt, e)));
+    live.extend(
+        check_negative_prompt(spec, &form.negative_prompt).map(|e| (Field::NegativePrompt, e)),
+    );
     FieldErrors(live)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::models::{Family, MODES};
+
+    const T2V: &ModeSpec = &MODES[0];
 
     fn valid() -> FormState {
         FormState {
@@ -446,7 +691,7 @@ mod tests {
             };
             assert_eq!(f.validate().is_ok(), ok, "len {}", char_count(&prompt));
         }
-        let err = check_prompt(&"猫".repeat(1501)).unwrap();
+        let err = check_prompt(T2V, &"猫".repeat(1501)).unwrap();
         assert!(err.en().contains("1500") && err.en().contains("1501"));
         assert!(err.zh().contains("1500"));
     }
@@ -491,7 +736,7 @@ mod tests {
             ..valid()
         };
         assert_eq!(
-            f.validate().unwrap().audio_url.as_deref(),
+            f.validate().unwrap().audio_url(),
             Some("https://example.com/a.mp3")
         );
     }
@@ -513,7 +758,11 @@ mod tests {
             ("+5", None),
         ];
         for (text, want) in table {
-            assert_eq!(parse_duration(text).ok(), want, "{text:?}");
+            assert_eq!(
+                parse_duration(T2V, text, false).ok(),
+                want.map(Some),
+                "{text:?}"
+            );
         }
     }
 
@@ -562,7 +811,7 @@ mod tests {
             prompt_extend: true,
             ..valid()
         };
-        assert_eq!(f.validate().unwrap().shot_type, ShotType::Multi);
+        assert_eq!(f.validate().unwrap().shot_type, Some(ShotType::Multi));
     }
 
     #[test]
@@ -596,9 +845,9 @@ mod tests {
         };
         let r = f.validate().unwrap();
         assert_eq!(r.negative_prompt, None);
-        assert_eq!(r.audio_url, None);
+        assert_eq!(r.audio_url(), None);
         assert_eq!(r.seed, Some(666));
-        assert_eq!(r.duration, 10);
+        assert_eq!(r.duration, Some(10));
         assert_eq!(r.to_form(), f);
     }
 
@@ -618,7 +867,7 @@ mod tests {
         );
         assert!(shown_errors(&empty, true).get(Field::Prompt).is_some());
         let long = FormState {
-            prompt: "x".repeat(PROMPT_MAX + 1),
+            prompt: "x".repeat(1501),
             seed: "not a number".into(),
             ..FormState::default()
         };
@@ -630,11 +879,206 @@ mod tests {
         );
         assert!(shown_errors(&long, true).get(Field::Seed).is_some());
         let negative = FormState {
-            negative_prompt: "x".repeat(NEGATIVE_PROMPT_MAX + 1),
+            negative_prompt: "x".repeat(501),
             ..FormState::default()
         };
         assert!(shown_errors(&negative, false)
             .get(Field::NegativePrompt)
             .is_some());
+    }
+
+    fn in_mode(mode: Mode) -> FormState {
+        FormState {
+            mode,
+            prompt: "a cat".into(),
+            ..FormState::default()
+        }
+    }
+
+    #[test]
+    fn every_mode_validates_what_it_needs_and_sends_only_its_fields() {
+        for spec in &MODES {
+            let mut f = in_mode(spec.mode);
+            // With nothing but a prompt, a mode that needs media says which.
+            let needs_media = spec.slots.iter().any(|s| s.min > 0) || spec.references.is_some();
+            match f.validate() {
+                Ok(_) => assert!(!needs_media, "{:?} accepted no media", spec.mode),
+                Err(e) => {
+                    assert!(needs_media, "{:?}: {e:?}", spec.mode);
+                    assert!(e.0.iter().all(|(f, _)| matches!(f, Field::Media(_))));
+                    let m = &e.0[0].1;
+                    assert!(
+                        !m.en().contains("%{") && !m.zh().contains("%{"),
+                        "{}",
+                        m.en()
+                    );
+                }
+            }
+            for name in media_inputs(spec) {
+                let slot = spec.slot(name).unwrap();
+                let url = if slot.kind == MediaKind::Video {
+                    "https://v.example/clip.mp4"
+                } else {
+                    "https://i.example/pic.png"
+                };
+                f.set_media_text(name, url.into());
+            }
+            let r = f
+                .validate()
+                .unwrap_or_else(|e| panic!("{:?}: {e:?}", spec.mode));
+            assert_eq!(r.mode, spec.mode);
+            assert_eq!(r.negative_prompt, None);
+            assert_eq!(r.prompt_extend.is_some(), spec.prompt_extend);
+            assert_eq!(r.audio_setting.is_some(), spec.audio_setting);
+            assert_eq!(
+                r.shot_type.is_some(),
+                matches!(spec.shot, ShotControl::ShotType { .. })
+            );
+            assert_eq!(
+                r.duration.is_some(),
+                !matches!(spec.duration, DurationRule::None)
+            );
+            assert_eq!(
+                matches!(r.output, Output::Size(_)),
+                matches!(spec.size, SizeControl::Sizes(_))
+            );
+            // And back: re-run with these settings gives the same request.
+            assert_eq!(r.to_form().validate().unwrap(), r, "{:?}", spec.mode);
+        }
+    }
+
+    #[test]
+    fn media_links_are_checked_per_slot() {
+        let mut f = in_mode(Mode::Wan27FirstLast);
+        f.set_media_text("first_frame", "https://i.example/a.png".into());
+        f.set_media_text("last_frame", "ftp://i.example/b.png".into());
+        let e = f.validate().unwrap_err();
+        assert!(e.get(Field::Media("last_frame")).is_some());
+        // A data: URL of an image goes where the slot takes one; a video never.
+        f.set_media_text("last_frame", "data:image/png;base64,AAAA".into());
+        assert!(f.validate().is_ok());
+        let mut edit = in_mode(Mode::Wan27Edit);
+        edit.set_media_text("video", "data:video/mp4;base64,AAAA".into());
+        let e = edit.validate().unwrap_err();
+        assert!(e
+            .get(Field::Media("video"))
+            .unwrap()
+            .en()
+            .contains("public"));
+        // wan2.6-r2v: one list of images and videos, 5 in all, at most 3 videos.
+        let mut r2v = in_mode(Mode::Wan26R2v);
+        let six = (0..6)
+            .map(|i| format!("https://i.example/{i}.png"))
+            .collect::<Vec<_>>();
+        r2v.set_media_text("reference_urls", six.join("\n"));
+        let e = r2v.validate().unwrap_err();
+        assert!(e.get(Field::Media("reference_urls")).is_some());
+        let four_videos = (0..4)
+            .map(|i| format!("https://v.example/{i}.mp4"))
+            .collect::<Vec<_>>();
+        r2v.set_media_text("reference_urls", four_videos.join("\n"));
+        let e = r2v.validate().unwrap_err();
+        assert!(e
+            .get(Field::Media("reference_urls"))
+            .unwrap()
+            .en()
+            .contains('3'));
+        r2v.set_media_text(
+            "reference_urls",
+            "https://v.example/a.mp4\n\n  https://i.example/b.png  \n".into(),
+        );
+        let r = r2v.validate().unwrap();
+        assert_eq!(
+            r.media.iter().map(|m| m.kind).collect::<Vec<_>>(),
+            [MediaKind::Video, MediaKind::Image]
+        );
+        assert_eq!(r.media[1].url, "https://i.example/b.png");
+    }
+
+    #[test]
+    fn durations_follow_the_mode() {
+        let cases = [
+            (Mode::Wan26R2v, "10", true),
+            (Mode::Wan26R2v, "11", false),
+            (Mode::Hh11T2v, "2", false),
+            (Mode::Hh11T2v, "3", true),
+            (Mode::Wan27Edit, "0", true),
+            (Mode::Wan27Edit, "11", false),
+            (Mode::Wan27T2v, "0", false),
+        ];
+        for (mode, text, ok) in cases {
+            assert_eq!(
+                parse_duration(mode.spec(), text, false).is_ok(),
+                ok,
+                "{mode:?} {text}"
+            );
+        }
+        // wan2.7-r2v: 2–15 s, 2–10 with a reference video.
+        let spec = Mode::Wan27References.spec();
+        assert!(parse_duration(spec, "15", false).is_ok());
+        assert!(parse_duration(spec, "15", true).is_err());
+        // HappyHorse 1.0 edit has none: whatever the field says, none is sent.
+        assert_eq!(
+            parse_duration(Mode::Hh10Edit.spec(), "junk", false),
+            Ok(None)
+        );
+        let e = parse_duration(Mode::Wan27Edit.spec(), "1", false).unwrap_err();
+        assert!(e.en().contains("0 to keep"));
+    }
+
+    #[test]
+    fn happyhorse_counts_chinese_double_and_needs_no_prompt_for_images() {
+        let spec = Mode::Hh11T2v.spec();
+        assert!(check_prompt(spec, &"猫".repeat(2500)).is_none());
+        let e = check_prompt(spec, &"猫".repeat(2501)).unwrap();
+        assert!(e.en().contains("5002"), "{}", e.en());
+        let mut i2v = in_mode(Mode::Hh11I2v);
+        i2v.prompt = "  ".into();
+        i2v.set_media_text("first_frame", "https://i.example/a.png".into());
+        let r = i2v.validate().unwrap();
+        assert_eq!(r.prompt, "");
+    }
+
+    #[test]
+    fn switching_family_takes_its_watermark_default_and_keeps_the_text() {
+        let mut f = in_mode(Mode::Wan26T2v);
+        f.switch_mode(Mode::Hh11T2v);
+        assert!(f.watermark, "HappyHorse marks by default");
+        f.watermark = false;
+        f.switch_mode(Mode::Hh11I2v);
+        assert!(!f.watermark, "same family: the user's choice stays");
+        f.switch_mode(Mode::Wan27T2v);
+        assert!(!f.watermark);
+        assert_eq!(f.prompt, "a cat");
+        assert_eq!(Mode::Wan27T2v.spec().family, Family::Wan27);
+    }
+
+    #[test]
+    fn ratios_outside_the_mode_fall_back_to_its_default() {
+        let mut f = in_mode(Mode::Wan27T2v);
+        f.ratio = Some(Ratio::R21x9); // a HappyHorse ratio
+        f.tier = Tier::P720;
+        let r = f.validate().unwrap();
+        assert_eq!(
+            r.output,
+            Output::Resolution {
+                tier: Tier::P720,
+                ratio: Some(Ratio::R16x9)
+            }
+        );
+        assert_eq!(r.output_label(), "1280×720");
+        f.ratio = Some(Ratio::R4x3);
+        assert_eq!(f.validate().unwrap().output_label(), "1104×832");
+        let mut edit = in_mode(Mode::Wan27Edit);
+        edit.set_media_text("video", "https://v.example/a.mp4".into());
+        let r = edit.validate().unwrap();
+        assert_eq!(
+            r.output,
+            Output::Resolution {
+                tier: Tier::P1080,
+                ratio: None
+            },
+            "videoedit follows the input unless a ratio is chosen"
+        );
     }
 }

@@ -31,7 +31,7 @@ impl GenerateOutcome {
             GenerateOutcome::Invalid(fields) => {
                 let names = fields
                     .iter()
-                    .map(|f| Msg::new(field_label(*f)))
+                    .map(|f| field_label(*f))
                     .reduce(|a, b| Msg::new("generate.list").with("a", a).with("b", b))
                     .unwrap_or_else(|| Msg::verbatim(""));
                 Msg::new("generate.invalid")
@@ -56,15 +56,16 @@ impl GenerateOutcome {
 }
 
 /// The label's catalog key of a form field (the same words as the field's own label).
-pub fn field_label(field: Field) -> &'static str {
-    match field {
+pub fn field_label(field: Field) -> Msg {
+    Msg::new(match field {
         Field::Prompt => "form.prompt",
         Field::NegativePrompt => "form.negative_prompt",
         Field::AudioUrl => "form.audio_url",
+        Field::Media(name) => return Msg::new(&format!("form.media.{name}")),
         Field::Duration => "form.duration",
         Field::ShotType => "form.shot_type",
         Field::Seed => "form.seed",
-    }
+    })
 }
 
 /// The element id of a form field, for moving the focus to it.
@@ -73,6 +74,8 @@ pub fn field_dom_id(field: Field) -> &'static str {
         Field::Prompt => "prompt",
         Field::NegativePrompt => "negative-prompt",
         Field::AudioUrl => "audio-url",
+        // The media inputs' ids are their wire names (`first_frame`, `reference_urls`, …).
+        Field::Media(name) => name,
         Field::Duration => "duration",
         Field::ShotType => "shot-type",
         Field::Seed => "seed",
@@ -121,7 +124,7 @@ mod tests {
     fn fields_map_to_their_elements() {
         for f in Field::ALL {
             assert!(!field_dom_id(f).is_empty());
-            assert!(!Msg::new(field_label(f)).en().is_empty());
+            assert!(!field_label(f).en().is_empty());
         }
     }
 }

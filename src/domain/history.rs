@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::json::Raw;
 
-use super::form::{ShotType, Tier, VideoRequest};
+use super::form::{ShotType, Tier};
 use super::message::Msg;
+use super::models::Mode;
 use super::redact::Redactor;
+use super::request::ModelRequest;
 use super::task::{TaskRecord, TaskStatus};
 
 /// The ledger format version written by this build.
@@ -181,9 +183,9 @@ pub fn restore(tasks: &mut Vec<TaskRecord>, removed: Vec<TaskRecord>) {
 
 /// Typical time to a finished video for requests like `request`, from the user's own
 /// succeeded tasks of the same tier, duration and shot type: the median, in ms.
-pub fn eta_ms(tasks: &[TaskRecord], request: &VideoRequest) -> Option<i64> {
-    let key = |r: &VideoRequest| (r.size.tier(), r.duration, r.shot_type);
-    let want: (Tier, u8, ShotType) = key(request);
+pub fn eta_ms(tasks: &[TaskRecord], request: &ModelRequest) -> Option<i64> {
+    let key = |r: &ModelRequest| (r.mode, r.tier(), r.duration, r.shot_type);
+    let want: (Mode, Tier, Option<u8>, Option<ShotType>) = key(request);
     let mut samples: Vec<i64> = tasks
         .iter()
         .filter(|t| t.snapshot.status == TaskStatus::Succeeded)
@@ -405,7 +407,7 @@ mod tests {
         }
     }
 
-    fn done(id: &str, request: VideoRequest, minutes: i64) -> TaskRecord {
+    fn done(id: &str, request: ModelRequest, minutes: i64) -> TaskRecord {
         let mut t = task(id, 0, TaskStatus::Succeeded);
         t.request = Some(request);
         t.snapshot.submit_time = Some("2026-02-11 13:00:00.000".into());

@@ -42,11 +42,12 @@ pub mod url;
 pub mod testing {
     //! Builders shared by the domain's tests.
 
-    use super::form::{FormState, ShotType, Size, VideoRequest};
+    use super::form::{FormState, ShotType, Size};
+    use super::request::ModelRequest;
     use super::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
 
     /// A valid request ("cat") of this size, duration and shot type.
-    pub fn request(size: Size, duration: &str, shot: ShotType) -> VideoRequest {
+    pub fn request(size: Size, duration: &str, shot: ShotType) -> ModelRequest {
         FormState {
             prompt: "cat".into(),
             size,

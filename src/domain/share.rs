@@ -5,18 +5,34 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use super::form::{FormState, ShotType, Size};
+use super::form::{FormState, MediaText, ShotType, Size, Tier};
 use super::message::Msg;
+use super::models::{Mode, Ratio};
+use super::request::AudioSetting;
 
 /// The fragment key: `#share=…`.
 pub const FRAGMENT_KEY: &str = "share=";
-/// The version this build writes.
+/// The version written for a wan2.6-t2v form (what every build reads).
 pub const SHARE_VERSION: u32 = 1;
+/// The version written for any other mode: a build that knows only wan2.6-t2v says the link is
+/// newer instead of opening it as a wan2.6-t2v form.
+pub const SHARE_VERSION_MODES: u32 = 2;
 
-/// Version 1: short field names; empty texts and default switches left out.
+/// Versions 1 and 2: short field names; empty texts and default switches left out. Version 2 adds
+/// the mode and its fields.
 #[derive(Serialize, Deserialize, Default)]
 #[serde(default)]
 struct V1 {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    m: Option<Mode>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    u: Vec<MediaText>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    z: Option<Tier>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    o: Option<Ratio>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    g: Option<AudioSetting>,
     #[serde(skip_serializing_if = "String::is_empty")]
     p: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -51,10 +67,34 @@ pub fn encode(form: &FormState) -> Result<String, Msg> {
         &form.audio_url,
         &form.seed,
     ];
-    if fields.iter().any(|f| looks_like_key(f)) {
+    let media = form.media.iter().map(|m| &m.text);
+    if fields.into_iter().chain(media).any(|f| looks_like_key(f)) {
         return Err(Msg::new("share.error.has_key"));
     }
+    // A picture from this computer travels as a data: URL, too big for a link (and not the
+    // sharer's to publish by accident): the link carries links only.
+    if form
+        .media
+        .iter()
+        .any(|m| m.text.to_ascii_lowercase().contains("data:"))
+    {
+        return Err(Msg::new("share.error.local_media"));
+    }
+    let modes = form.mode != Mode::Wan26T2v;
     let v1 = V1 {
+        m: modes.then_some(form.mode),
+        u: if modes {
+            form.media
+                .iter()
+                .filter(|m| !m.text.trim().is_empty())
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        },
+        z: modes.then_some(form.tier),
+        o: form.ratio.filter(|_| modes),
+        g: modes.then_some(form.audio_setting),
         p: form.prompt.clone(),
         n: form.negative_prompt.clone(),
         a: form.audio_url.clone(),
@@ -66,8 +106,13 @@ pub fn encode(form: &FormState) -> Result<String, Msg> {
         r: form.seed.clone(),
     };
     let json = crate::json::to_string(&v1).map_err(|_| damaged())?;
+    let version = if modes {
+        SHARE_VERSION_MODES
+    } else {
+        SHARE_VERSION
+    };
     Ok(format!(
-        "{FRAGMENT_KEY}{SHARE_VERSION}.{}",
+        "{FRAGMENT_KEY}{version}.{}",
         URL_SAFE_NO_PAD.encode(json)
     ))
 }
@@ -83,7 +128,7 @@ pub fn decode(fragment: &str) -> Result<Option<FormState>, Msg> {
     };
     let (version, data) = payload.split_once('.').ok_or_else(damaged)?;
     match version {
-        "1" => {
+        "1" | "2" => {
             let bytes = URL_SAFE_NO_PAD
                 .decode(data.trim_end_matches('='))
                 .map_err(|_| damaged())?;
@@ -93,6 +138,11 @@ pub fn decode(fragment: &str) -> Result<Option<FormState>, Msg> {
             let v: V1 = crate::json::from_str(&text).map_err(|_| damaged())?;
             let defaults = FormState::default();
             Ok(Some(FormState {
+                mode: v.m.unwrap_or_default(),
+                media: v.u,
+                tier: v.z.unwrap_or(defaults.tier),
+                ratio: v.o,
+                audio_setting: v.g.unwrap_or_default(),
                 prompt: v.p,
                 negative_prompt: v.n,
                 audio_url: v.a,
@@ -127,7 +177,37 @@ mod tests {
             prompt_extend: true,
             watermark: true,
             seed: "666".into(),
+            ..FormState::default()
         }
+    }
+
+    #[test]
+    fn a_mode_and_its_links_travel_and_local_pictures_do_not() {
+        let mut form = FormState {
+            mode: Mode::Wan27FirstLast,
+            prompt: "a door opens".into(),
+            tier: Tier::P720,
+            ratio: Some(Ratio::R4x3),
+            audio_setting: AudioSetting::Origin,
+            ..FormState::default()
+        };
+        form.set_media_text("first_frame", "https://i.example/a.png".into());
+        form.set_media_text("last_frame", "https://i.example/b.png".into());
+        let frag = encode(&form).unwrap();
+        assert!(frag.starts_with("share=2."), "{frag}");
+        assert_eq!(decode(&frag).unwrap(), Some(form.clone()));
+        form.set_media_text("last_frame", "data:image/png;base64,AAAA".into());
+        let err = encode(&form).unwrap_err();
+        assert!(
+            err.en().contains("computer") && !err.zh().is_empty(),
+            "{}",
+            err.en()
+        );
+        form.set_media_text(
+            "last_frame",
+            "https://i.example/sk-abcdefghijklmnopqrstuvwxyz0123456789".into(),
+        );
+        assert!(encode(&form).unwrap_err().en().contains("API key"));
     }
 
     #[test]

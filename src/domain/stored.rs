@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::cost::Pricing;
-use super::form::{Tier, VideoRequest};
+use super::form::Tier;
+use super::models::Family;
+use super::request::ModelRequest;
 use super::task::{Origin, TaskRecord, TaskStatus};
 
 /// The database's schema version (see `state::db`).
@@ -79,19 +81,23 @@ pub struct Summary {
     /// Seconds of succeeded 1080P video.
     #[serde(default)]
     pub seconds_1080: u64,
+    /// List price of the succeeded tasks of other families than wan2.6, in thousandths.
+    #[serde(default)]
+    pub list_milli: u64,
     /// Recent run times, oldest first, at most [`RUNS_KEPT`] per key.
     #[serde(default)]
     pub runs: Vec<Run>,
 }
 
-/// The kind of request an ETA is asked for: tier, duration and shot type.
-pub fn eta_key(r: &VideoRequest) -> String {
-    format!(
-        "{}/{}/{}",
-        r.size.tier().label(),
-        r.duration,
-        r.shot_type.wire()
-    )
+/// The kind of request an ETA is asked for: tier, duration and shot type (`1080P/5/single`, as
+/// older builds wrote it), and the mode where it is not wan2.6-t2v.
+pub fn eta_key(r: &ModelRequest) -> String {
+    let shot = r.shot_type.map_or("-", |s| s.wire());
+    let base = format!("{}/{}/{shot}", r.tier().label(), r.duration.unwrap_or(0));
+    match r.mode {
+        super::models::Mode::Wan26T2v => base,
+        mode => format!("{}/{base}", mode.key()),
+    }
 }
 
 impl Summary {
@@ -129,10 +135,14 @@ impl Summary {
         }
         step(&mut self.succeeded, 1);
         let Some(r) = &t.request else { return };
-        let seconds = u64::from(r.duration);
-        match r.size.tier() {
-            Tier::P720 => step(&mut self.seconds_720, seconds),
-            Tier::P1080 => step(&mut self.seconds_1080, seconds),
+        if r.mode.spec().family == Family::Wan26 {
+            let seconds = u64::from(r.duration.unwrap_or(0));
+            match r.tier() {
+                Tier::P720 => step(&mut self.seconds_720, seconds),
+                Tier::P1080 => step(&mut self.seconds_1080, seconds),
+            }
+        } else if let Some(milli) = super::cost::list_milli(r) {
+            step(&mut self.list_milli, milli);
         }
         self.runs.retain(|run| run.id != t.id);
         if !add {
@@ -158,11 +168,12 @@ impl Summary {
         u64::from(pricing.per_second_720p.0)
             .saturating_mul(self.seconds_720)
             .saturating_add(u64::from(pricing.per_second_1080p.0).saturating_mul(self.seconds_1080))
+            .saturating_add(self.list_milli)
     }
 
     /// Typical time to a finished video for requests like `request`: the median of the recent
     /// runs of the same kind, in ms (see [`super::history::eta_ms`]).
-    pub fn eta_ms(&self, request: &VideoRequest) -> Option<i64> {
+    pub fn eta_ms(&self, request: &ModelRequest) -> Option<i64> {
         let key = eta_key(request);
         let mut samples: Vec<i64> = self
             .runs

@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::form::VideoRequest;
 use super::message::{Explanation, LegacyExplanation, Msg};
 use super::models::Family;
 use super::redact::Redactor;
+use super::request::ModelRequest;
 use super::time::{link_expiry_ms, parse_china_time};
 use super::url::{media_url, UrlParser};
 
@@ -210,7 +210,7 @@ pub struct TaskRecord {
     pub service_id: Option<String>,
     /// The validated request that created it; unknown for looked-up tasks.
     #[serde(default)]
-    pub request: Option<VideoRequest>,
+    pub request: Option<ModelRequest>,
     /// The endpoint it was submitted to.
     pub endpoint: String,
     /// Local clock at submit (or lookup), ms since the epoch.
@@ -250,7 +250,7 @@ impl TaskRecord {
     /// A record with no problem, not paused.
     pub fn new(
         id: impl Into<String>,
-        request: Option<VideoRequest>,
+        request: Option<ModelRequest>,
         endpoint: impl Into<String>,
         submitted_at_ms: i64,
         snapshot: TaskSnapshot,
@@ -259,15 +259,18 @@ impl TaskRecord {
         TaskRecord {
             id: id.into(),
             service_id: None,
-            request,
             endpoint: endpoint.into(),
             submitted_at_ms,
             snapshot,
             problem: None,
             legacy_problem: None,
             paused: false,
+            family: request
+                .as_ref()
+                .map(|r| r.mode.spec().family)
+                .filter(|f| *f != Family::Wan26),
+            request,
             origin,
-            family: None,
             ended_at_ms: None,
         }
     }
@@ -339,7 +342,10 @@ impl TaskRecord {
         if let Some(q) = &mut self.request {
             r.clean_in_place(&mut q.prompt);
             r.clean_opt(&mut q.negative_prompt);
-            r.clean_opt(&mut q.audio_url);
+            for m in &mut q.media {
+                r.clean_in_place(&mut m.url);
+                r.clean_opt(&mut m.voice);
+            }
         }
     }
 

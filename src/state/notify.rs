@@ -111,7 +111,7 @@ mod tests {
     fn the_title_keeps_the_site_name_in_every_language_and_counts_endings() {
         assert_eq!(
             page_title(Catalog::builtin(Lang::En), None, 0),
-            "wan-studio · Wan 2.6 text-to-video"
+            "wan-studio · Wan video"
         );
         assert_eq!(
             page_title(Catalog::builtin(Lang::Zh), Some("Team Lab"), 0),

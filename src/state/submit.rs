@@ -5,8 +5,8 @@
 use super::ledger::Ledger;
 use super::poller::Poller;
 use crate::api::{client, Connection, Phase};
-use crate::domain::form::VideoRequest;
 use crate::domain::message::Explanation;
+use crate::domain::request::ModelRequest;
 use crate::domain::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
 
 /// Creates a task at `conn` and records it in `ledger` (stamped `submitted_at_ms`, this page's
@@ -16,7 +16,7 @@ pub async fn submit_task(
     ledger: Ledger,
     poller: Poller,
     conn: Connection,
-    request: VideoRequest,
+    request: ModelRequest,
     submitted_at_ms: i64,
 ) -> Result<String, Explanation> {
     let endpoint = conn.endpoint().url().to_string();

@@ -313,7 +313,7 @@ test.describe(() => {
       Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
       document.dispatchEvent(new Event('visibilitychange'));
     });
-    await expect(page).toHaveTitle('wan-studio · Wan 2.6 text-to-video');
+    await expect(page).toHaveTitle('wan-studio · Wan video');
 
     // The filter chips say how many each shows.
     await expect(filterChip(page, 'All tasks')).toHaveAccessibleName(/All tasks\s*2/);

@@ -111,7 +111,8 @@ for (const profile of PROFILES) {
       await expect(poster).not.toHaveAttribute('controls');
       await expect(card(page, bad).locator('.take-media')).toContainText(say('status.failed'));
       await expect(card(page, ok)).toContainText(kite);
-      await expect(card(page, ok)).toContainText(say('card.settings', { size: '1920×1080', duration: 5, shot: say('card.shot_single') }));
+      const settings = say('card.settings', { model: say('mode.wan2.6-t2v'), size: '1920×1080', duration: say('time.span_s', { s: 5 }) });
+      await expect(card(page, ok)).toContainText(say('card.settings_shot', { settings, shot: say('card.shot_single') }));
       await expect(card(page, ok)).toContainText(say('time.link_expires', { span: '' }).slice(0, 6));
       for (const id of [ok, bad]) {
         const { height } = await card(page, id).boundingBox();

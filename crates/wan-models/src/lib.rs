@@ -145,10 +145,13 @@ impl Size {
     }
 }
 
-/// One model and mode a user can pick: the 18 model pages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// One model and mode a user can pick: the 18 model pages. Stored, shared and configured by its
+/// [`Mode::key`] (`wan2.6-t2v`, `wan2.7-first-last`, …).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "&'static str")]
 pub enum Mode {
     /// Wan 2.6, text → video (`wan2.6-t2v`, the default).
+    #[default]
     Wan26T2v,
     /// Wan 2.6, first frame → video (`wan2.6-i2v`).
     Wan26I2v,
@@ -327,6 +330,20 @@ pub enum Format {
 }
 
 impl Format {
+    /// Its name as people write it (`JPEG`, `MP4`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Jpeg => "JPEG",
+            Format::Png => "PNG",
+            Format::Bmp => "BMP",
+            Format::Webp => "WEBP",
+            Format::Mp4 => "MP4",
+            Format::Mov => "MOV",
+            Format::Wav => "WAV",
+            Format::Mp3 => "MP3",
+        }
+    }
+
     /// The MIME type a browser reports for it.
     pub fn mime(self) -> &'static str {
         match self {
@@ -564,26 +581,35 @@ impl Slot {
     }
 }
 
-/// An output aspect ratio.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// An output aspect ratio. Stored by its wire value (`16:9`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Ratio {
     /// 16:9.
+    #[serde(rename = "16:9")]
     R16x9,
     /// 9:16.
+    #[serde(rename = "9:16")]
     R9x16,
     /// 1:1.
+    #[serde(rename = "1:1")]
     R1x1,
     /// 4:3.
+    #[serde(rename = "4:3")]
     R4x3,
     /// 3:4.
+    #[serde(rename = "3:4")]
     R3x4,
     /// 4:5 (HappyHorse).
+    #[serde(rename = "4:5")]
     R4x5,
     /// 5:4 (HappyHorse).
+    #[serde(rename = "5:4")]
     R5x4,
     /// 9:21 (HappyHorse).
+    #[serde(rename = "9:21")]
     R9x21,
     /// 21:9 (HappyHorse).
+    #[serde(rename = "21:9")]
     R21x9,
 }
 
@@ -1238,6 +1264,52 @@ impl Mode {
         MODES.iter().find(|s| s.mode == self).unwrap_or(&MODES[0])
     }
 
+    /// The stable name this mode is stored, shared and configured by (also its catalog key
+    /// `mode.<key>`); the submit model string where one mode has it alone.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Mode::Wan26T2v => "wan2.6-t2v",
+            Mode::Wan26I2v => "wan2.6-i2v",
+            Mode::Wan26R2v => "wan2.6-r2v",
+            Mode::Wan27T2v => "wan2.7-t2v",
+            Mode::Wan27FirstFrame => "wan2.7-first-frame",
+            Mode::Wan27FirstLast => "wan2.7-first-last",
+            Mode::Wan27Continue => "wan2.7-continue",
+            Mode::Wan27References => "wan2.7-r2v",
+            Mode::Wan27Storyboard => "wan2.7-storyboard",
+            Mode::Wan27Edit => "wan2.7-edit",
+            Mode::Wan27EditWithImages => "wan2.7-edit-images",
+            Mode::Hh10T2v => "happyhorse-1.0-t2v",
+            Mode::Hh10I2v => "happyhorse-1.0-i2v",
+            Mode::Hh10R2v => "happyhorse-1.0-r2v",
+            Mode::Hh10Edit => "happyhorse-1.0-edit",
+            Mode::Hh11T2v => "happyhorse-1.1-t2v",
+            Mode::Hh11I2v => "happyhorse-1.1-i2v",
+            Mode::Hh11R2v => "happyhorse-1.1-r2v",
+        }
+    }
+
+    /// The mode stored under `key`.
+    pub fn from_key(key: &str) -> Option<Mode> {
+        MODES.iter().map(|s| s.mode).find(|m| m.key() == key)
+    }
+}
+
+impl From<Mode> for &'static str {
+    fn from(mode: Mode) -> &'static str {
+        mode.key()
+    }
+}
+
+impl TryFrom<String> for Mode {
+    type Error = String;
+
+    fn try_from(key: String) -> Result<Mode, String> {
+        Mode::from_key(&key).ok_or_else(|| format!("unknown mode {key:?}"))
+    }
+}
+
+impl Mode {
     /// The mode a request was made in, from its submit model string and the media it carries
     /// (`(wire name, kind)` per item): the first mode of that model whose slots and counts the
     /// media fit. Old tasks with no model read as `wan2.6-t2v`.
