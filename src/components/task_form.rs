@@ -6,13 +6,15 @@ use leptos::prelude::*;
 
 use super::check_field::CheckField;
 use super::error_box::ErrorBox;
+use super::media_field::MediaField;
+use super::reference_list::ReferenceList;
 use super::share_box::ShareBox;
 use super::text::Text;
 use crate::api::Connection;
 use crate::domain::card::mode_name;
 use crate::domain::form::{
-    audio_slot, char_count, media_inputs, media_max, shown_errors, Field, FieldErrors, FormState,
-    ShotType, Size, Tier, SEED_MAX,
+    audio_slot, char_count, media_inputs, shown_errors, Field, FieldErrors, FormState, ShotType,
+    Size, Tier, SEED_MAX,
 };
 use crate::domain::generate::{field_dom_id, GenerateOutcome};
 use crate::domain::history::{running_count, RUNNING_LIMIT};
@@ -30,10 +32,10 @@ use crate::state::submit::submit_task;
 use crate::state::{use_app_state, use_i18n};
 
 /// The errors shown next to the fields (see `domain::form::shown_errors`).
-type Errors = Memo<FieldErrors>;
+pub(super) type Errors = Memo<FieldErrors>;
 
 /// One field's error, for its `FieldError` and `aria-invalid`.
-fn error_of(errors: Errors, field: Field) -> Signal<Option<Msg>> {
+pub(super) fn error_of(errors: Errors, field: Field) -> Signal<Option<Msg>> {
     Signal::derive(move || errors.with(|e| e.get(field).cloned()))
 }
 
@@ -151,6 +153,7 @@ pub fn TaskForm() -> impl IntoView {
                         .map(|name| view! { <MediaField mode=m name=name errors=errors /> })
                         .collect_view()
                 }}
+                <ReferenceList />
                 {move || audio_slot(mode.get().spec()).map(|_| view! { <AudioField errors=errors mode=mode.get() /> })}
                 {move || match mode.get().spec().size {
                     SizeControl::Sizes(_) => view! {
@@ -332,95 +335,6 @@ fn prompt_hints(mode: Mode) -> impl IntoView {
         .filter(|k| !k.is_empty())
         .map(|k| view! { <p class="hint">{i18n.t(k)}</p> })
         .collect_view()
-}
-
-/// One media input of the mode: a link, or several (one per line), with the model's limits.
-#[component]
-fn MediaField(
-    /// The mode.
-    mode: Mode,
-    /// The input's wire name (also its element id).
-    name: &'static str,
-    /// The form's errors.
-    errors: Errors,
-) -> impl IntoView {
-    let state = use_app_state();
-    let i18n = use_i18n();
-    let spec = mode.spec();
-    let error = error_of(errors, Field::Media(name));
-    let max = media_max(spec, name);
-    let slot = spec.slots.iter().find(|s| s.wire_name() == name);
-    let formats: Vec<&str> = spec
-        .slots
-        .iter()
-        .filter(|s| s.wire_name() == name)
-        .flat_map(|s| s.limits.formats.iter().map(|f| f.label()))
-        .collect();
-    let mb = slot.map_or(0, |s| s.limits.max_bytes / 1_000_000);
-    let required = spec
-        .slots
-        .iter()
-        .any(|s| s.wire_name() == name && s.min > 0);
-    let hint = Msg::new(if max > 1 {
-        "form.media_hint_many"
-    } else {
-        "form.media_hint_one"
-    })
-    .with("max", max.to_string())
-    .with("formats", formats.join(", "))
-    .with("mb", mb.to_string());
-    let hint = if required {
-        hint
-    } else {
-        Msg::new("form.media_optional").then(hint)
-    };
-    let hint_id = format!("{name}-hint");
-    let error_id = format!("{name}-error");
-    let value = move || state.form.with(|f| f.media_text(name).to_owned());
-    let on_input = move |ev| {
-        let v = event_target_value(&ev);
-        state.set_form.update(|f| f.set_media_text(name, v));
-    };
-    let describedby = format!("{hint_id} {error_id}");
-    let invalid = move || error.with(Option::is_some).to_string();
-    let input = if max > 1 {
-        view! {
-            <textarea
-                id=name
-                rows="3"
-                spellcheck="false"
-                placeholder="https://…"
-                aria-describedby=describedby
-                aria-invalid=invalid
-                prop:value=value
-                on:input=on_input
-            ></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input
-                id=name
-                type="url"
-                inputmode="url"
-                spellcheck="false"
-                placeholder="https://…"
-                aria-describedby=describedby
-                aria-invalid=invalid
-                prop:value=value
-                on:input=on_input
-            />
-        }
-        .into_any()
-    };
-    view! {
-        <div class="field">
-            <label for=name>{move || i18n.render(&Msg::new(&format!("form.media.{name}")))}</label>
-            {input}
-            <p id=hint_id class="hint"><Text msg=hint /></p>
-            <FieldError id=error_id error=error />
-        </div>
-    }
 }
 
 /// The optional audio track (`audio_url`, or wan2.7's `driving_audio`).
@@ -1059,7 +973,7 @@ fn LimitedText(
 
 /// A field's validation message, if any.
 #[component]
-fn FieldError(
+pub(super) fn FieldError(
     /// Element id (for aria-describedby).
     #[prop(into)]
     id: String,

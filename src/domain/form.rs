@@ -4,10 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::image::{local_hash, LOCAL_PREFIX};
 use super::message::Msg;
 pub use super::models::{char_count, Size, Tier};
 use super::models::{
-    Carriage, DurationRule, MediaKind, MediaProblem, Mode, ModeSpec, Ratio, ShotControl,
+    Carriage, DurationRule, Labels, MediaKind, MediaProblem, Mode, ModeSpec, Ratio, ShotControl,
     SizeControl, Slot,
 };
 use super::request::{AudioSetting, MediaRef, ModelRequest, Output};
@@ -60,7 +61,9 @@ impl ShotType {
     }
 }
 
-/// The links typed into one media input (one per line), by the input's wire name.
+/// What one media input holds, by the input's wire name: pictures from this computer (kept in
+/// the browser's database, named here by their content hash) and the links typed (one per line),
+/// in that order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MediaText {
@@ -68,6 +71,9 @@ pub struct MediaText {
     pub slot: String,
     /// The text as typed.
     pub text: String,
+    /// Pictures from this computer, by content hash (SHA-256, hex).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub local: Vec<String>,
 }
 
 /// What the user typed, field by field, before validation. Saved as a draft, so every field is
@@ -144,13 +150,48 @@ impl FormState {
 
     /// Sets the text of the media input `slot`.
     pub fn set_media_text(&mut self, slot: &str, text: String) {
-        match self.media.iter_mut().find(|m| m.slot == slot) {
-            Some(m) => m.text = text,
-            None => self.media.push(MediaText {
-                slot: slot.to_owned(),
-                text,
-            }),
+        self.media_mut(slot).text = text;
+    }
+
+    /// The pictures from this computer in the media input `slot`, by hash.
+    pub fn local_images(&self, slot: &str) -> &[String] {
+        self.media
+            .iter()
+            .find(|m| m.slot == slot)
+            .map_or(&[], |m| m.local.as_slice())
+    }
+
+    /// Adds a picture from this computer (by hash) to the media input `slot`; one the input
+    /// already holds is not added twice.
+    pub fn add_local_image(&mut self, slot: &str, hash: String) {
+        let m = self.media_mut(slot);
+        if !m.local.contains(&hash) {
+            m.local.push(hash);
         }
+    }
+
+    /// Takes a picture from this computer out of the media input `slot`.
+    pub fn remove_local_image(&mut self, slot: &str, hash: &str) {
+        self.media_mut(slot).local.retain(|h| h != hash);
+    }
+
+    /// Whether any input holds a picture from this computer (a share link cannot carry it).
+    pub fn has_local_images(&self) -> bool {
+        self.media.iter().any(|m| !m.local.is_empty())
+    }
+
+    fn media_mut(&mut self, slot: &str) -> &mut MediaText {
+        let at = match self.media.iter().position(|m| m.slot == slot) {
+            Some(at) => at,
+            None => {
+                self.media.push(MediaText {
+                    slot: slot.to_owned(),
+                    ..MediaText::default()
+                });
+                self.media.len() - 1
+            }
+        };
+        &mut self.media[at]
     }
 
     /// Switches to `mode`, keeping everything typed; the watermark takes the new family's
@@ -220,18 +261,98 @@ impl ModelRequest {
             }
         }
         for name in media_inputs(spec) {
-            let lines: Vec<&str> = self
-                .media
-                .iter()
-                .filter(|m| m.slot == name)
-                .map(|m| m.url.as_str())
-                .collect();
+            let mut lines: Vec<&str> = Vec::new();
+            for m in self.media.iter().filter(|m| m.slot == name) {
+                match local_hash(&m.url) {
+                    Some(hash) => form.add_local_image(name, hash.to_owned()),
+                    None => lines.push(m.url.as_str()),
+                }
+            }
             if !lines.is_empty() {
                 form.set_media_text(name, lines.join("\n"));
             }
         }
         form
     }
+}
+
+/// One reference of a mode that names its references in the prompt: the token the model reads
+/// (`character1`, `图1`, `视频2`, `[Image 3]`), the input it is in, and what it is (a link, or
+/// `local:<hash>` for a picture from this computer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// The token to write in the prompt.
+    pub token: String,
+    /// The input's wire name.
+    pub slot: &'static str,
+    /// The link, or `local:<hash>`.
+    pub source: String,
+}
+
+/// The references of the form in the order the model numbers them, with their tokens: wan2.6-r2v
+/// numbers its one list `character1…`; wan2.7-r2v numbers images `图1…` and videos `视频1…` apart;
+/// HappyHorse r2v numbers its images `[Image 1]…`. Empty where the mode names no references.
+pub fn references(form: &FormState) -> Vec<Reference> {
+    let spec = form.spec();
+    let items = |slot: &'static str| {
+        let local = form
+            .local_images(slot)
+            .iter()
+            .map(|h| format!("{LOCAL_PREFIX}{h}"));
+        let typed = form
+            .media_text(slot)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        local.chain(typed).map(move |source| (slot, source))
+    };
+    let numbered = |slot: &'static str, token: &dyn Fn(usize) -> String| {
+        items(slot)
+            .enumerate()
+            .map(|(i, (slot, source))| Reference {
+                token: token(i + 1),
+                slot,
+                source,
+            })
+            .collect::<Vec<_>>()
+    };
+    match spec.labels {
+        Labels::Character => numbered("reference_urls", &|n| format!("character{n}")),
+        Labels::ImageVideo => {
+            let mut refs = numbered("reference_image", &|n| format!("图{n}"));
+            refs.extend(numbered("reference_video", &|n| format!("视频{n}")));
+            refs
+        }
+        Labels::BracketImage => numbered("reference_image", &|n| format!("[Image {n}]")),
+        Labels::None | Labels::Undocumented => Vec::new(),
+    }
+}
+
+/// `text` with `token` put in at `at`, a position in UTF-16 units (as a browser's text field
+/// counts: an emoji is 2), with a space before and after where the neighbours are not spaces; and
+/// the position just after it, in the same units. A position past the end appends.
+pub fn insert_token(text: &str, at: u32, token: &str) -> (String, u32) {
+    let mut units = 0u32;
+    let split = text
+        .char_indices()
+        .find(|(_, c)| {
+            let here = units;
+            units += c.len_utf16() as u32;
+            here >= at
+        })
+        .map_or(text.len(), |(i, _)| i);
+    let (before, after) = text.split_at(split);
+    let pad_before = !before.is_empty() && !before.ends_with(char::is_whitespace);
+    let pad_after = !after.is_empty() && !after.starts_with(char::is_whitespace);
+    let inserted = format!(
+        "{}{token}{}",
+        if pad_before { " " } else { "" },
+        if pad_after { " " } else { "" }
+    );
+    let caret = before.encode_utf16().count() + inserted.trim_end().encode_utf16().count();
+    (format!("{before}{inserted}{after}"), caret as u32)
 }
 
 /// The form's fields, for attaching errors to them.
@@ -349,6 +470,13 @@ fn check_media_url(slot: &Slot, url: &str) -> Option<Msg> {
     if url.len() > URL_MAX {
         return Some(Msg::new("form.error.media_url"));
     }
+    if url.starts_with(LOCAL_PREFIX) {
+        return match local_hash(url) {
+            Some(_) if slot.data_url => None,
+            Some(_) => Some(Msg::new("form.error.media_public_only")),
+            None => Some(Msg::new("form.error.media_url")),
+        };
+    }
     if url
         .get(..5)
         .is_some_and(|p| p.eq_ignore_ascii_case("data:"))
@@ -420,12 +548,17 @@ fn media_refs(form: &FormState, errors: &mut Vec<(Field, Msg)>) -> Vec<MediaRef>
     let spec = form.spec();
     let mut refs = Vec::new();
     for name in media_inputs(spec) {
-        for url in form
+        let local: Vec<String> = form
+            .local_images(name)
+            .iter()
+            .map(|h| format!("{LOCAL_PREFIX}{h}"))
+            .collect();
+        let typed = form
             .media_text(name)
             .lines()
             .map(str::trim)
-            .filter(|l| !l.is_empty())
-        {
+            .filter(|l| !l.is_empty());
+        for url in local.iter().map(String::as_str).chain(typed) {
             let Some(slot) = spec.slots.iter().find(|s| s.wire_name() == name) else {
                 continue;
             };
@@ -1080,5 +1213,86 @@ mod tests {
             },
             "videoedit follows the input unless a ratio is chosen"
         );
+    }
+
+    #[test]
+    fn pictures_from_this_computer_go_first_by_hash_and_come_back_on_re_run() {
+        let hash = "ab".repeat(32);
+        let mut f = in_mode(Mode::Hh11R2v);
+        f.add_local_image("reference_image", hash.clone());
+        f.add_local_image("reference_image", hash.clone());
+        assert_eq!(
+            f.local_images("reference_image").len(),
+            1,
+            "the same picture once"
+        );
+        f.set_media_text("reference_image", "https://i.example/b.png".into());
+        let r = f.validate().unwrap();
+        let urls: Vec<&str> = r.media.iter().map(|m| m.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [format!("local:{hash}").as_str(), "https://i.example/b.png"]
+        );
+        let back = r.to_form();
+        assert_eq!(
+            back.local_images("reference_image"),
+            std::slice::from_ref(&hash)
+        );
+        assert_eq!(
+            back.media_text("reference_image"),
+            "https://i.example/b.png"
+        );
+        assert!(back.has_local_images());
+        f.remove_local_image("reference_image", &hash);
+        assert!(!f.has_local_images());
+        // A local picture where the model takes public links only (wan2.6-r2v) is refused.
+        let mut r2v = in_mode(Mode::Wan26R2v);
+        r2v.add_local_image("reference_urls", hash);
+        let e = r2v.validate().unwrap_err();
+        assert!(e
+            .get(Field::Media("reference_urls"))
+            .unwrap()
+            .en()
+            .contains("public"));
+    }
+
+    #[test]
+    fn references_are_numbered_the_way_each_model_reads_them() {
+        let mut r2v = in_mode(Mode::Wan26R2v);
+        r2v.set_media_text(
+            "reference_urls",
+            "https://v.example/a.mp4\n\nhttps://i.example/b.png".into(),
+        );
+        let tokens: Vec<String> = references(&r2v).into_iter().map(|r| r.token).collect();
+        assert_eq!(tokens, ["character1", "character2"]);
+        let mut w7 = in_mode(Mode::Wan27References);
+        w7.set_media_text("reference_video", "https://v.example/a.mp4".into());
+        w7.set_media_text("reference_image", "https://i.example/b.png".into());
+        w7.add_local_image("reference_image", "cd".repeat(32));
+        let refs = references(&w7);
+        let tokens: Vec<&str> = refs.iter().map(|r| r.token.as_str()).collect();
+        assert_eq!(tokens, ["图1", "图2", "视频1"]);
+        assert!(
+            refs[0].source.starts_with("local:"),
+            "pictures first, as sent"
+        );
+        let mut hh = in_mode(Mode::Hh10R2v);
+        hh.set_media_text("reference_image", "https://i.example/a.png".into());
+        assert_eq!(references(&hh)[0].token, "[Image 1]");
+        assert!(references(&in_mode(Mode::Wan27EditWithImages)).is_empty());
+    }
+
+    #[test]
+    fn a_token_goes_in_at_the_caret_with_spaces_where_needed() {
+        assert_eq!(insert_token("", 0, "图1"), ("图1".into(), 2));
+        assert_eq!(insert_token("a cat", 5, "图1"), ("a cat 图1".into(), 8));
+        assert_eq!(insert_token("a cat", 0, "图1"), ("图1 a cat".into(), 2));
+        assert_eq!(insert_token("a  cat", 2, "x"), ("a x cat".into(), 3));
+        // UTF-16 positions: the emoji is 2 units.
+        assert_eq!(
+            insert_token("😀猫", 2, "[Image 1]"),
+            ("😀 [Image 1] 猫".into(), 12)
+        );
+        assert_eq!(insert_token("abc", 99, "x"), ("abc x".into(), 5));
     }
 }

@@ -4,8 +4,9 @@
 //! - [`catalog`]: the words of one language (from `locales/*.yml`).
 //! - [`compare`]: the settings table of compared takes.
 //! - [`cost`]: cost estimates from per-second rates.
-//! - [`form`]: the wan2.6-t2v form, its allowed values and validation.
+//! - [`form`]: the form of every model and mode, its allowed values and validation.
 //! - [`generate`]: what pressing Generate did, in one line.
+//! - [`image`]: what to do with a picture from the user's machine before it is sent.
 //! - [`models`]: the Wan family as data: every model and mode, its fields, media, limits, price.
 //! - [`request`]: a request of any model and mode (what the wire layer sends).
 //! - [`history`]: the stored ledger format, filters, ETA, cost, export/import.
@@ -26,6 +27,7 @@ pub mod cost;
 pub mod form;
 pub mod generate;
 pub mod history;
+pub mod image;
 pub mod message;
 pub mod models;
 pub mod redact;

@@ -73,10 +73,11 @@ pub fn encode(form: &FormState) -> Result<String, Msg> {
     }
     // A picture from this computer travels as a data: URL, too big for a link (and not the
     // sharer's to publish by accident): the link carries links only.
-    if form
-        .media
-        .iter()
-        .any(|m| m.text.to_ascii_lowercase().contains("data:"))
+    if form.has_local_images()
+        || form
+            .media
+            .iter()
+            .any(|m| m.text.to_ascii_lowercase().contains("data:"))
     {
         return Err(Msg::new("share.error.local_media"));
     }
@@ -196,6 +197,9 @@ mod tests {
         let frag = encode(&form).unwrap();
         assert!(frag.starts_with("share=2."), "{frag}");
         assert_eq!(decode(&frag).unwrap(), Some(form.clone()));
+        let mut local = form.clone();
+        local.add_local_image("first_frame", "ab".repeat(32));
+        assert!(encode(&local).unwrap_err().en().contains("computer"));
         form.set_media_text("last_frame", "data:image/png;base64,AAAA".into());
         let err = encode(&form).unwrap_err();
         assert!(

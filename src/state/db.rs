@@ -69,6 +69,19 @@ pub struct Page {
     pub unreadable: Vec<(String, String)>,
 }
 
+/// A picture kept for the image inputs: its bytes and what the page shows of it.
+#[derive(Clone, Debug)]
+pub struct MediaRow {
+    /// SHA-256 of the bytes, hex.
+    pub hash: String,
+    /// The bytes, with their MIME type.
+    pub blob: web_sys::Blob,
+    /// Pixel width.
+    pub width: u32,
+    /// Pixel height.
+    pub height: u32,
+}
+
 /// An open database. Cheap to clone.
 #[derive(Clone)]
 pub struct Db(Rc<Database>);
@@ -265,6 +278,41 @@ impl Db {
         let _ = meta.put(&summary_value(&summary), Some(&JsValue::from_str(SUMMARY)))?;
         finish(tx).await?;
         Ok(summary)
+    }
+
+    /// Keeps a picture under its hash (the same bytes are stored once).
+    pub async fn put_media(&self, row: &MediaRow) -> Result<(), DbError> {
+        let tx = self.0.transaction(&[MEDIA], TransactionMode::ReadWrite)?;
+        let media = tx.object_store(MEDIA)?;
+        let value = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| {
+            let _ = js_sys::Reflect::set(&value, &JsValue::from_str(k), v);
+        };
+        set("hash", &JsValue::from_str(&row.hash));
+        set("blob", &row.blob);
+        set("width", &JsValue::from(row.width));
+        set("height", &JsValue::from(row.height));
+        let _ = media.put(&value, None)?;
+        finish(tx).await
+    }
+
+    /// The picture kept under `hash`, if any (a row another build wrote wrongly reads as none).
+    pub async fn media(&self, hash: &str) -> Result<Option<MediaRow>, DbError> {
+        let tx = self.0.transaction(&[MEDIA], TransactionMode::ReadOnly)?;
+        let media = tx.object_store(MEDIA)?;
+        let Some(row) = media.get(Query::Key(JsValue::from_str(hash)))?.await? else {
+            return Ok(None);
+        };
+        let get = |k: &str| js_sys::Reflect::get(&row, &JsValue::from_str(k)).ok();
+        let side = |k: &str| get(k).and_then(|v| v.as_f64()).map_or(0, |n| n as u32);
+        Ok(get("blob")
+            .and_then(|b| b.dyn_into::<web_sys::Blob>().ok())
+            .map(|blob| MediaRow {
+                hash: hash.to_owned(),
+                blob,
+                width: side("width"),
+                height: side("height"),
+            }))
     }
 
     /// Rebuilds the summary from every record (after reading found one the summary may not know).

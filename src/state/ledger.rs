@@ -281,6 +281,11 @@ impl Ledger {
         }
     }
 
+    /// The open database, once it is (pictures for the image inputs are kept there too).
+    pub fn db(&self) -> Option<Db> {
+        self.db.get_value()
+    }
+
     /// The tasks the page holds, oldest first: every active task and the newest of the view.
     pub fn tasks(&self) -> ReadSignal<Vec<TaskRecord>> {
         self.held.read_only()

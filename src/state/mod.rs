@@ -7,6 +7,7 @@ pub mod db;
 pub mod disclosure;
 pub mod gallery;
 pub mod i18n;
+pub mod images;
 pub mod ledger;
 pub mod lookup;
 pub mod notify;

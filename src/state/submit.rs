@@ -2,10 +2,11 @@
 //! under `id#2`… if a relay repeated an id) before anything tells the user it was submitted,
 //! then polling starts.
 
+use super::images::resolve_local;
 use super::ledger::Ledger;
 use super::poller::Poller;
 use crate::api::{client, Connection, Phase};
-use crate::domain::message::Explanation;
+use crate::domain::message::{Explanation, Msg};
 use crate::domain::request::ModelRequest;
 use crate::domain::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
 
@@ -20,7 +21,11 @@ pub async fn submit_task(
     submitted_at_ms: i64,
 ) -> Result<String, Explanation> {
     let endpoint = conn.endpoint().url().to_string();
-    let (id, snapshot, problem, origin) = match client::submit(&conn, &request).await {
+    // Pictures from this computer go as data: URLs; the record keeps their hashes.
+    let Some(wire) = resolve_local(ledger.db().as_ref(), request.clone()).await else {
+        return Err(Explanation::plain(Msg::new("form.error.image_gone")));
+    };
+    let (id, snapshot, problem, origin) = match client::submit(&conn, &wire).await {
         Ok(d) => (d.task_id, d.snapshot, None, Origin::Submitted),
         Err(e) => {
             let explanation = e.explain(Phase::Submit);

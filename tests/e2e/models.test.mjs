@@ -165,3 +165,29 @@ test.describe(() => {
     expect(await sim.submits(), 'nothing invalid was sent').toHaveLength(0);
   });
 });
+
+test('references are listed with each model\'s own tokens, and Insert writes one at the caret', async ({ app, sim, page }) => {
+  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+  const picker = page.getByRole('combobox', { name: say('form.mode'), exact: true });
+  const list = page.getByRole('list', { name: say('form.references'), exact: true });
+  const insert = (token) => page.getByRole('button', { name: say('form.reference_insert', { token }), exact: true });
+  await picker.selectOption('wan2.7-r2v');
+  await expect(list, 'no list before there are references').toHaveCount(0);
+  await page.getByRole('textbox', { name: say('form.media.reference_image'), exact: true }).fill('https://i.example/a.png\nhttps://i.example/b.png');
+  await page.getByRole('textbox', { name: say('form.media.reference_video'), exact: true }).fill('https://v.example/c.mp4');
+  await expect(list.getByRole('listitem')).toHaveText([/^图1\s*https:\/\/i\.example\/a\.png/, /^图2\s*https:\/\/i\.example\/b\.png/, /^视频1\s*https:\/\/v\.example\/c\.mp4/]);
+  await ui.prompt(page).fill('walks in');
+  await ui.prompt(page).evaluate((el) => el.setSelectionRange(0, 0));
+  await insert('视频1').click();
+  await expect(ui.prompt(page)).toHaveValue('视频1 walks in');
+  await insert('图2').click();
+  await expect(ui.prompt(page), 'at the caret, after the first token').toHaveValue('视频1 图2 walks in');
+  await picker.selectOption('happyhorse-1.1-r2v');
+  await page.getByRole('textbox', { name: say('form.media.reference_image'), exact: true }).fill('https://i.example/a.png');
+  await expect(list.getByRole('listitem')).toHaveText([/^\[Image 1\]/]);
+  await picker.selectOption('wan2.6-r2v');
+  await page.getByRole('textbox', { name: say('form.media.reference_urls'), exact: true }).fill('https://v.example/a.mp4\nhttps://i.example/b.png');
+  await expect(list.getByRole('listitem')).toHaveText([/^character1/, /^character2/]);
+  await picker.selectOption('wan2.7-edit-images');
+  await expect(list, 'the edit models name no references').toHaveCount(0);
+});
