@@ -129,6 +129,8 @@ fn record(id: &str) -> TaskRecord {
         paused: false,
         origin: Origin::Submitted,
         family: None,
+        billed_tokens: None,
+        from_take: None,
         ended_at_ms: None,
     }
 }

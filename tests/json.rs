@@ -176,6 +176,21 @@ fn the_vendor_replies_decode_as_natively() {
         (d.task_id.as_str(), d.snapshot.status),
         ("3a7d8355-ef78-48cd-863c-6cdb9707ba91", TaskStatus::Pending)
     );
+    // The bill, as the browser's JSON hands numbers over (doubles), and one it cannot read.
+    let hh = include_str!("fixtures/models/happyhorse-1.1-t2v-text-to-video/submit-response.json");
+    assert_eq!(
+        decode_reply(200, hh, None, &redactor)
+            .unwrap()
+            .billed_tokens,
+        Some(60_000)
+    );
+    let odd = hh.replace("\"total_tokens\": 60000", "\"total_tokens\": \"60000\"");
+    assert_ne!(odd, hh);
+    let d = decode_reply(200, &odd, None, &redactor).unwrap();
+    assert_eq!(
+        (d.billed_tokens, d.snapshot.status),
+        (None, TaskStatus::Pending)
+    );
     let d = decode_reply(
         200,
         include_str!("fixtures/query-succeeded-response.json"),

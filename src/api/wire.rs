@@ -187,6 +187,82 @@ pub struct Envelope {
     /// Some relays put an error object in a 200 reply.
     #[serde(default)]
     pub error: Option<RelayError>,
+    /// `usage.total_tokens`: what the relay billed (on a submit's reply), if it says.
+    #[serde(default, rename = "usage", deserialize_with = "billed_tokens")]
+    pub billed: Option<u64>,
+}
+
+/// The most a reply is believed to bill: 10^12 units (10^8 CNY at 10 000 per CNY).
+const BILLED_MAX: u64 = 1_000_000_000_000;
+
+/// `usage.total_tokens` as a relay writes it: an integer, or a float (in the page the browser's
+/// JSON reader hands numbers over as doubles). Anything else there (text, a negative or absurd
+/// number, `usage` not an object) reads as "not said" and never fails the reply it is in: a
+/// submit's reply must be read whatever its bill says.
+fn billed_tokens<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+    /// Reads a count, or (`usage`) an object holding `total_tokens`.
+    struct Lenient {
+        usage: bool,
+    }
+    impl<'de> Visitor<'de> for Lenient {
+        type Value = Option<u64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a usage object")
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+            Ok((!self.usage && v <= BILLED_MAX).then_some(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+            let v = u64::try_from(v).ok();
+            Ok(v.filter(|&v| !self.usage && v <= BILLED_MAX))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+            let whole = v.is_finite() && v >= 0.0 && v <= BILLED_MAX as f64;
+            Ok((!self.usage && whole).then_some(v as u64))
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+            while s.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = m.next_key::<String>()? {
+                if self.usage && key == "total_tokens" {
+                    found = m.next_value_seed(Seed)?;
+                } else {
+                    m.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    struct Seed;
+    impl<'de> serde::de::DeserializeSeed<'de> for Seed {
+        type Value = Option<u64>;
+        fn deserialize<D2: serde::Deserializer<'de>>(
+            self,
+            d: D2,
+        ) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(Lenient { usage: false })
+        }
+    }
+    d.deserialize_any(Lenient { usage: true })
 }
 
 /// One `output` item.
@@ -295,6 +371,8 @@ pub struct Decoded {
     pub snapshot: TaskSnapshot,
     /// The relay's request id.
     pub request_id: Option<String>,
+    /// What the relay says it billed (`usage.total_tokens`), when it says a positive figure.
+    pub billed_tokens: Option<u64>,
 }
 
 impl From<TaskInner> for TaskSnapshot {
@@ -398,6 +476,7 @@ pub fn decode_reply(
         });
     }
     let request_id = envelope.request_id;
+    let billed_tokens = envelope.billed.filter(|&t| t > 0);
     let contents = || envelope.output.iter().flat_map(|o| o.content.iter());
     let text = contents()
         .find(|c| c.kind.as_deref() == Some("output_text") && c.text.is_some())
@@ -418,6 +497,7 @@ pub fn decode_reply(
             task_id,
             snapshot: inner.into(),
             request_id,
+            billed_tokens,
         }),
         _ => Err(ApiError::Upstream {
             code: inner.code,
@@ -615,6 +695,50 @@ mod tests {
                 }
                 other => panic!("{other:?}"),
             }
+        }
+    }
+
+    /// Every model page's submit reply bills its `usage.total_tokens`; a reply whose bill is
+    /// unreadable is still read, with no bill.
+    #[test]
+    fn billed_tokens_are_read_from_every_page_and_never_fail_a_reply() {
+        let root = format!("{}/tests/fixtures/models", env!("CARGO_MANIFEST_DIR"));
+        let index: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(format!("{root}/index.json")).unwrap())
+                .unwrap();
+        for page in index.as_array().unwrap() {
+            let dir = page["dir"].as_str().unwrap();
+            let body =
+                std::fs::read_to_string(format!("{root}/{dir}/submit-response.json")).unwrap();
+            let d = decode_reply_plain(200, &body, None).unwrap();
+            assert_eq!(d.billed_tokens, page["total_tokens"].as_u64(), "{dir}");
+        }
+        let inner = r#"{\"task_id\":\"t\",\"task_status\":\"PENDING\"}"#;
+        for (usage, want) in [
+            (r#"{"total_tokens":45000}"#, Some(45000)),
+            (r#"{"total_tokens":45000.0}"#, Some(45000)),
+            (
+                r#"{"input_tokens":1,"total_tokens":7,"x":[1,{"y":2}]}"#,
+                Some(7),
+            ),
+            (r#"{"total_tokens":0}"#, None),
+            (r#"{"total_tokens":-5}"#, None),
+            (r#"{"total_tokens":"45000"}"#, None),
+            (r#"{"total_tokens":1e300}"#, None),
+            (r#"{"total_tokens":null}"#, None),
+            (r#"{"total_tokens":{"a":1}}"#, None),
+            (r#""lots""#, None),
+            (r#"[1,2]"#, None),
+            (r#"12"#, None),
+            ("null", None),
+        ] {
+            let body = format!(
+                r#"{{"output":[{{"content":[{{"type":"output_text","text":"{inner}"}}]}}],"usage":{usage}}}"#
+            );
+            let d =
+                decode_reply_plain(200, &body, None).unwrap_or_else(|e| panic!("{usage}: {e:?}"));
+            assert_eq!(d.billed_tokens, want, "{usage}");
+            assert_eq!(d.task_id, "t");
         }
     }
 

@@ -11,6 +11,8 @@ use super::error_box::ErrorBox;
 use super::text::Text;
 use crate::api::client::fetch_video;
 use crate::domain::card::{self, Outcome};
+use crate::domain::cost::billed;
+use crate::domain::form::{Derivation, FormState};
 use crate::domain::message::Msg;
 use crate::domain::settings::check_key;
 use crate::domain::task::{TaskRecord, TaskStatus, Watch};
@@ -114,7 +116,13 @@ pub fn TaskCard(
                 {move || record.with(|r| r.as_ref().map(|r| {
                     let settings = card::settings_summary(r.request.as_ref());
                     let created = Msg::new("time.moment").with_time("time", r.created_ms());
-                    view! { <p class="hint take-meta"><Text msg=settings /> " · " <Text msg=created /></p> }
+                    let chain = r.from_take.as_ref().map(card::chain);
+                    let billed = state.settings.with(|s| billed(r, &s.pricing));
+                    view! {
+                        <p class="hint take-meta"><Text msg=settings /> " · " <Text msg=created /></p>
+                        {chain.map(|m| view! { <p class="hint take-chain"><Text msg=m /></p> })}
+                        {billed.map(|m| view! { <p class="hint take-billed"><Text msg=m /></p> })}
+                    }
                 }))}
                 <TakeNow take=take />
                 <TakeActions take=take open=open />
@@ -408,6 +416,20 @@ fn TakeMenu(
             toasts.say(Msg::new("video.link_copied"));
         }
     };
+    // Continue or edit this take with wan2.7: the form takes its video link (alive: it is shown).
+    let derive = move |how: Derivation| {
+        if let Some(url) = take.video.get_untracked() {
+            let id = id.get_value();
+            let (form, said) = match how {
+                Derivation::Continues => {
+                    (FormState::continue_take(&id, &url), "toast.continue_loaded")
+                }
+                Derivation::Edits => (FormState::edit_take(&id, &url), "toast.edit_loaded"),
+            };
+            toasts.replace_draft(form, Msg::new(said));
+            focus("prompt");
+        }
+    };
     let delete = move |_| {
         let removed = state.ledger.remove(&[id.get_value()]);
         toasts.removed(removed, Msg::new("card.deleted").with("id", id.get_value()));
@@ -424,6 +446,8 @@ fn TakeMenu(
                 {move || take.video.get().map(|url| view! {
                     <a class="button" href=url target="_blank" rel="noopener noreferrer">{i18n.t("video.open")}</a>
                     <button type="button" on:click=copy_link>{i18n.t("video.copy_link")}</button>
+                    <button type="button" on:click=move |_| derive(Derivation::Continues)>{i18n.t("card.continue_take")}</button>
+                    <button type="button" on:click=move |_| derive(Derivation::Edits)>{i18n.t("card.edit_take")}</button>
                 })}
                 <button type="button" class="danger" on:click=delete>{i18n.t("card.delete")}</button>
             </div>

@@ -13,8 +13,8 @@ use super::text::Text;
 use crate::api::Connection;
 use crate::domain::card::mode_name;
 use crate::domain::form::{
-    audio_slot, char_count, media_inputs, shown_errors, Field, FieldErrors, FormState, ShotType,
-    Size, Tier, SEED_MAX,
+    audio_slot, char_count, media_inputs, shown_errors, Field, FieldErrors, FormState, FromTake,
+    ShotType, Size, Tier, SEED_MAX,
 };
 use crate::domain::generate::{field_dom_id, GenerateOutcome};
 use crate::domain::history::{running_count, RUNNING_LIMIT};
@@ -48,6 +48,9 @@ fn edit(set: fn(&mut FormState, String)) -> impl Fn(leptos::ev::Event) + Clone +
     }
 }
 
+/// What Generate sends: where, what, and the take it continues or edits.
+type Dispatch = (Connection, ModelRequest, Option<FromTake>);
+
 /// What the last press of Generate was, before the submit's own answer.
 #[derive(Clone, Debug, PartialEq)]
 enum Attempt {
@@ -73,13 +76,13 @@ pub fn TaskForm() -> impl IntoView {
         let attempted = attempt.with(Option::is_some);
         state.form.with(|f| shown_errors(f, attempted))
     });
-    let submit = Action::new_local(move |(conn, request): &(Connection, ModelRequest)| {
+    let submit = Action::new_local(move |(conn, request, from): &Dispatch| {
         // The key goes to this endpoint now, whatever the answer: it is the user's from here on.
         state.remember_endpoint(conn.endpoint());
-        let (conn, request) = (conn.clone(), request.clone());
+        let (conn, request, from) = (conn.clone(), request.clone(), from.clone());
         async move {
-            let result =
-                submit_task(state.ledger, poller, conn, request, state.now_untracked()).await;
+            let now = state.now_untracked();
+            let result = submit_task(state.ledger, poller, conn, request, from, now).await;
             if let Ok(id) = &result {
                 gallery.show_new(id);
             }
@@ -192,7 +195,7 @@ pub fn TaskForm() -> impl IntoView {
 fn on_generate(
     attempt: RwSignal<Option<Attempt>>,
     blocked: Signal<bool>,
-    dispatch: impl Fn((Connection, ModelRequest)) + 'static,
+    dispatch: impl Fn(Dispatch) + 'static,
 ) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
     let state = use_app_state();
     let disclosure = use_settings_disclosure();
@@ -215,7 +218,8 @@ fn on_generate(
         match state.connection() {
             Ok(conn) => {
                 attempt.set(Some(Attempt::Dispatched));
-                dispatch((conn, request));
+                let from = state.form.with_untracked(|f| f.follows(&request));
+                dispatch((conn, request, from));
             }
             Err(why) => {
                 let key = !state.demo && state.key.with_untracked(|k| check_key(k).is_some());

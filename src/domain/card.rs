@@ -2,7 +2,7 @@
 //! phases the service reported, a one-line summary of the settings, how long the id stays
 //! queryable, and which result to show. The card component only lays these out.
 
-use super::form::ShotType;
+use super::form::{Derivation, FromTake, ShotType};
 use super::history::eta_minutes;
 use super::message::{Explanation, Msg};
 use super::models::Mode;
@@ -87,6 +87,15 @@ pub fn settings_summary(request: Option<&ModelRequest>) -> Msg {
             .with("seed", seed.to_string()),
         None => summary,
     }
+}
+
+/// "Continues take 3a7d8355…" / "Edits take …": the take this one was made from.
+pub fn chain(from: &FromTake) -> Msg {
+    let key = match from.how {
+        Derivation::Continues => "card.continues",
+        Derivation::Edits => "card.edits",
+    };
+    Msg::new(key).with_code("id", &from.id)
 }
 
 /// A mode's name in words ("Wan 2.7 · First frame → video").

@@ -30,6 +30,27 @@ pub fn list_milli(request: &ModelRequest) -> Option<u64> {
         .map(|units| u64::from(units) / 10)
 }
 
+/// The relay's units per CNY: `usage.total_tokens` ÷ 10 000 = CNY is an inference from DMXAPI's
+/// pages (every example bills the list price in CNY × 10 000), not a documented rate.
+pub const UNITS_PER_CNY: u64 = 10_000;
+
+/// What a task cost as the relay billed it, beside the list-price estimate: "Billed by the relay:
+/// 5.00 CNY (50000 units; …inferred) · estimate 5.00 CNY". `None` when the relay said nothing.
+pub fn billed(record: &TaskRecord, pricing: &Pricing) -> Option<Msg> {
+    let units = record.billed_tokens?;
+    let cents = (units.saturating_mul(100) + UNITS_PER_CNY / 2) / UNITS_PER_CNY;
+    let said = Msg::new("card.billed")
+        .with("cost", format!("{}.{:02} CNY", cents / 100, cents % 100))
+        .with("units", units.to_string());
+    let estimate = record.request.as_ref().and_then(|r| pricing.cost(r));
+    Some(match estimate {
+        Some(milli) => Msg::new("card.billed_and_estimate")
+            .with("billed", said)
+            .with("estimate", pricing.format(milli)),
+        None => said,
+    })
+}
+
 /// A price per second of video in thousandths of the currency unit (`Rate(600)` = 0.6 per second).
 /// Stored as decimal text (`"0.6"`); an older stored number (`0.6`) is still read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -252,6 +273,26 @@ mod tests {
         assert_eq!(p.format(1_235), "1.24 CNY");
         assert_eq!(p.format(1_234), "1.23 CNY");
         assert!(p.format(u64::MAX).ends_with(" CNY"));
+    }
+
+    #[test]
+    fn the_relay_bill_is_shown_beside_the_estimate_with_the_inference_said() {
+        let p = Pricing::default();
+        let mut t = task(
+            "1",
+            TaskStatus::Succeeded,
+            req(Size::S1920x1080, "5", ShotType::Single),
+        );
+        assert_eq!(billed(&t, &p), None, "nothing said, nothing shown");
+        t.billed_tokens = Some(50_000);
+        let m = billed(&t, &p).unwrap();
+        assert!(m.en().contains("5.00 CNY (50000 units"), "{}", m.en());
+        assert!(m.en().contains("inferred") && m.en().contains("estimate 5.00 CNY"));
+        assert!(m.zh().contains("推断"));
+        t.billed_tokens = Some(12_345);
+        assert!(billed(&t, &p).unwrap().en().contains("1.23 CNY"));
+        t.request = None;
+        assert!(!billed(&t, &p).unwrap().en().contains("estimate"));
     }
 
     #[test]

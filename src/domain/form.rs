@@ -111,6 +111,30 @@ pub struct FormState {
     pub audio_setting: AudioSetting,
     /// Seed as typed; empty means random.
     pub seed: String,
+    /// The take this form continues or edits (set by "Continue this take" / "Edit this take").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_take: Option<FromTake>,
+}
+
+/// How a take was made from another one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Derivation {
+    /// A wan2.7 continuation of its video.
+    Continues,
+    /// A wan2.7 edit of its video.
+    Edits,
+}
+
+/// The take a form (then its task) was made from, and the video link it was given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FromTake {
+    /// Continued or edited.
+    pub how: Derivation,
+    /// The take's record id.
+    pub id: String,
+    /// Its video link as put in the form.
+    pub url: String,
 }
 
 impl Default for FormState {
@@ -130,6 +154,7 @@ impl Default for FormState {
             watermark: false,
             audio_setting: AudioSetting::Auto,
             seed: String::new(),
+            from_take: None,
         }
     }
 }
@@ -192,6 +217,49 @@ impl FormState {
             }
         };
         &mut self.media[at]
+    }
+
+    /// A form that continues the take `id` whose video is at `url` (wan2.7's continuation: the
+    /// video is the first clip; the duration counts it too).
+    pub fn continue_take(id: &str, url: &str) -> FormState {
+        Self::from_take(
+            Mode::Wan27Continue,
+            "first_clip",
+            id,
+            url,
+            Derivation::Continues,
+        )
+    }
+
+    /// A form that edits the take `id` whose video is at `url` (wan2.7's edit by instruction,
+    /// keeping the video's length).
+    pub fn edit_take(id: &str, url: &str) -> FormState {
+        let mut form = Self::from_take(Mode::Wan27Edit, "video", id, url, Derivation::Edits);
+        form.duration = "0".into();
+        form
+    }
+
+    fn from_take(mode: Mode, slot: &str, id: &str, url: &str, how: Derivation) -> FormState {
+        let mut form = FormState {
+            mode,
+            watermark: mode.spec().watermark_default,
+            from_take: Some(FromTake {
+                how,
+                id: id.to_owned(),
+                url: url.to_owned(),
+            }),
+            ..FormState::default()
+        };
+        form.set_media_text(slot, url.to_owned());
+        form
+    }
+
+    /// The take a request validated from this form was made from: the form's, while the request
+    /// still carries that take's video (changing the mode or the link drops it).
+    pub fn follows(&self, request: &ModelRequest) -> Option<FromTake> {
+        self.from_take
+            .clone()
+            .filter(|t| request.media.iter().any(|m| m.url == t.url))
     }
 
     /// Switches to `mode`, keeping everything typed; the watermark takes the new family's
@@ -1294,5 +1362,29 @@ mod tests {
             ("😀 [Image 1] 猫".into(), 12)
         );
         assert_eq!(insert_token("abc", 99, "x"), ("abc x".into(), 5));
+    }
+
+    #[test]
+    fn continuing_and_editing_a_take_prefill_wan27_and_follow_it_while_its_video_is_sent() {
+        let url = "https://r.example/v.mp4?Expires=1";
+        let mut f = FormState::continue_take("t-1", url);
+        f.prompt = "then it rains".into();
+        let r = f.validate().unwrap();
+        assert_eq!(r.mode, Mode::Wan27Continue);
+        assert_eq!(r.media_url("first_clip"), Some(url));
+        assert_eq!(f.follows(&r).unwrap().id, "t-1");
+        assert_eq!(f.follows(&r).unwrap().how, Derivation::Continues);
+        // Another link: no longer that take's continuation.
+        f.set_media_text("first_clip", "https://other.example/c.mp4".into());
+        let r = f.validate().unwrap();
+        assert_eq!(f.follows(&r), None);
+        let mut e = FormState::edit_take("t-1", url);
+        e.prompt = "make it snow".into();
+        let r = e.validate().unwrap();
+        assert_eq!((r.mode, r.duration), (Mode::Wan27Edit, Some(0)));
+        assert_eq!(r.media_url("video"), Some(url));
+        assert_eq!(e.follows(&r).unwrap().how, Derivation::Edits);
+        let draft: FormState = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(draft, e);
     }
 }

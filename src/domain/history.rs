@@ -403,6 +403,8 @@ mod tests {
             paused: false,
             origin: Origin::Submitted,
             family: None,
+            billed_tokens: None,
+            from_take: None,
             ended_at_ms: None,
         }
     }

@@ -157,6 +157,8 @@ pub fn decode(fragment: &str) -> Result<Option<FormState>, Msg> {
                 prompt_extend: v.e,
                 watermark: v.w,
                 seed: v.r,
+                // A shared link is a new take of its own.
+                from_take: None,
             }))
         }
         _ => Err(Msg::new("share.error.newer")),

@@ -236,6 +236,12 @@ pub struct TaskRecord {
     /// every task of older builds). Stored as the query model string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<Family>,
+    /// What the relay said it billed for the submit (`usage.total_tokens`), when it said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billed_tokens: Option<u64>,
+    /// The take this one continues or edits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_take: Option<super::form::FromTake>,
     /// This page's clock when it first saw the task in a final state (for an elapsed time that
     /// never runs backwards).
     #[serde(
@@ -271,6 +277,8 @@ impl TaskRecord {
                 .filter(|f| *f != Family::Wan26),
             request,
             origin,
+            billed_tokens: None,
+            from_take: None,
             ended_at_ms: None,
         }
     }
@@ -829,6 +837,8 @@ mod tests {
             paused: false,
             origin: Origin::Submitted,
             family: None,
+            billed_tokens: None,
+            from_take: None,
             ended_at_ms: None,
         };
         // Expires=1000 s after the epoch.

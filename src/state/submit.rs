@@ -6,11 +6,12 @@ use super::images::resolve_local;
 use super::ledger::Ledger;
 use super::poller::Poller;
 use crate::api::{client, Connection, Phase};
+use crate::domain::form::FromTake;
 use crate::domain::message::{Explanation, Msg};
 use crate::domain::request::ModelRequest;
 use crate::domain::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
 
-/// Creates a task at `conn` and records it in `ledger` (stamped `submitted_at_ms`, this page's
+/// Creates a task at `conn` and records it in `ledger` (with the take it continues or edits) (stamped `submitted_at_ms`, this page's
 /// clock), then has `poller` follow it; returns its record id, or the explained failure. The
 /// caller remembers the endpoint as the user's before calling (the key goes there either way).
 pub async fn submit_task(
@@ -18,6 +19,7 @@ pub async fn submit_task(
     poller: Poller,
     conn: Connection,
     request: ModelRequest,
+    from_take: Option<FromTake>,
     submitted_at_ms: i64,
 ) -> Result<String, Explanation> {
     let endpoint = conn.endpoint().url().to_string();
@@ -25,8 +27,12 @@ pub async fn submit_task(
     let Some(wire) = resolve_local(ledger.db().as_ref(), request.clone()).await else {
         return Err(Explanation::plain(Msg::new("form.error.image_gone")));
     };
+    let mut billed = None;
     let (id, snapshot, problem, origin) = match client::submit(&conn, &wire).await {
-        Ok(d) => (d.task_id, d.snapshot, None, Origin::Submitted),
+        Ok(d) => {
+            billed = d.billed_tokens;
+            (d.task_id, d.snapshot, None, Origin::Submitted)
+        }
         Err(e) => {
             let explanation = e.explain(Phase::Submit);
             if !explanation.maybe_created {
@@ -50,6 +56,8 @@ pub async fn submit_task(
         origin,
     );
     record.problem = problem.clone();
+    record.from_take = from_take;
+    record.billed_tokens = billed;
     // On disk before anything says "submitted".
     let record_id = ledger.insert(record).await;
     match problem {

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures.mjs';
-import { ROOT, TEST_KEY, openApp, shownTaskId, t, ui } from './ui.mjs';
+import { studio } from './studio-ui.mjs';
+import { ROOT, TEST_KEY, openApp, shownTaskId, storedTasks, t, ui } from './ui.mjs';
 
 const say = (key, args) => t('en', key, args);
 const PAGES = join(ROOT, 'tests/fixtures/models');
@@ -30,6 +31,9 @@ const MODE_OF = {
   'happyhorse-1.1-i2v-image-to-video': 'happyhorse-1.1-i2v',
   'happyhorse-1.1-r2v-reference-to-video': 'happyhorse-1.1-r2v',
 };
+
+/** What each page's submit was billed (`usage.total_tokens`), as the simulator bills it too. */
+const BILLED = Object.fromEntries(JSON.parse(readFileSync(join(PAGES, 'index.json'), 'utf8')).map((p) => [p.dir, p.total_tokens]));
 
 // A real 1×1 PNG, for the pages' local files (their fixtures hold a placeholder).
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
@@ -117,6 +121,8 @@ test.describe(() => {
       const submits = await sim.submits();
       expect(sent(submits.at(-1).json), `${mode}: the wire carries the page's request`).toEqual(want);
       await expect(ui.card(page, id), `${mode}: the card names the model`).toContainText(say(`mode.${mode}`));
+      const units = BILLED[dir];
+      await expect(ui.card(page, id), `${mode}: the relay's bill beside the estimate`).toContainText(`(${units} units;`);
     }
     // Each task is asked for with its family's query model, and they all finish.
     await expect
@@ -190,4 +196,52 @@ test('references are listed with each model\'s own tokens, and Insert writes one
   await expect(list.getByRole('listitem')).toHaveText([/^character1/, /^character2/]);
   await picker.selectOption('wan2.7-edit-images');
   await expect(list, 'the edit models name no references').toHaveCount(0);
+});
+
+test.describe(() => {
+  test.use({ simOptions: { pendingMs: 300, runningMs: 1_200 } });
+
+  test('a finished take is continued and edited with wan2.7, and history shows which take each one comes from', async ({ app, sim, page }) => {
+    const { action } = studio('en');
+    await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+    await ui.prompt(page).fill('A paper boat on a rainy street.');
+    await ui.generate(page).click();
+    const first = await shownTaskId(page);
+    await expect(ui.cardStatus(page, first, 'Succeeded')).toBeVisible({ timeout: 30_000 });
+    const video = (await storedTasks(page))[0].snapshot.video_url;
+    expect(video).toMatch(/^http/);
+
+    await (await action(page, first, say('card.continue_take'))).click();
+    const picker = page.getByRole('combobox', { name: say('form.mode'), exact: true });
+    await expect(picker).toHaveValue('wan2.7-continue');
+    await expect(page.getByRole('textbox', { name: say('form.media.first_clip'), exact: true })).toHaveValue(video);
+    await expect(ui.prompt(page), 'the focus is where the user writes what happens next').toBeFocused();
+    await ui.prompt(page).fill('The boat reaches the sea.');
+    await ui.generate(page).click();
+    const continued = await shownTaskId(page, { known: [first] });
+    await expect.poll(async () => (await sim.submits()).length).toBe(2);
+    const sent = (await sim.submits())[1].json;
+    expect(sent.model).toBe('wan2.7-i2v-2026-04-25');
+    expect(sent.input.media).toEqual([{ type: 'first_clip', url: video }]);
+    await expect(ui.card(page, continued)).toContainText(say('card.continues', { id: first }));
+
+    await (await action(page, first, say('card.edit_take'))).click();
+    await expect(picker).toHaveValue('wan2.7-edit');
+    await expect(page.getByRole('textbox', { name: say('form.media.video'), exact: true })).toHaveValue(video);
+    await expect(ui.duration(page), 'the edit keeps the video\'s length').toHaveValue('0');
+    await ui.prompt(page).fill('Make it snow.');
+    await ui.generate(page).click();
+    const edited = await shownTaskId(page, { known: [first, continued] });
+    await expect.poll(async () => (await sim.submits()).length).toBe(3);
+    const edit = (await sim.submits())[2].json;
+    expect(edit.model).toBe('wan2.7-videoedit');
+    expect(edit.input.media).toEqual([{ type: 'video', url: video }]);
+    expect(edit.parameters.duration).toBe(0);
+    await expect(ui.card(page, edited)).toContainText(say('card.edits', { id: first }));
+    // Both links survive a reload: they are part of the task records.
+    await page.reload();
+    await expect(ui.card(page, continued)).toContainText(say('card.continues', { id: first }));
+    const records = await storedTasks(page);
+    expect(records.find((t) => t.id === edited).from_take).toEqual({ how: 'edits', id: first, url: video });
+  });
 });
