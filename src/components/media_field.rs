@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::task_form::{error_of, Errors, FieldError};
+use super::field_error::{error_of, Errors, FieldError};
 use super::text::Text;
 use crate::domain::form::{media_max, Field};
 use crate::domain::image::bytes_text;

@@ -5,6 +5,7 @@ pub mod check_field;
 pub mod compare;
 pub mod demo_banner;
 pub mod error_box;
+pub mod field_error;
 pub mod lang_switch;
 pub mod later;
 pub mod lookup_box;

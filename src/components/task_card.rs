@@ -117,11 +117,9 @@ pub fn TaskCard(
                     let settings = card::settings_summary(r.request.as_ref());
                     let created = Msg::new("time.moment").with_time("time", r.created_ms());
                     let chain = r.from_take.as_ref().map(card::chain);
-                    let billed = state.settings.with(|s| billed(r, &s.pricing));
                     view! {
                         <p class="hint take-meta"><Text msg=settings /> " · " <Text msg=created /></p>
                         {chain.map(|m| view! { <p class="hint take-chain"><Text msg=m /></p> })}
-                        {billed.map(|m| view! { <p class="hint take-billed"><Text msg=m /></p> })}
                     }
                 }))}
                 <TakeNow take=take />
@@ -492,6 +490,7 @@ fn TakeDetails(
     /// The take.
     take: Take,
 ) -> impl IntoView {
+    let state = use_app_state();
     let i18n = use_i18n();
     let outcome = Memo::new(move |_| {
         take.record.with(|r| {
@@ -521,6 +520,11 @@ fn TakeDetails(
                 (prompt.chars().count() > card::EXCERPT_CHARS).then(|| view! { <p class="prompt-full">{prompt}</p> })
             })}
             {move || record.with(|r| r.as_ref().and_then(card::phases)).map(|p| view! { <p class="hint"><Text msg=p /></p> })}
+            // What the relay billed, beside the estimate (in the details: a compact card stays short).
+            {move || {
+                let bill = record.with(|r| state.settings.with(|s| billed(r.as_ref()?, &s.pricing)));
+                bill.map(|m| view! { <p class="hint take-billed"><Text msg=m /></p> })
+            }}
             {move || record.get().and_then(|r| r.problem).map(|p| view! { <ErrorBox explanation=p /> })}
             {move || outcome.get().map(|o| match o {
                 Outcome::Problem(e) => view! { <ErrorBox explanation=e /> }.into_any(),

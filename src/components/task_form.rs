@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::check_field::CheckField;
 use super::error_box::ErrorBox;
+use super::field_error::{error_of, Errors, FieldError};
 use super::media_field::MediaField;
 use super::reference_list::ReferenceList;
 use super::share_box::ShareBox;
@@ -30,14 +31,6 @@ use crate::state::gallery::use_gallery;
 use crate::state::poller::use_poller;
 use crate::state::submit::submit_task;
 use crate::state::{use_app_state, use_i18n};
-
-/// The errors shown next to the fields (see `domain::form::shown_errors`).
-pub(super) type Errors = Memo<FieldErrors>;
-
-/// One field's error, for its `FieldError` and `aria-invalid`.
-pub(super) fn error_of(errors: Errors, field: Field) -> Signal<Option<Msg>> {
-    Signal::derive(move || errors.with(|e| e.get(field).cloned()))
-}
 
 /// An input handler that stores the field's new text in the draft through `set`.
 fn edit(set: fn(&mut FormState, String)) -> impl Fn(leptos::ev::Event) + Clone + 'static {
@@ -971,22 +964,6 @@ fn LimitedText(
                 {move || format!("{} / {}", count.get(), max.get())}
             </p>
             <FieldError id=error_id error=error />
-        </div>
-    }
-}
-
-/// A field's validation message, if any.
-#[component]
-pub(super) fn FieldError(
-    /// Element id (for aria-describedby).
-    #[prop(into)]
-    id: String,
-    /// The message.
-    error: Signal<Option<Msg>>,
-) -> impl IntoView {
-    view! {
-        <div id=id>
-            {move || error.get().map(|e| view! { <p class="field-error" role="alert"><Text msg=e /></p> })}
         </div>
     }
 }

@@ -11,6 +11,7 @@ use super::models::{
     Carriage, DurationRule, Labels, MediaKind, MediaProblem, Mode, ModeSpec, Ratio, ShotControl,
     SizeControl, Slot,
 };
+pub use super::request::ShotType;
 use super::request::{AudioSetting, MediaRef, ModelRequest, Output};
 
 /// Largest seed the service accepts (2³¹ − 1).
@@ -28,36 +29,6 @@ pub fn orientation(size: Size) -> Msg {
         std::cmp::Ordering::Greater => Msg::new("form.orientation.landscape"),
         std::cmp::Ordering::Less => Msg::new("form.orientation.portrait"),
         std::cmp::Ordering::Equal => Msg::new("form.orientation.square"),
-    }
-}
-
-/// Single- or multi-shot narrative.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ShotType {
-    /// One continuous shot (the default).
-    #[default]
-    Single,
-    /// Several shots; only takes effect with prompt extend on.
-    Multi,
-}
-
-impl ShotType {
-    /// The value sent on the wire.
-    pub fn wire(self) -> &'static str {
-        match self {
-            ShotType::Single => "single",
-            ShotType::Multi => "multi",
-        }
-    }
-
-    /// Parses a wire value.
-    pub fn from_wire(value: &str) -> Option<ShotType> {
-        match value {
-            "single" => Some(ShotType::Single),
-            "multi" => Some(ShotType::Multi),
-            _ => None,
-        }
     }
 }
 

@@ -5,8 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::form::{ShotType, Size, Tier};
-use super::models::{ratio_pixels, Carriage, MediaKind, Mode, Ratio, SizeControl};
+use super::models::{ratio_pixels, Carriage, MediaKind, Mode, Ratio, Size, SizeControl, Tier};
 
 /// One media input: which slot of the mode it fills, and its URL (`http(s)://…`, or a
 /// `data:image/…` URL where the slot allows one).
@@ -20,6 +19,36 @@ pub struct MediaRef {
     pub url: String,
     /// wan2.7-r2v: a voice for this reference (a public audio URL).
     pub voice: Option<String>,
+}
+
+/// Single- or multi-shot narrative.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShotType {
+    /// One continuous shot (the default).
+    #[default]
+    Single,
+    /// Several shots; only takes effect with prompt extend on.
+    Multi,
+}
+
+impl ShotType {
+    /// The value sent on the wire.
+    pub fn wire(self) -> &'static str {
+        match self {
+            ShotType::Single => "single",
+            ShotType::Multi => "multi",
+        }
+    }
+
+    /// Parses a wire value.
+    pub fn from_wire(value: &str) -> Option<ShotType> {
+        match value {
+            "single" => Some(ShotType::Single),
+            "multi" => Some(ShotType::Multi),
+            _ => None,
+        }
+    }
 }
 
 /// How the output size is asked for.
