@@ -65,6 +65,15 @@ for comp in rustfmt clippy rust-src; do
   fi
 done
 
+# The standard library's own dependencies, for the release build's rebuild of it (build.sh runs
+# Cargo --offline): a fresh machine has none of them in Cargo's cache. Seconds when cached.
+std_lib="$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
+if [ -f "$std_lib" ]; then
+  say "standard library's dependencies: fetching (cached ones are skipped)"
+  RUSTC_BOOTSTRAP=1 cargo fetch --manifest-path "$std_lib" --quiet ||
+    say "standard library's dependencies: fetch failed (no network?): the release build needs them"
+fi
+
 # --- trunk ----------------------------------------------------------------------------------------
 trunk_ok() { command -v trunk >/dev/null 2>&1 && [ "$(trunk --version 2>/dev/null)" = "trunk $TRUNK_VERSION" ]; }
 if ! trunk_ok; then wait_for_cargo_install trunk; fi

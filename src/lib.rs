@@ -31,6 +31,13 @@ pub fn App() -> impl IntoView {
     state::gallery::provide_gallery();
     let toasts = state::toast::provide_toasts(state.ledger, state.form, state.set_form);
     state::poller::follow(state);
+    // Once the database is open: let go of pictures a closed tab's Undo or an earlier build left.
+    let ready = state.ledger.ready();
+    Effect::new(move |_| {
+        if ready.get() {
+            toasts.sweep();
+        }
+    });
     state::offline::register_service_worker();
     state::site::apply_share_link(toasts);
     // A share link pasted into the address bar of this open page changes only the fragment, so

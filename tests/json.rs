@@ -238,7 +238,7 @@ fn an_old_ledger_and_import_files_read_record_by_record() {
     let mixed = format!(r#"{{"version":1,"tasks":[{good},{{"id":5}},"junk"]}}"#);
     let decoded = decode_ledger(&mixed);
     assert_eq!((decoded.tasks, decoded.lossy), (tasks.clone(), true));
-    let export = export_json(&tasks, 1_770_874_999_000, &Redactor::new("sk-none"));
+    let export = export_json(&tasks, &[], 1_770_874_999_000, &Redactor::new("sk-none"));
     let file = ImportFile::read(&export).unwrap();
     assert_eq!(file.decode(0..10), (tasks.clone(), 0));
     let file = ImportFile::read(&format!("[{good},{{\"bad\":true}},{good}]")).unwrap();

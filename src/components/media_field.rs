@@ -11,7 +11,7 @@ use crate::domain::form::{media_max, Field};
 use crate::domain::image::bytes_text;
 use crate::domain::message::Msg;
 use crate::domain::models::{MediaKind, Mode};
-use crate::state::images::prepare;
+use crate::state::images::{prepare, use_kept_picture};
 use crate::state::{use_app_state, use_i18n};
 
 /// The files of a list (a file input's, a drop's or a paste's).
@@ -99,6 +99,7 @@ pub fn MediaField(
             return;
         };
         busy.set(true);
+        let held = crate::state::images::Preparing::start();
         spawn_local(async move {
             // One picture where the input takes one: the newest replaces it.
             let files = if max > 1 {
@@ -123,6 +124,7 @@ pub fn MediaField(
                 }
             }
             busy.set(false);
+            drop(held);
         });
     };
 
@@ -266,41 +268,16 @@ fn LocalThumb(
     hash: String,
 ) -> impl IntoView {
     let state = use_app_state();
+    let toasts = crate::state::toast::use_toasts();
     let i18n = use_i18n();
-    // `None` while reading, then the picture's object URL, size and bytes (or `None` inside when
-    // it is no longer in the database).
-    let row = RwSignal::new(None::<Option<(String, u32, u32, u64)>>);
-    {
-        let hash = hash.clone();
-        spawn_local(async move {
-            let found = match state.ledger.db() {
-                Some(db) => db.media(&hash).await.ok().flatten(),
-                None => None,
-            };
-            let shown = found.and_then(|r| {
-                let url = web_sys::Url::create_object_url_with_blob(&r.blob).ok()?;
-                Some((url, r.width, r.height, r.blob.size() as u64))
-            });
-            // The thumbnail may be gone already (removed while reading): then let the URL go.
-            if row.try_set(Some(shown.clone())).is_some() {
-                if let Some((url, ..)) = shown {
-                    let _ = web_sys::Url::revoke_object_url(&url);
-                }
-            }
-        });
-    }
-    on_cleanup(move || {
-        if let Some(Some(Some((url, ..)))) = row.try_get_untracked() {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        }
-    });
+    let row = use_kept_picture(state.ledger.db(), hash.clone());
     let what = Msg::new(&format!("form.media.{name}"));
     let caption = move || {
-        row.get().flatten().map(|(_, w, h, bytes)| {
+        row.get().flatten().map(|p| {
             Msg::new("form.image_caption")
                 .with("n", n.to_string())
-                .with("size", format!("{w}×{h}"))
-                .with("bytes", bytes_text(bytes))
+                .with("size", format!("{}×{}", p.width, p.height))
+                .with("bytes", bytes_text(p.bytes))
         })
     };
     let missing = move || row.get().is_some_and(|r| r.is_none());
@@ -325,7 +302,7 @@ fn LocalThumb(
     view! {
         <figure class="thumb">
             {move || {
-                row.get().flatten().map(|(url, ..)| view! { <img src=url alt=alt.clone() /> })
+                row.get().flatten().map(|p| view! { <img src=p.url alt=alt.clone() /> })
             }}
             <figcaption>
                 {move || caption().map(|m| view! { <Text msg=m /> })}
@@ -337,6 +314,7 @@ fn LocalThumb(
                 on:click=move |_| {
                     let hash = hash.clone();
                     state.set_form.update(|f| f.remove_local_image(name, &hash));
+                    toasts.sweep();
                 }
             >
                 {i18n.t("form.image_remove_short")}

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod demo_banner;
 pub mod error_box;
 pub mod field_error;
+pub mod input_thumbs;
 pub mod lang_switch;
 pub mod later;
 pub mod lookup_box;

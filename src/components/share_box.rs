@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 
 use super::text::Text;
+use crate::domain::card::mode_name;
 use crate::domain::message::Msg;
+use crate::domain::models::Mode;
 use crate::domain::site_config::SiteConfig;
 use crate::state::browser::copy_text;
 use crate::state::site::share_url;
@@ -44,12 +46,28 @@ pub fn ShareBox() -> impl IntoView {
                         }
                     >
                         <option value="" selected>{i18n.t("share.choose_preset")}</option>
-                        {move || presets
-                            .get()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, p)| view! { <option value=i.to_string()>{p.title}</option> })
-                            .collect_view()}
+                        // One group per model and mode, in the order the presets name them.
+                        {move || {
+                            let all = presets.get();
+                            let mut modes: Vec<Mode> = Vec::new();
+                            for p in &all {
+                                if !modes.contains(&p.settings.mode) {
+                                    modes.push(p.settings.mode);
+                                }
+                            }
+                            modes
+                                .into_iter()
+                                .map(|m| {
+                                    let options = all
+                                        .iter()
+                                        .enumerate()
+                                        .filter(|(_, p)| p.settings.mode == m)
+                                        .map(|(i, p)| view! { <option value=i.to_string()>{p.title.clone()}</option> })
+                                        .collect_view();
+                                    view! { <optgroup label=move || i18n.render(&mode_name(m))>{options}</optgroup> }
+                                })
+                                .collect_view()
+                        }}
                     </select>
                 </div>
             </Show>

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 
 use super::check_field::CheckField;
 use super::error_box::ErrorBox;
+use super::input_thumbs::InputThumbs;
 use super::text::Text;
 use crate::api::client::fetch_video;
 use crate::domain::card::{self, Outcome};
@@ -98,6 +99,15 @@ pub fn TaskCard(
         move || gallery.is_fresh(&id)
     };
     let label = Msg::new("card.aria").with("id", &id);
+    // Its own memo: a poll's news does not read the pictures again.
+    let pictures = Memo::new(move |_| {
+        record.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.request.as_ref())
+                .map(|q| q.local_inputs())
+                .unwrap_or_default()
+        })
+    });
     view! {
         <article
             class="take"
@@ -122,6 +132,7 @@ pub fn TaskCard(
                         {chain.map(|m| view! { <p class="hint take-chain"><Text msg=m /></p> })}
                     }
                 }))}
+                {move || view! { <InputThumbs pictures=pictures.get() /> }}
                 <TakeNow take=take />
                 <TakeActions take=take open=open />
             </div>

@@ -25,6 +25,7 @@ use crate::domain::models::{
 };
 use crate::domain::request::{AudioSetting, ModelRequest};
 use crate::domain::settings::check_key;
+use crate::domain::site_config::SiteConfig;
 use crate::state::browser::{focus, random_seed};
 use crate::state::disclosure::use_settings_disclosure;
 use crate::state::gallery::use_gallery;
@@ -249,6 +250,17 @@ fn ModePicker() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
     let groups = ["Wan 2.6", "Wan 2.7", "HappyHorse 1.0", "HappyHorse 1.1"];
+    let site = use_context::<RwSignal<SiteConfig>>();
+    // What the team offers, and the draft's own mode if it is not among them (a re-run of an older
+    // take): the list always shows what is chosen.
+    let listed = Memo::new(move |_| {
+        let current = state.form.with(|f| f.mode);
+        MODES
+            .iter()
+            .map(|s| s.mode)
+            .filter(|m| *m == current || site.is_none_or(|s| s.with(|c| c.offers(*m))))
+            .collect::<Vec<Mode>>()
+    });
     view! {
         <div class="field">
             <label for="mode">{i18n.t("form.mode")}</label>
@@ -261,16 +273,19 @@ fn ModePicker() -> impl IntoView {
                     }
                 }
             >
-                {groups
+                {move || {
+                    let shown = listed.get();
+                    groups
                     .into_iter()
+                    .filter(|group| shown.iter().any(|m| model_group(*m) == *group))
                     .map(|group| {
                         view! {
                             <optgroup label=group>
-                                {MODES
+                                {shown
                                     .iter()
-                                    .filter(|s| model_group(s.mode) == group)
-                                    .map(|s| {
-                                        let m = s.mode;
+                                    .filter(|m| model_group(**m) == group)
+                                    .map(|m| {
+                                        let m = *m;
                                         view! {
                                             <option
                                                 value=m.key()
@@ -284,7 +299,8 @@ fn ModePicker() -> impl IntoView {
                             </optgroup>
                         }
                     })
-                    .collect_view()}
+                    .collect_view()
+                }}
             </select>
             <p id="mode-hint" class="hint">
                 {move || i18n.render(&Msg::new(&format!("mode_hint.{}", state.form.with(|f| f.mode.key()))))}

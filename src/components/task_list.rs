@@ -8,10 +8,11 @@ use super::compare::{CompareSelection, CompareTakes};
 use super::lookup_box::LookupBox;
 use super::task_card::TaskCard;
 use super::text::Text;
-use crate::domain::history::{export_json, ImportFile, StatusFilter};
+use crate::domain::history::{export_json, pictures_of, ImportFile, StatusFilter};
 use crate::domain::message::Msg;
 use crate::domain::redact::Redactor;
 use crate::state::browser::{local_date, read_chosen_file, save_text};
+use crate::state::images::export_picture;
 use crate::state::ledger::{View, PAGE};
 use crate::state::toast::use_toasts;
 use crate::state::{use_app_state, use_i18n};
@@ -67,12 +68,19 @@ fn Toolbar(
             toasts.removed(removed, text);
         });
     };
+    let with_pictures = RwSignal::new(true);
     let export = move |_| {
         leptos::task::spawn_local(async move {
             let tasks = state.ledger.all().await;
+            let mut pictures = Vec::new();
+            if let (true, Some(db)) = (with_pictures.get_untracked(), state.ledger.db()) {
+                for hash in pictures_of(&tasks) {
+                    pictures.extend(export_picture(&db, &hash).await);
+                }
+            }
             let redactor = Redactor::new(&state.key.get_untracked());
             let now = state.now_untracked();
-            let text = export_json(&tasks, now, &redactor);
+            let text = export_json(&tasks, &pictures, now, &redactor);
             let day = local_date(now);
             save_text(
                 &text,
@@ -107,7 +115,17 @@ fn Toolbar(
     view! {
         <div class="toolbar">
             <button type="button" class="danger" on:click=clear disabled=move || total.get() == 0>{i18n.t("tasks.clear_finished")}</button>
-            <button type="button" on:click=export disabled=move || total.get() == 0>{i18n.t("tasks.export")}</button>
+            <button type="button" on:click=export disabled=move || total.get() == 0 aria-describedby="export-pictures-hint">{i18n.t("tasks.export")}</button>
+            <label class="inline-check">
+                <input
+                    type="checkbox"
+                    prop:checked=move || with_pictures.get()
+                    on:change=move |ev| with_pictures.set(event_target_checked(&ev))
+                    aria-describedby="export-pictures-hint"
+                />
+                {i18n.t("tasks.export_pictures")}
+            </label>
+            <span id="export-pictures-hint" class="visually-hidden">{i18n.t("tasks.export_pictures_hint")}</span>
             <label class="button file">
                 {i18n.t("tasks.import")}
                 <input type="file" accept="application/json,.json" class="visually-hidden" on:change=import />

@@ -131,6 +131,13 @@ impl Default for FormState {
 }
 
 impl FormState {
+    /// The hashes of every picture from this computer the draft holds, in any mode's input.
+    pub fn local_media(&self) -> impl Iterator<Item = &str> {
+        self.media
+            .iter()
+            .flat_map(|m| m.local.iter().map(String::as_str))
+    }
+
     /// This form's mode's entry in the model table.
     pub fn spec(&self) -> &'static ModeSpec {
         self.mode.spec()

@@ -238,12 +238,71 @@ struct ExportFile<'a> {
     version: u32,
     exported_at_ms: i64,
     tasks: &'a [TaskRecord],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pictures: &'a [Picture],
+}
+
+/// A picture from this computer carried in an export file ("with pictures"): the hash its tasks
+/// name it by, and its bytes as a `data:` URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Picture {
+    /// SHA-256 of the bytes, hex (what the tasks' `local:` inputs name).
+    pub hash: String,
+    /// `data:image/…;base64,…`.
+    pub data: String,
+}
+
+/// Largest `data:` URL an imported picture may have (a picture is at most 20 MB: base64 of it).
+pub const MAX_PICTURE_DATA: usize = 28_000_000;
+
+impl Picture {
+    /// The MIME type and base64 text of a picture from a file, when it is one wan-studio could
+    /// have written: a lower-case SHA-256 hash, a JPEG, PNG or WebP `data:` URL within
+    /// [`MAX_PICTURE_DATA`]. The bytes themselves are checked against the hash when restored.
+    pub fn parts(&self) -> Option<(&'static str, &str)> {
+        let hash_ok = self.hash.len() == 64
+            && self
+                .hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !hash_ok || self.data.len() > MAX_PICTURE_DATA {
+            return None;
+        }
+        ["image/jpeg", "image/png", "image/webp"]
+            .into_iter()
+            .find_map(|mime| {
+                let body = self
+                    .data
+                    .strip_prefix("data:")?
+                    .strip_prefix(mime)?
+                    .strip_prefix(";base64,")?;
+                Some((mime, body))
+            })
+    }
+}
+
+/// The pictures the tasks of `tasks` send, each hash once, in order.
+pub fn pictures_of(tasks: &[TaskRecord]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    tasks
+        .iter()
+        .flat_map(TaskRecord::local_media)
+        .filter(|h| seen.insert(h.clone()))
+        .collect()
 }
 
 /// The export file: the history only (no key, no settings), every text passed through the
 /// redactor (records kept by older builds may hold an echoed key). Indented for people to read (in
 /// the page by the browser's own JSON: no second, pretty-printing copy of every record's serializer).
-pub fn export_json(tasks: &[TaskRecord], now_ms: i64, redactor: &Redactor) -> String {
+///
+/// `pictures` are the pictures from this computer the tasks send, for an export "with pictures"
+/// (none: the tasks still name them, and an import into a browser that has them shows them).
+pub fn export_json(
+    tasks: &[TaskRecord],
+    pictures: &[Picture],
+    now_ms: i64,
+    redactor: &Redactor,
+) -> String {
     let tasks: Vec<TaskRecord> = tasks
         .iter()
         .cloned()
@@ -257,6 +316,7 @@ pub fn export_json(tasks: &[TaskRecord], now_ms: i64, redactor: &Redactor) -> St
         version: LEDGER_VERSION,
         exported_at_ms: now_ms,
         tasks: &tasks,
+        pictures,
     })
     .unwrap_or_default()
 }
@@ -266,6 +326,7 @@ pub fn export_json(tasks: &[TaskRecord], now_ms: i64, redactor: &Redactor) -> St
 /// 100 000 tasks keeps the page responsive.
 pub struct ImportFile {
     items: Vec<Raw>,
+    pictures: Vec<Raw>,
 }
 
 #[derive(Deserialize)]
@@ -276,6 +337,8 @@ struct ImportOutline {
     version: Option<Raw>,
     #[serde(default)]
     tasks: Option<Vec<Raw>>,
+    #[serde(default)]
+    pictures: Option<Vec<Raw>>,
 }
 
 impl ImportFile {
@@ -283,14 +346,38 @@ impl ImportFile {
     pub fn read(contents: &str) -> Result<ImportFile, Msg> {
         let bad = || Msg::new("history.import_not_export");
         if let Ok(items) = crate::json::from_str::<Vec<Raw>>(contents) {
-            return Ok(ImportFile { items });
+            return Ok(ImportFile {
+                items,
+                pictures: Vec::new(),
+            });
         }
         let outline: ImportOutline = crate::json::from_str(contents).map_err(|_| bad())?;
         let known = outline.format.as_deref() == Some(EXPORT_FORMAT) || outline.version.is_some();
         match (known, outline.tasks) {
-            (true, Some(items)) => Ok(ImportFile { items }),
+            (true, Some(items)) => Ok(ImportFile {
+                items,
+                pictures: outline.pictures.unwrap_or_default(),
+            }),
             _ => Err(bad()),
         }
+    }
+
+    /// The pictures the file carries that read as pictures ([`Picture::parts`]), and how many
+    /// did not.
+    pub fn pictures(&self) -> (Vec<Picture>, usize) {
+        let mut bad = 0;
+        let good = self
+            .pictures
+            .iter()
+            .filter_map(|raw| match raw.decode::<Picture>() {
+                Ok(p) if p.parts().is_some() => Some(p),
+                _ => {
+                    bad += 1;
+                    None
+                }
+            })
+            .collect();
+        (good, bad)
     }
 
     /// How many records the file holds.
@@ -363,6 +450,11 @@ pub struct ImportReport {
     pub clamped: usize,
     /// The ids of the tasks added (for Undo).
     pub added_ids: Vec<String>,
+    /// Pictures from the file now kept in this browser (that were not already).
+    pub pictures: usize,
+    /// Pictures of the file that could not be kept: not a picture, bytes not matching their
+    /// hash, or no room.
+    pub pictures_refused: usize,
 }
 
 impl ImportReport {
@@ -377,6 +469,14 @@ impl ImportReport {
         }
         if self.clamped > 0 {
             m = m.then(Msg::new("tasks.import_clamped").with("n", n(self.clamped)));
+        }
+        if self.pictures > 0 {
+            m = m.then(Msg::new("tasks.import_pictures").with("n", n(self.pictures)));
+        }
+        if self.pictures_refused > 0 {
+            m = m.then(
+                Msg::new("tasks.import_pictures_refused").with("n", n(self.pictures_refused)),
+            );
         }
         m
     }
@@ -614,7 +714,7 @@ mod tests {
             task("a", 1, TaskStatus::Succeeded),
             task("b", 2, TaskStatus::Failed),
         ];
-        let text = export_json(&tasks, 99, &Redactor::default());
+        let text = export_json(&tasks, &[], 99, &Redactor::default());
         assert!(
             text.starts_with("{\n  \"format\": \"wan-studio-history\","),
             "{text}"
@@ -644,12 +744,52 @@ mod tests {
     }
 
     #[test]
+    fn pictures_travel_with_an_export_and_are_checked_on_import() {
+        let hash = "ab".repeat(32);
+        let mut t = task("a", 1, TaskStatus::Succeeded);
+        let mut form = crate::domain::form::FormState::default();
+        form.switch_mode(crate::domain::models::Mode::Wan27FirstFrame);
+        form.prompt = "cat".into();
+        form.add_local_image("first_frame", hash.clone());
+        let q = form.validate().expect("a valid form");
+        t.request = Some(q);
+        assert_eq!(pictures_of(&[t.clone(), t.clone()]), vec![hash.clone()]);
+        let good = Picture {
+            hash: hash.clone(),
+            data: "data:image/png;base64,iVBORw0KGgo=".into(),
+        };
+        let text = export_json(&[t], std::slice::from_ref(&good), 5, &Redactor::default());
+        let without = export_json(&[], &[], 5, &Redactor::default());
+        assert!(!without.contains("pictures"));
+        // A file whose pictures are not all pictures keeps the good ones.
+        let text = text.replacen(
+            "\"pictures\": [",
+            r#""pictures": [{"hash":"x","data":"data:image/png;base64,AA=="},
+               {"hash":"ABAB","data":"data:image/png;base64,AA=="},
+               {"hash":"cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd","data":"data:text/html;base64,AA=="},
+               {"hash":"cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd","data":"https://example.com/a.png"},
+               7,"#,
+            1,
+        );
+        let file = ImportFile::read(&text).unwrap();
+        assert_eq!(file.pictures(), (vec![good.clone()], 5));
+        assert_eq!(good.parts(), Some(("image/png", "iVBORw0KGgo=")));
+        let huge = Picture {
+            hash,
+            data: format!("data:image/jpeg;base64,{}", "A".repeat(MAX_PICTURE_DATA)),
+        };
+        assert_eq!(huge.parts(), None);
+        let (tasks, _) = file.decode(0..1);
+        assert_eq!(tasks[0].local_media().len(), 1);
+    }
+
+    #[test]
     fn exports_never_carry_the_key() {
         let key = "sk-e2eTestKey0123456789abcdefghijklmnopqrstuvwxyzAB";
         let mut t = task("a", 1, TaskStatus::Failed);
         t.snapshot.message = Some(format!("token {key} is invalid"));
         t.snapshot.video_url = Some(format!("https://x.example/v.mp4?k={key}"));
-        let text = export_json(&[t], 99, &Redactor::new(key));
+        let text = export_json(&[t], &[], 99, &Redactor::new(key));
         assert!(!text.contains(&key[3..]), "{text}");
     }
 
@@ -703,6 +843,7 @@ mod tests {
                 task("a", 1, TaskStatus::Failed),
                 task("b", 2, TaskStatus::Failed),
             ],
+            &[],
             0,
             &r,
         ))
@@ -718,10 +859,14 @@ mod tests {
             did_not_fit: 7,
             clamped: 2,
             added_ids: Vec::new(),
+            pictures: 4,
+            pictures_refused: 9,
         };
         let m = report.message();
         assert!(
-            m.en().contains('7') && m.en().contains('2') && m.zh().contains('7'),
+            ['7', '2', '4', '9']
+                .iter()
+                .all(|c| m.en().contains(*c) && m.zh().contains(*c)),
             "{}",
             m.en()
         );

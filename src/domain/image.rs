@@ -16,6 +16,23 @@ pub fn local_hash(url: &str) -> Option<&str> {
         .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// Every `local:<hash>` named anywhere in `text` (a stored record's JSON, even one that no longer
+/// reads), in order, repeats removed: the pictures it may still need.
+pub fn hashes_in(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for (at, _) in text.match_indices(LOCAL_PREFIX) {
+        let rest = &text[at..];
+        let end = (LOCAL_PREFIX.len() + 64).min(rest.len());
+        if let Some(hash) = rest.get(..end).and_then(local_hash) {
+            let hash = hash.to_ascii_lowercase();
+            if !found.contains(&hash) {
+                found.push(hash);
+            }
+        }
+    }
+    found
+}
+
 /// Largest number of re-encodings tried to get under an input's byte limit.
 pub const MAX_ATTEMPTS: u8 = 6;
 
@@ -186,6 +203,19 @@ pub fn bytes_text(bytes: u64) -> String {
 mod tests {
     use super::*;
     use crate::domain::models::{Mode, MODES};
+
+    #[test]
+    fn hashes_are_found_in_any_text() {
+        let a = "a".repeat(64);
+        let b = "B".repeat(64);
+        let text = format!(
+            r#"{{"media":[{{"url":"local:{a}"}},{{"url":"local:{b}"}},{{"url":"local:{a}"}}],"x":"local:12","y":"local:"}}"#
+        );
+        assert_eq!(hashes_in(&text), vec![a, b.to_ascii_lowercase()]);
+        assert!(hashes_in("https://example.com/local:abc").is_empty());
+        // A cut record still names what it held whole.
+        assert!(hashes_in(&format!("{{\"url\":\"local:{}", &"c".repeat(63))).is_empty());
+    }
 
     fn limits(mode: Mode, slot: &str) -> MediaLimits {
         mode.spec().slot(slot).unwrap().limits

@@ -157,6 +157,21 @@ impl ModelRequest {
         }
     }
 
+    /// The pictures from this computer it sends, with their inputs' wire names, in order.
+    pub fn local_inputs(&self) -> Vec<(&'static str, String)> {
+        self.media
+            .iter()
+            .filter_map(|m| Some((m.slot, super::image::local_hash(&m.url)?.to_owned())))
+            .collect()
+    }
+
+    /// The hashes of the pictures from this computer it sends (`local:<hash>` items), in order.
+    pub fn local_media(&self) -> impl Iterator<Item = &str> {
+        self.media
+            .iter()
+            .filter_map(|m| super::image::local_hash(&m.url))
+    }
+
     /// The audio track (`audio_url` or `driving_audio`), if one is sent.
     pub fn audio_url(&self) -> Option<&str> {
         self.media

@@ -1,5 +1,6 @@
 //! The optional team `config.json` beside `index.html`: site name, default endpoint, default
-//! form values and prompt presets. Anything missing or invalid falls back to the built-in
+//! form values (the default model among them), the models the team offers, and prompt presets per
+//! model. Anything missing or invalid falls back to the built-in
 //! defaults; the user's own stored settings always win.
 
 use std::collections::BTreeMap;
@@ -7,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::json::{self, Raw};
 
 use super::form::FormState;
+use super::models::{Mode, MODES};
 use super::settings::{preset_for, ConnectionSettings, CUSTOM};
 use super::url::{parse_endpoint, Page, UrlParser};
 
@@ -28,8 +30,11 @@ pub struct SiteConfig {
     pub default_endpoint: Option<String>,
     /// The form for users who have no draft yet.
     pub defaults: Option<FormState>,
-    /// The "Presets" menu.
+    /// The "Presets" menu. A preset's form names its model and mode (`settings.mode`, the
+    /// default model when left out).
     pub presets: Vec<PromptPreset>,
+    /// The models and modes the team offers, in the table's order (`None`: every one).
+    pub models: Option<Vec<Mode>>,
 }
 
 /// Reads a config file, field by field: a field (or one preset, or one form value) that is
@@ -89,9 +94,37 @@ pub fn parse(
                 }
                 Err(_) => warnings.push("config.json: presets must be a list; ignored".into()),
             },
+            "models" => match value.decode::<Vec<Raw>>() {
+                Ok(items) => {
+                    let mut offered = Vec::new();
+                    for item in items {
+                        match item.decode::<String>().ok().and_then(|k| Mode::from_key(&k)) {
+                            Some(m) => offered.push(m),
+                            None => warnings.push(format!(
+                                "config.json: models: {} is not a model and mode wan-studio knows; ignored",
+                                item.text()
+                            )),
+                        }
+                    }
+                    // In the table's order, each once.
+                    let offered: Vec<Mode> = MODES
+                        .iter()
+                        .map(|s| s.mode)
+                        .filter(|m| offered.contains(m))
+                        .collect();
+                    if offered.is_empty() {
+                        warnings.push("config.json: models names no model wan-studio knows; every model is offered".into());
+                    } else {
+                        config.models = Some(offered);
+                    }
+                }
+                Err(_) => warnings
+                    .push("config.json: models must be a list of model keys; ignored".into()),
+            },
             other => warnings.push(format!("config.json: unknown field {other:?} ignored")),
         }
     }
+    config.settle(&mut warnings);
     Ok((config, warnings))
 }
 
@@ -115,10 +148,14 @@ fn form_fields(value: &Raw, at: &str, warnings: &mut Vec<String>) -> FormState {
         return FormState::default();
     };
     // The form's own field names, from what it writes.
-    let known = json::to_string(&FormState::default())
+    let mut known = json::to_string(&FormState::default())
         .ok()
         .and_then(|t| object(&json::from_str(&t).ok()?))
         .unwrap_or_default();
+    // Left out of the default form's text because it is empty there.
+    if let Ok(empty) = json::from_str::<Raw>("[]") {
+        known.entry("media".into()).or_insert(empty);
+    }
     // Checked through the same JSON text decoder the stored draft uses (one decoder in the wasm):
     // the fields kept so far plus this one, the rest taking the form's defaults.
     let decode = |kept: &[(String, String)]| {
@@ -140,10 +177,62 @@ fn form_fields(value: &Raw, at: &str, warnings: &mut Vec<String>) -> FormState {
             }
         }
     }
-    decode(&kept).unwrap_or_default()
+    let mut form = decode(&kept).unwrap_or_default();
+    // A picture "from this computer" names a file only the user's own browser has.
+    if form.local_media().next().is_some() {
+        warnings.push(format!(
+            "config.json: {at} names pictures from a computer (local:…); only public links can come from a config"
+        ));
+        for m in &mut form.media {
+            m.local.clear();
+        }
+    }
+    form
 }
 
 impl SiteConfig {
+    /// True when the team offers `mode`.
+    pub fn offers(&self, mode: Mode) -> bool {
+        self.models.as_ref().is_none_or(|m| m.contains(&mode))
+    }
+
+    /// The mode a new draft starts in: the defaults' mode, or the first the team offers.
+    pub fn default_mode(&self) -> Mode {
+        let wanted = self.defaults.as_ref().map_or(Mode::default(), |d| d.mode);
+        match &self.models {
+            Some(m) if !m.contains(&wanted) => m.first().copied().unwrap_or(wanted),
+            _ => wanted,
+        }
+    }
+
+    /// Makes the parts agree once all are read: a default or preset in a model the team does not
+    /// offer is moved to (defaults) or dropped (presets), with a warning.
+    fn settle(&mut self, warnings: &mut Vec<String>) {
+        let mode = self.default_mode();
+        if let Some(d) = &mut self.defaults {
+            if d.mode != mode {
+                warnings.push(format!(
+                    "config.json: defaults.mode {} is not among models; {} is the default",
+                    d.mode.key(),
+                    mode.key()
+                ));
+                d.switch_mode(mode);
+            }
+        }
+        let models = self.models.clone();
+        self.presets.retain(|p| {
+            let offered = models.as_ref().is_none_or(|m| m.contains(&p.settings.mode));
+            if !offered {
+                warnings.push(format!(
+                    "config.json: preset {:?} is for {}, which models does not offer; ignored",
+                    p.title,
+                    p.settings.mode.key()
+                ));
+            }
+            offered
+        });
+    }
+
     /// Connection settings for a user who has none stored.
     pub fn connection_defaults(&self) -> Option<ConnectionSettings> {
         let url = self.default_endpoint.as_deref()?.trim();
@@ -219,6 +308,58 @@ mod tests {
         }
         let (c, warnings) = parse(r#"{"presets": 5, "site_name": "Lab"}"#).unwrap();
         assert_eq!((c.site_name.as_deref(), warnings.len()), (Some("Lab"), 1));
+    }
+
+    #[test]
+    fn a_team_offers_some_models_with_a_default_and_presets_per_model() {
+        let hash = "a".repeat(64);
+        let text = format!(
+            r#"{{
+            "models": ["wan2.7-first-frame", "happyhorse-1.1-t2v", "wan2.7-t2v", "sora-2", 7],
+            "defaults": {{"mode": "wan2.6-t2v", "prompt": "x"}},
+            "presets": [
+                {{"title": "Rain", "settings": {{"mode": "wan2.7-t2v", "prompt": "rain"}}}},
+                {{"title": "Horse", "settings": {{"mode": "happyhorse-1.1-t2v", "prompt": "a horse"}}}},
+                {{"title": "Old", "settings": {{"prompt": "wan2.6 default"}}}},
+                {{"title": "Mine", "settings": {{"mode": "wan2.7-first-frame", "media": [{{"slot": "first_frame", "text": "https://example.com/a.png", "local": ["{hash}"]}}]}}}}
+            ]
+        }}"#
+        );
+        let (c, warnings) = parse(&text).unwrap();
+        // In the table's order, unknown ones named.
+        let keys: Vec<&str> = c.models.iter().flatten().map(|m| m.key()).collect();
+        assert_eq!(
+            keys,
+            ["wan2.7-t2v", "wan2.7-first-frame", "happyhorse-1.1-t2v"]
+        );
+        assert!(
+            warnings.iter().any(|w| w.contains("sora-2")),
+            "{warnings:#?}"
+        );
+        assert!(warnings.iter().any(|w| w.contains(" 7 ")), "{warnings:#?}");
+        // The default model is not offered: the first offered one is, and the prompt stays.
+        assert_eq!(c.default_mode().key(), "wan2.7-t2v");
+        let d = c.defaults.clone().unwrap();
+        assert_eq!((d.mode.key(), d.prompt.as_str()), ("wan2.7-t2v", "x"));
+        assert!(c.offers(Mode::from_key("wan2.7-first-frame").unwrap()));
+        assert!(!c.offers(Mode::default()));
+        let titles: Vec<&str> = c.presets.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(titles, ["Rain", "Horse", "Mine"]);
+        assert!(
+            warnings.iter().any(|w| w.contains("\"Old\"")),
+            "{warnings:#?}"
+        );
+        // A config cannot hand out pictures from someone's computer; its links stay.
+        let mine = &c.presets[2].settings;
+        assert_eq!(mine.local_media().count(), 0);
+        assert_eq!(mine.media_text("first_frame"), "https://example.com/a.png");
+        assert!(
+            warnings.iter().any(|w| w.contains("local:")),
+            "{warnings:#?}"
+        );
+        // Without a list, every model is offered.
+        let (all, _) = parse(r#"{"models": ["nope"]}"#).unwrap();
+        assert_eq!((all.default_mode(), all.models), (Mode::default(), None));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::request::ModelRequest;
 use super::task::{Origin, TaskRecord, TaskStatus};
 
 /// The database's schema version (see `state::db`).
-pub const DB_VERSION: u32 = 1;
+pub const DB_VERSION: u32 = 2;
 
 /// How many recent run times the summary keeps per kind of request (for the ETA).
 pub const RUNS_KEPT: usize = 25;

@@ -253,6 +253,14 @@ pub struct TaskRecord {
 }
 
 impl TaskRecord {
+    /// The hashes of the pictures from this computer its request sent (the media it keeps in use).
+    pub fn local_media(&self) -> Vec<String> {
+        self.request
+            .iter()
+            .flat_map(|r| r.local_media().map(str::to_owned))
+            .collect()
+    }
+
     /// A record with no problem, not paused.
     pub fn new(
         id: impl Into<String>,

@@ -7,18 +7,25 @@
 //!   newest first) and `shelf` is [`Shelf::as_str`]. Indexes: `order` (`[neg, id]`) and `shelf`
 //!   (`[shelf, neg, id]`), so a page of the newest tasks, all or of one shelf, is one request.
 //! - `meta`: the [`Summary`]'s JSON text under `summary`, written in the same transaction as every task.
-//! - `media`: blobs keyed by the hash of their content (used by the image inputs and kept videos).
+//! - `media`: blobs keyed by the hash of their content (used by the image inputs and kept videos),
+//!   `{ hash, blob, width, height }`. A task row lists the hashes its request sends under
+//!   `media`, a multi-entry index of the same name (version 2), so a picture no task uses is found
+//!   without reading the tasks ([`Db::sweep_media`]).
 //!
 //! A record that no longer reads (another build's, or damaged) costs only itself, and is handed
 //! back as its text to be kept aside.
 
 use std::rc::Rc;
 
+use std::collections::HashSet;
+
 use idb::{
-    Database, Factory, KeyPath, KeyRange, ObjectStore, ObjectStoreParams, Query, TransactionMode,
+    Database, Factory, IndexParams, KeyPath, KeyRange, ObjectStore, ObjectStoreParams, Query,
+    TransactionMode,
 };
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::domain::image::hashes_in;
 use crate::domain::stored::{Shelf, Summary, DB_VERSION};
 use crate::domain::task::TaskRecord;
 
@@ -26,6 +33,8 @@ const TASKS: &str = "tasks";
 const META: &str = "meta";
 const MEDIA: &str = "media";
 const SUMMARY: &str = "summary";
+/// The tasks' field (and index) listing the pictures a task sends.
+const USES: &str = "media";
 
 /// Why the database could not do something.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -94,20 +103,65 @@ impl Db {
             .open(name, Some(DB_VERSION))
             .map_err(|_| DbError::Unavailable)?;
         request.on_upgrade_needed(|event| {
-            use idb::DatabaseEvent;
+            use idb::{DatabaseEvent, Event, Request};
             let Ok(db) = event.database() else { return };
-            // Version 1 is the first: nothing older to convert.
-            let mut by_id = ObjectStoreParams::new();
-            by_id.key_path(Some(KeyPath::new_single("id")));
-            if let Ok(tasks) = db.create_object_store(TASKS, by_id) {
+            let old = event.old_version().unwrap_or(0);
+            let tasks = if old < 1 {
+                let mut by_id = ObjectStoreParams::new();
+                by_id.key_path(Some(KeyPath::new_single("id")));
+                let Ok(tasks) = db.create_object_store(TASKS, by_id) else {
+                    return;
+                };
                 let _ = tasks.create_index("order", KeyPath::new_array(["neg", "id"]), None);
                 let _ =
                     tasks.create_index("shelf", KeyPath::new_array(["shelf", "neg", "id"]), None);
+                let _ = db.create_object_store(META, ObjectStoreParams::new());
+                let mut by_hash = ObjectStoreParams::new();
+                by_hash.key_path(Some(KeyPath::new_single("hash")));
+                let _ = db.create_object_store(MEDIA, by_hash);
+                tasks
+            } else {
+                let Some(Ok(tasks)) = event
+                    .target()
+                    .ok()
+                    .and_then(|r| r.transaction())
+                    .map(|tx| tx.object_store(TASKS))
+                else {
+                    return;
+                };
+                tasks
+            };
+            if old < 2 {
+                // Version 2: which pictures each task sends, so a picture no task uses can go.
+                let mut many = IndexParams::new();
+                many.multi_entry(true);
+                let _ = tasks.create_index(USES, KeyPath::new_single(USES), Some(many));
+                if old == 1 {
+                    // Rows written by version 1 name their pictures only in their text: the
+                    // upgrade's own transaction adds the list (the open waits for it).
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let Ok(request) = tasks.get_all(None, None) else {
+                            return;
+                        };
+                        let Ok(rows) = request.await else { return };
+                        for row in rows {
+                            let text = js_sys::Reflect::get(&row, &JsValue::from_str("task"))
+                                .ok()
+                                .and_then(|v| v.as_string())
+                                .unwrap_or_default();
+                            let hashes = hashes_in(&text);
+                            if !hashes.is_empty() {
+                                let _ = js_sys::Reflect::set(
+                                    &row,
+                                    &JsValue::from_str(USES),
+                                    &hash_list(hashes.iter().map(String::as_str)),
+                                );
+                                let _ = tasks.put(&row, None);
+                            }
+                        }
+                    });
+                }
             }
-            let _ = db.create_object_store(META, ObjectStoreParams::new());
-            let mut by_hash = ObjectStoreParams::new();
-            by_hash.key_path(Some(KeyPath::new_single("hash")));
-            let _ = db.create_object_store(MEDIA, by_hash);
         });
         let mut db = request.await?;
         // Another tab upgrading or deleting the database waits for this connection: let it go.
@@ -315,6 +369,32 @@ impl Db {
             }))
     }
 
+    /// Lets go of every kept picture that no task sends and `keep` does not name (the draft's, an
+    /// undo's); returns how many went. One transaction: a task written meanwhile waits for it.
+    pub async fn sweep_media(&self, keep: &HashSet<String>) -> Result<usize, DbError> {
+        let tx = self
+            .0
+            .transaction(&[TASKS, MEDIA], TransactionMode::ReadWrite)?;
+        let uses = tx.object_store(TASKS)?.index(USES)?;
+        let media = tx.object_store(MEDIA)?;
+        let mut asked = Vec::new();
+        for key in media.get_all_keys(None, None)?.await? {
+            if key.as_string().is_some_and(|h| !keep.contains(&h)) {
+                let count = uses.count(Some(Query::Key(key.clone())))?;
+                asked.push((key, count));
+            }
+        }
+        let mut gone = 0;
+        for (key, count) in asked {
+            if count.await? == 0 {
+                let _ = media.delete(Query::Key(key))?;
+                gone += 1;
+            }
+        }
+        finish(tx).await?;
+        Ok(gone)
+    }
+
     /// Rebuilds the summary from every record (after reading found one the summary may not know).
     pub async fn resummarise(&self) -> Result<Summary, DbError> {
         let tx = self
@@ -380,6 +460,7 @@ fn encode(t: &TaskRecord) -> JsValue {
     // As a double: ms times fit exactly.
     set("neg", &JsValue::from_f64(-(t.submitted_at_ms as f64)));
     set("shelf", &JsValue::from_str(Shelf::of(t).as_str()));
+    set(USES, &hash_list(t.local_media().iter().map(String::as_str)));
     set(
         "task",
         &JsValue::from_str(&crate::json::to_string(t).unwrap_or_default()),
@@ -403,6 +484,14 @@ fn decode(row: &JsValue) -> Result<TaskRecord, (String, String)> {
         }
         Err(_) => Err((field("id"), text)),
     }
+}
+
+/// A list of hashes as the `media` index reads it.
+fn hash_list<'a>(hashes: impl Iterator<Item = &'a str>) -> JsValue {
+    hashes
+        .map(JsValue::from_str)
+        .collect::<js_sys::Array>()
+        .into()
 }
 
 fn decode_page(rows: Vec<JsValue>) -> Page {

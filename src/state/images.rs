@@ -5,16 +5,46 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::db::{Db, MediaRow};
+use crate::domain::history::Picture;
 use crate::domain::image::{
     has_alpha, local_hash, plan, shrink, source_format, Plan, MAX_ATTEMPTS,
 };
 use crate::domain::message::Msg;
 use crate::domain::models::{Format, MediaLimits};
 use crate::domain::request::ModelRequest;
+
+thread_local! {
+    static PREPARING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Held while a picture is being prepared and put into the draft: a picture already in the
+/// database but not yet in the draft is not let go meanwhile (see [`preparing`]).
+pub struct Preparing(());
+
+impl Preparing {
+    /// Starts holding.
+    pub fn start() -> Preparing {
+        PREPARING.with(|n| n.set(n.get() + 1));
+        Preparing(())
+    }
+}
+
+impl Drop for Preparing {
+    fn drop(&mut self) {
+        PREPARING.with(|n| n.set(n.get().saturating_sub(1)));
+    }
+}
+
+/// True while any picture of this page is being prepared.
+pub fn preparing() -> bool {
+    PREPARING.with(|n| n.get() > 0)
+}
 
 /// A picture ready for an input: kept in the database under `hash`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +77,15 @@ async fn sha256(bytes: &[u8]) -> Result<String, JsValue> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect())
+}
+
+/// A decoded picture, let go when dropped (whichever way the preparation ends).
+struct Bitmap(web_sys::ImageBitmap);
+
+impl Drop for Bitmap {
+    fn drop(&mut self) {
+        self.0.close();
+    }
 }
 
 /// Draws `bitmap` at the plan's size (over white when flattening) and encodes it.
@@ -107,14 +146,16 @@ pub async fn prepare(db: &Db, file: &web_sys::File, limits: &MediaLimits) -> Res
         .map_err(|_| not_image())?;
     let head = bytes_of(&head_blob).await.map_err(|_| not_image())?;
     let window = web_sys::window().ok_or_else(not_image)?;
-    let bitmap: web_sys::ImageBitmap = promise(
-        window
-            .create_image_bitmap_with_blob(file)
-            .map_err(|_| not_image())?,
-    )
-    .await
-    .map_err(|_| not_image())?;
-    let (width, height) = (bitmap.width(), bitmap.height());
+    let bitmap = Bitmap(
+        promise(
+            window
+                .create_image_bitmap_with_blob(file)
+                .map_err(|_| not_image())?,
+        )
+        .await
+        .map_err(|_| not_image())?,
+    );
+    let (width, height) = (bitmap.0.width(), bitmap.0.height());
     let bytes = file.size() as u64;
     let mut plan = plan(
         limits,
@@ -129,7 +170,7 @@ pub async fn prepare(db: &Db, file: &web_sys::File, limits: &MediaLimits) -> Res
     if plan.encode.is_some() {
         let mut attempts = 0;
         loop {
-            blob = encode(&bitmap, &plan).await.map_err(|_| not_image())?;
+            blob = encode(&bitmap.0, &plan).await.map_err(|_| not_image())?;
             size = blob.size() as u64;
             attempts += 1;
             match shrink(limits, &plan, size) {
@@ -144,7 +185,7 @@ pub async fn prepare(db: &Db, file: &web_sys::File, limits: &MediaLimits) -> Res
             }
         }
     }
-    bitmap.close();
+    drop(bitmap);
     let content = bytes_of(&blob).await.map_err(|_| not_image())?;
     let hash = sha256(&content)
         .await
@@ -184,6 +225,98 @@ pub async fn data_url(db: &Db, hash: &str) -> Option<String> {
         row.blob.type_(),
         STANDARD.encode(bytes)
     ))
+}
+
+/// A kept picture as the page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shown {
+    /// Its object URL (let go when the owner is cleaned up).
+    pub url: String,
+    /// Pixel width.
+    pub width: u32,
+    /// Pixel height.
+    pub height: u32,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+/// Reads the picture kept under `hash` for showing: `None` while reading, then `Some(None)` when
+/// it is not in this browser. The object URL lives as long as the calling owner.
+pub fn use_kept_picture(db: Option<Db>, hash: String) -> RwSignal<Option<Option<Shown>>> {
+    let row = RwSignal::new(None::<Option<Shown>>);
+    spawn_local(async move {
+        let found = match db {
+            Some(db) => db.media(&hash).await.ok().flatten(),
+            None => None,
+        };
+        let shown = found.and_then(|r| {
+            Some(Shown {
+                url: web_sys::Url::create_object_url_with_blob(&r.blob).ok()?,
+                width: r.width,
+                height: r.height,
+                bytes: r.blob.size() as u64,
+            })
+        });
+        // The owner may be gone already (removed while reading): then let the URL go.
+        if row.try_set(Some(shown.clone())).is_some() {
+            if let Some(p) = shown {
+                let _ = web_sys::Url::revoke_object_url(&p.url);
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some(Some(Some(p))) = row.try_get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&p.url);
+        }
+    });
+    row
+}
+
+/// The picture kept under `hash` as an export file carries it.
+pub async fn export_picture(db: &Db, hash: &str) -> Option<Picture> {
+    Some(Picture {
+        hash: hash.to_owned(),
+        data: data_url(db, hash).await?,
+    })
+}
+
+/// Keeps a picture from an imported file, when its bytes hash to its name and the browser decodes
+/// them as a picture: `Ok(true)` when kept now, `Ok(false)` when it was here already.
+pub async fn restore_picture(db: &Db, picture: &Picture) -> Result<bool, ()> {
+    if db.media(&picture.hash).await.ok().flatten().is_some() {
+        return Ok(false);
+    }
+    let (mime, body) = picture.parts().ok_or(())?;
+    let bytes = STANDARD.decode(body).map_err(|_| ())?;
+    if sha256(&bytes).await.map_err(|_| ())? != picture.hash {
+        return Err(());
+    }
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|_| ())?;
+    let window = web_sys::window().ok_or(())?;
+    let bitmap = Bitmap(
+        promise(
+            window
+                .create_image_bitmap_with_blob(&blob)
+                .map_err(|_| ())?,
+        )
+        .await
+        .map_err(|_| ())?,
+    );
+    let (width, height) = (bitmap.0.width(), bitmap.0.height());
+    drop(bitmap);
+    db.put_media(&MediaRow {
+        hash: picture.hash.clone(),
+        blob,
+        width,
+        height,
+    })
+    .await
+    .map_err(|_| ())?;
+    Ok(true)
 }
 
 /// `request` as the wire carries it: every `local:` picture as its `data:` URL. `None` when a

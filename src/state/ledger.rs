@@ -12,6 +12,8 @@
 //!
 //! Demo mode, and a browser without a database, keep tasks in the page only.
 
+use std::collections::HashSet;
+
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -19,8 +21,8 @@ use super::db::{Db, DbError};
 use super::problems::Problems;
 use super::storage_keys::{Place, DB_NAME, LEDGER_CHANNEL, LEDGER_KEY};
 use crate::domain::history::{
-    admit_imported, decode_ledger, matching_ids, new_tasks, restore, ImportFile, ImportReport,
-    StatusFilter, EARLIEST_MS, LATEST_MS,
+    admit_imported, decode_ledger, matching_ids, new_tasks, pictures_of, restore, ImportFile,
+    ImportReport, StatusFilter, EARLIEST_MS, LATEST_MS,
 };
 use crate::domain::message::Msg;
 use crate::domain::redact::Redactor;
@@ -559,6 +561,7 @@ impl Ledger {
             yield_to_browser().await;
         }
         let offered = incoming.len();
+        let wanted: HashSet<String> = pictures_of(&incoming).into_iter().collect();
         let known = self.all().await.into_iter().map(|t| t.id).collect();
         let mut fresh = new_tasks(&known, incoming);
         report.already_here = offered - fresh.len();
@@ -586,6 +589,18 @@ impl Ledger {
         report.added = added;
         report.added_ids = fresh[..added].iter().map(|t| t.id.clone()).collect();
         report.did_not_fit = fresh.len() - added;
+        // After the tasks, so a sweep meanwhile sees the tasks that use them.
+        if let Some(db) = self.db.get_value() {
+            let (pictures, unreadable) = file.pictures();
+            report.pictures_refused = unreadable;
+            for p in pictures.iter().filter(|p| wanted.contains(&p.hash)) {
+                match super::images::restore_picture(&db, p).await {
+                    Ok(true) => report.pictures += 1,
+                    Ok(false) => {}
+                    Err(()) => report.pictures_refused += 1,
+                }
+            }
+        }
         if added > 0 {
             self.after_memory_write();
             self.announce();

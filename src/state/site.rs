@@ -57,6 +57,12 @@ pub fn load_site_config(state: AppState, site: RwSignal<SiteConfig>) {
                         state.set_form.set(d);
                     }
                 }
+                // A draft in a model the team does not offer (any more) moves to its default,
+                // keeping what was typed.
+                if !state.form.with_untracked(|f| config.offers(f.mode)) {
+                    let mode = config.default_mode();
+                    state.set_form.update(|f| f.switch_mode(mode));
+                }
                 site.set(config);
             }
             Err(e) => warn(&format!("{e}; using built-in defaults")),

@@ -2,6 +2,8 @@
 //! with Undo for everything that can be undone (deleting tasks, clearing finished ones,
 //! importing a history, a re-run, preset or share link replacing the draft).
 
+use std::collections::HashSet;
+
 use leptos::prelude::*;
 
 use super::context::StoredWrite;
@@ -46,6 +48,12 @@ pub struct Toasts {
 
 impl Toasts {
     fn show(self, text: Msg, undo: Option<UndoAction>, alert: bool) {
+        self.put(text, undo, alert);
+        self.sweep();
+    }
+
+    /// Shows a toast in place of the current one (whose Undo, if any, is gone with it).
+    fn put(self, text: Msg, undo: Option<UndoAction>, alert: bool) {
         let serial = self
             .current
             .with_untracked(|c| c.as_ref().map_or(0, |t| t.serial + 1));
@@ -55,6 +63,31 @@ impl Toasts {
             alert,
             serial,
         }));
+    }
+
+    /// Lets go of the kept pictures nothing needs any more: no task sends them, the draft does not
+    /// hold them and the current toast's Undo cannot bring them back. Not while a picture is being
+    /// prepared (it is in the database before it is in the draft).
+    pub fn sweep(self) {
+        let Some(db) = self.ledger.db() else { return };
+        if super::images::preparing() {
+            return;
+        }
+        let mut keep: HashSet<String> = self
+            .form
+            .with_untracked(|f| f.local_media().map(str::to_owned).collect());
+        self.current
+            .with_untracked(|c| match c.as_ref().and_then(|t| t.undo.as_ref()) {
+                Some(UndoAction::Restore(records)) => {
+                    keep.extend(records.iter().flat_map(TaskRecord::local_media));
+                }
+                Some(UndoAction::Draft(form)) => keep.extend(form.local_media().map(str::to_owned)),
+                Some(UndoAction::Remove(_)) | None => {}
+            });
+        leptos::task::spawn_local(async move {
+            // Not done now is done next time: the pictures stay until then.
+            let _ = db.sweep_media(&keep).await;
+        });
     }
 
     /// Says what happened, without Undo.
@@ -115,13 +148,15 @@ impl Toasts {
                 ("shared.restored", "prompt".into())
             }
         };
-        self.say(Msg::new(done));
+        // Not a sweep: what came back may not be written yet.
+        self.put(Msg::new(done), None, false);
         request_animation_frame(move || super::browser::focus(&focus));
     }
 
     /// Closes the toast.
     pub fn dismiss(self) {
         self.current.set(None);
+        self.sweep();
     }
 }
 

@@ -3,35 +3,10 @@
 // database by content hash (the task records the hash, the wire carries a data: URL); still there
 // after a reload.
 import { expect, test } from './fixtures.mjs';
-import { TEST_KEY, openApp, shownTaskId, storedTasks, t, ui } from './ui.mjs';
+import { TEST_KEY, openApp, picture, pictures, shownTaskId, storedTasks, t, ui } from './ui.mjs';
 
 const say = (key, args) => t('en', key, args);
-const mode = (page) => page.getByRole('combobox', { name: say('form.mode'), exact: true });
-const picker = (page, slot) => page.getByLabel(say('form.media_pick', { what: say(`form.media.${slot}`) }), { exact: true });
-const field = (page, slot) => page.locator('.media-field').filter({ has: page.getByRole('textbox', { name: say(`form.media.${slot}`), exact: true }) });
-
-/**
- * A picture made by the page's own canvas: `width`×`height`, green, or with `alpha` a red left
- * half and a transparent right half. Returns `{ name, mimeType, buffer }` for setInputFiles.
- */
-async function picture(page, { width, height, type = 'image/jpeg', alpha = false, name = 'picture' }) {
-  const base64 = await page.evaluate(
-    async ({ width, height, type, alpha }) => {
-      const c = new OffscreenCanvas(width, height);
-      const ctx = c.getContext('2d');
-      ctx.fillStyle = alpha ? '#c00' : '#3a6';
-      ctx.fillRect(0, 0, alpha ? width / 2 : width, height);
-      const blob = await c.convertToBlob({ type, quality: 0.95 });
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      let s = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return btoa(s);
-    },
-    { width, height, type, alpha },
-  );
-  const ext = type.split('/')[1];
-  return { name: `${name}.${ext}`, mimeType: type, buffer: Buffer.from(base64, 'base64') };
-}
+const { mode, picker, field } = pictures;
 
 /** Drops (or pastes into `target`) a file on the page, as a person's drag or Ctrl+V would. */
 async function deliver(locator, file, how) {

@@ -103,6 +103,43 @@ test("a team config.json sets the site name, default endpoint, default form and 
   expect(await selectedSize(page)).toBe('1920*1080');
 });
 
+test('a team config.json offers some models, starts in its default one, and groups its presets by model', async ({ page, sim, tempSite }) => {
+  const config = {
+    default_endpoint: sim.endpoint,
+    models: ['wan2.7-t2v', 'wan2.7-first-frame', 'happyhorse-1.1-t2v', 'not-a-model'],
+    defaults: { mode: 'wan2.7-first-frame' },
+    presets: [
+      { title: 'Rain', settings: { mode: 'wan2.7-t2v', prompt: 'rain on a tin roof' } },
+      { title: 'Horse', settings: { mode: 'happyhorse-1.1-t2v', prompt: 'a horse at dawn' } },
+      { title: 'Dusk', settings: { mode: 'wan2.7-t2v', prompt: 'dusk' } },
+      { title: 'Not offered', settings: { mode: 'wan2.6-t2v', prompt: 'x' } },
+    ],
+  };
+  const site = await tempSite({ files: { 'config.json': JSON.stringify(config) } });
+  await loadApp(page, site.url);
+  const mode = page.getByRole('combobox', { name: 'Model and mode', exact: true });
+  await expect(mode).toHaveValue('wan2.7-first-frame');
+  await expect(mode.locator('option')).toHaveText([/Text → video/, /First frame/, /Text → video/]);
+  expect(await mode.locator('option').evaluateAll((os) => os.map((o) => o.value))).toEqual(['wan2.7-t2v', 'wan2.7-first-frame', 'happyhorse-1.1-t2v']);
+  const presets = page.getByRole('combobox', { name: 'Presets', exact: true });
+  const groups = await presets.locator('optgroup').evaluateAll((gs) => gs.map((g) => [g.label, [...g.querySelectorAll('option')].map((o) => o.textContent)]));
+  expect(groups).toEqual([
+    [expect.stringContaining('Wan 2.7'), ['Rain', 'Dusk']],
+    [expect.stringContaining('HappyHorse 1.1'), ['Horse']],
+  ]);
+  await presets.selectOption({ label: 'Horse' });
+  await expect(mode).toHaveValue('happyhorse-1.1-t2v');
+  await expect(ui.prompt(page)).toHaveValue('a horse at dawn');
+  // A draft saved in a model the team stopped offering moves to the default one, keeping its text.
+  await page.evaluate(() => {
+    const draft = JSON.parse(localStorage.getItem('wan-studio.form.v1'));
+    localStorage.setItem('wan-studio.form.v1', JSON.stringify({ ...draft, mode: 'wan2.6-i2v' }));
+  });
+  await page.reload();
+  await expect(mode).toHaveValue('wan2.7-first-frame');
+  await expect(ui.prompt(page)).toHaveValue('a horse at dawn');
+});
+
 test('a broken config.json leaves the built-in defaults and a console warning', async ({ page, tempSite }) => {
   const site = await tempSite({ files: { 'config.json': '{ "site_name": "Broken", ' } });
   const warnings = [];

@@ -333,3 +333,39 @@ export async function storedTasks(page, field) {
     field,
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Pictures from this computer.
+// ---------------------------------------------------------------------------------------------
+/** The model and mode picker, a media input's picture picker, and the whole media input. */
+export const pictures = {
+  mode: (page) => page.getByRole('combobox', { name: t('en', 'form.mode'), exact: true }),
+  picker: (page, slot) =>
+    page.getByLabel(t('en', 'form.media_pick', { what: t('en', `form.media.${slot}`) }), { exact: true }),
+  field: (page, slot) =>
+    page.locator('.media-field').filter({ has: page.getByRole('textbox', { name: t('en', `form.media.${slot}`), exact: true }) }),
+};
+
+/**
+ * A picture made by the page's own canvas: `width`×`height`, green, or with `alpha` a red left
+ * half and a transparent right half. Returns `{ name, mimeType, buffer }` for setInputFiles.
+ */
+export async function picture(page, { width, height, type = 'image/jpeg', alpha = false, name = 'picture' }) {
+  const base64 = await page.evaluate(
+    async ({ width, height, type, alpha }) => {
+      const c = new OffscreenCanvas(width, height);
+      const ctx = c.getContext('2d');
+      ctx.fillStyle = alpha ? '#c00' : '#3a6';
+      ctx.fillRect(0, 0, alpha ? width / 2 : width, height);
+      const blob = await c.convertToBlob({ type, quality: 0.95 });
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let s = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return btoa(s);
+    },
+    { width, height, type, alpha },
+  );
+  const ext = type.split('/')[1];
+  return { name: `${name}.${ext}`, mimeType: type, buffer: Buffer.from(base64, 'base64') };
+}
+
