@@ -14,7 +14,7 @@ use wan_studio::domain::models::Family;
 use wan_studio::domain::redact::Redactor;
 use wan_studio::domain::share;
 use wan_studio::domain::site_config;
-use wan_studio::domain::stored::{Run, Summary};
+use wan_studio::domain::stored::{ModeUse, Run, Summary};
 use wan_studio::domain::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
 use wan_studio::domain::url::Page;
 use wan_studio::json;
@@ -69,6 +69,12 @@ fn summary() -> Summary {
             key: "720p-5-single".into(),
             ms: 61_000,
         }],
+        uses: vec![ModeUse {
+            mode: wan_studio::domain::models::Mode::Hh10Edit,
+            s720: 0,
+            s1080: 0,
+            videos: 2,
+        }],
     }
 }
 
@@ -90,6 +96,13 @@ fn everything_we_store_and_send_prints_as_serde_json_prints_it_and_reads_back() 
     same(&form());
     same(&FormState::default());
     same(&summary());
+    let mut pricing = wan_studio::domain::cost::Pricing::default();
+    pricing.set_own(
+        wan_studio::domain::models::Mode::Hh10T2v,
+        wan_studio::domain::cost::PricePart::PerVideo,
+        wan_studio::domain::cost::Rate::parse("1.25"),
+    );
+    same(&pricing);
     same(&Msg::new("share.error.damaged"));
     same(&vec![record(), record()]);
     same(&"a \u{1} control and a \u{7f}".to_string());

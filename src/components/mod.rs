@@ -11,6 +11,7 @@ pub mod lang_switch;
 pub mod later;
 pub mod lookup_box;
 pub mod media_field;
+pub mod model_prices;
 pub mod problems_banner;
 pub mod reference_list;
 pub mod settings_panel;

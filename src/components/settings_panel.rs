@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::check_field::CheckField;
+use super::model_prices::ModelPrices;
 use super::text::Text;
 use super::theme_switch::ThemeSwitch;
 use crate::domain::cost::{Pricing, Rate};
@@ -314,6 +315,7 @@ fn PricingFields() -> impl IntoView {
                 </div>
             </div>
             <p class="hint">{i18n.t("settings.pricing_hint")}</p>
+            <ModelPrices />
         </fieldset>
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::form::Tier;
 use super::history::eta_text;
 use super::message::Msg;
-use super::models::{Family, Price};
+use super::models::{Family, Mode, Price};
 use super::request::ModelRequest;
 use super::task::{TaskRecord, TaskStatus};
 
@@ -158,12 +158,74 @@ impl<'de> Deserialize<'de> for Rate {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Pricing {
-    /// Per second at 720P.
+    /// Per second at 720P (wan2.6).
     pub per_second_720p: Rate,
-    /// Per second at 1080P.
+    /// Per second at 1080P (wan2.6).
     pub per_second_1080p: Rate,
     /// Currency label, e.g. `CNY`.
     pub currency: String,
+    /// The user's own prices for models outside wan2.6, in place of the table's list price.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<ModelPrice>,
+}
+
+/// A price the user set for one model and mode outside wan2.6; each part left unset stays the
+/// table's list price.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ModelPrice {
+    /// The model and mode.
+    pub mode: Mode,
+    /// Per second at 720P.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_second_720p: Option<Rate>,
+    /// Per second at 1080P.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_second_1080p: Option<Rate>,
+    /// Per video (a mode priced per video).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_video: Option<Rate>,
+}
+
+/// Which part of a model's price.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PricePart {
+    /// Per second at a tier.
+    PerSecond(Tier),
+    /// Per video.
+    PerVideo,
+}
+
+impl ModelPrice {
+    fn part_mut(&mut self, part: PricePart) -> &mut Option<Rate> {
+        match part {
+            PricePart::PerSecond(Tier::P720) => &mut self.per_second_720p,
+            PricePart::PerSecond(Tier::P1080) => &mut self.per_second_1080p,
+            PricePart::PerVideo => &mut self.per_video,
+        }
+    }
+}
+
+/// The parts of a mode's price, as Settings offers them: per second by tier, or per video.
+pub fn price_parts(mode: Mode) -> &'static [PricePart] {
+    match mode.spec().price {
+        Price::Flat(_) => &[PricePart::PerVideo],
+        Price::PerSecond { .. } => &[
+            PricePart::PerSecond(Tier::P720),
+            PricePart::PerSecond(Tier::P1080),
+        ],
+    }
+}
+
+/// The table's list price of one part, in thousandths of a CNY (`None`: no page says it).
+pub fn list_price(mode: Mode, part: PricePart) -> Option<Rate> {
+    let units = match (mode.spec().price, part) {
+        (Price::Flat(units), PricePart::PerVideo) => Some(units),
+        (Price::PerSecond { p720, .. }, PricePart::PerSecond(Tier::P720)) => p720,
+        (Price::PerSecond { p1080, .. }, PricePart::PerSecond(Tier::P1080)) => p1080,
+        _ => None,
+    }?;
+    Some(Rate(units / 10))
 }
 
 impl Default for Pricing {
@@ -173,23 +235,67 @@ impl Default for Pricing {
             per_second_720p: Rate(600),
             per_second_1080p: Rate(1000),
             currency: "CNY".into(),
+            models: Vec::new(),
         }
     }
 }
 
 impl Pricing {
-    /// Estimated cost of one request, in thousandths of the currency unit: wan2.6 at these
-    /// (editable) rates, the other families at the model table's list price ([`list_milli`]).
-    /// `None` where it cannot be known before the task runs (see there).
-    pub fn cost(&self, request: &ModelRequest) -> Option<u64> {
-        if request.mode.spec().family != Family::Wan26 {
-            return list_milli(request);
+    /// The price of one part of `mode`'s price, in thousandths: wan2.6 at the two rates above,
+    /// another model at the user's own price for it, else its list price.
+    pub fn price(&self, mode: Mode, part: PricePart) -> Option<Rate> {
+        if mode.spec().family == Family::Wan26 {
+            return match part {
+                PricePart::PerSecond(Tier::P720) => Some(self.per_second_720p),
+                PricePart::PerSecond(Tier::P1080) => Some(self.per_second_1080p),
+                PricePart::PerVideo => None,
+            };
         }
-        let rate = match request.tier() {
-            Tier::P720 => self.per_second_720p,
-            Tier::P1080 => self.per_second_1080p,
+        self.own(mode, part).or_else(|| list_price(mode, part))
+    }
+
+    /// The user's own price for one part of `mode`'s price, if set.
+    pub fn own(&self, mode: Mode, part: PricePart) -> Option<Rate> {
+        let m = self.models.iter().find(|m| m.mode == mode)?;
+        match part {
+            PricePart::PerSecond(Tier::P720) => m.per_second_720p,
+            PricePart::PerSecond(Tier::P1080) => m.per_second_1080p,
+            PricePart::PerVideo => m.per_video,
+        }
+    }
+
+    /// Sets (or, with `None`, clears back to the list price) one part of `mode`'s price.
+    pub fn set_own(&mut self, mode: Mode, part: PricePart, rate: Option<Rate>) {
+        let i = match self.models.iter().position(|m| m.mode == mode) {
+            Some(i) => i,
+            None => {
+                self.models.push(ModelPrice {
+                    mode,
+                    ..ModelPrice::default()
+                });
+                self.models.len() - 1
+            }
         };
-        Some(u64::from(rate.0) * u64::from(request.duration?))
+        *self.models[i].part_mut(part) = rate;
+        self.models.retain(|m| {
+            m.per_second_720p.is_some() || m.per_second_1080p.is_some() || m.per_video.is_some()
+        });
+    }
+
+    /// Estimated cost of one request, in thousandths of the currency unit ([`Pricing::price`]).
+    /// `None` where it cannot be known before the task runs (see [`list_milli`]).
+    pub fn cost(&self, request: &ModelRequest) -> Option<u64> {
+        let mode = request.mode;
+        match mode.spec().price {
+            Price::Flat(_) => self
+                .price(mode, PricePart::PerVideo)
+                .map(|r| u64::from(r.0)),
+            Price::PerSecond { .. } => {
+                let seconds = request.duration.filter(|s| *s > 0)?;
+                let rate = self.price(mode, PricePart::PerSecond(request.tier()))?;
+                Some(u64::from(rate.0) * u64::from(seconds))
+            }
+        }
     }
 
     /// Estimated spend over succeeded tasks (failed tasks are not charged), in thousandths.
@@ -232,6 +338,94 @@ mod tests {
             request: Some(request),
             ..record(id, 0, status)
         }
+    }
+
+    /// A valid request in `mode` at `duration` seconds (its default output otherwise).
+    fn in_mode(mode: Mode, duration: &str, tier: Tier) -> ModelRequest {
+        let mut form = crate::domain::form::FormState::default();
+        form.switch_mode(mode);
+        form.prompt = "a horse".into();
+        form.duration = duration.into();
+        form.tier = tier;
+        for slot in mode.spec().slots.iter().filter(|s| s.min > 0) {
+            let links: Vec<String> = (0..slot.min)
+                .map(|i| {
+                    let ext = match slot.kind {
+                        crate::domain::models::MediaKind::Image => "png",
+                        crate::domain::models::MediaKind::Video => "mp4",
+                        crate::domain::models::MediaKind::Audio => "mp3",
+                    };
+                    format!("https://example.com/{i}.{ext}")
+                })
+                .collect();
+            form.set_media_text(slot.wire_name(), links.join("\n"));
+        }
+        form.validate().expect("a valid form")
+    }
+
+    #[test]
+    fn other_models_cost_their_list_price_until_the_user_sets_their_own() {
+        let mut p = Pricing::default();
+        let hh = in_mode(Mode::Hh10T2v, "5", Tier::P720);
+        let hh_hd = in_mode(Mode::Hh10T2v, "5", Tier::P1080);
+        let edit = in_mode(Mode::Hh10Edit, "", Tier::P1080);
+        // 9000 units/s = 0.9 CNY/s; no 1080P list price; 13.5 CNY per edit.
+        assert_eq!(p.cost(&hh), Some(4_500));
+        assert_eq!(p.cost(&hh_hd), None);
+        assert_eq!(p.cost(&edit), Some(13_500));
+        assert_eq!(price_parts(Mode::Hh10Edit), &[PricePart::PerVideo]);
+        p.set_own(
+            Mode::Hh10T2v,
+            PricePart::PerSecond(Tier::P1080),
+            Rate::parse("1.2"),
+        );
+        p.set_own(Mode::Hh10Edit, PricePart::PerVideo, Rate::parse("10"));
+        assert_eq!(p.cost(&hh), Some(4_500), "720P still the list price");
+        assert_eq!(p.cost(&hh_hd), Some(6_000));
+        assert_eq!(p.cost(&edit), Some(10_000));
+        // wan2.6 follows the two rates, whatever is set per model.
+        p.set_own(
+            Mode::Wan26T2v,
+            PricePart::PerSecond(Tier::P720),
+            Rate::parse("9"),
+        );
+        assert_eq!(
+            p.price(Mode::Wan26T2v, PricePart::PerSecond(Tier::P720)),
+            Some(Rate(600))
+        );
+        // Cleared parts go back to the list price, and an entry with nothing set goes.
+        p.set_own(Mode::Hh10Edit, PricePart::PerVideo, None);
+        assert_eq!(p.cost(&edit), Some(13_500));
+        assert!(p.models.iter().all(|m| m.mode != Mode::Hh10Edit));
+        // Kept through storage.
+        let text = crate::json::to_string(&p).unwrap();
+        assert_eq!(crate::json::from_str::<Pricing>(&text).unwrap(), p);
+        assert!(!crate::json::to_string(&Pricing::default())
+            .unwrap()
+            .contains("models"));
+
+        // The stored summary's spend is the same sum, at any price.
+        let tasks = vec![
+            task("1", TaskStatus::Succeeded, hh.clone()),
+            task("2", TaskStatus::Succeeded, hh_hd.clone()),
+            task("3", TaskStatus::Succeeded, edit.clone()),
+            task("4", TaskStatus::Failed, edit.clone()),
+            task(
+                "5",
+                TaskStatus::Succeeded,
+                req(Size::S1280x720, "10", ShotType::Single),
+            ),
+        ];
+        let summary = crate::domain::stored::Summary::of(&tasks);
+        for pricing in [Pricing::default(), p.clone()] {
+            assert_eq!(summary.spend(&pricing), pricing.total(&tasks));
+        }
+        assert_eq!(summary.spend(&p), 4_500 + 6_000 + 13_500 + 6_000);
+        // A summary of an earlier build (list price only) says so, and still counts it.
+        let mut old = summary.clone();
+        old.uses.clear();
+        assert!(old.predates_uses() && !summary.predates_uses());
+        assert_eq!(old.spend(&p), 6_000 + old.list_milli);
     }
 
     #[test]

@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::cost::Pricing;
+use super::cost::{PricePart, Pricing};
 use super::form::Tier;
-use super::models::Family;
+use super::models::{Family, Mode, Price};
 use super::request::ModelRequest;
 use super::task::{Origin, TaskRecord, TaskStatus};
 
@@ -87,6 +87,24 @@ pub struct Summary {
     /// Recent run times, oldest first, at most [`RUNS_KEPT`] per key.
     #[serde(default)]
     pub runs: Vec<Run>,
+    /// Succeeded output per model and mode outside wan2.6, so the spend follows the prices
+    /// set in Settings (a summary of earlier builds has none: see [`Summary::predates_uses`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uses: Vec<ModeUse>,
+}
+
+/// What one model and mode outside wan2.6 made that succeeded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ModeUse {
+    /// The mode.
+    pub mode: Mode,
+    /// Seconds at 720P.
+    pub s720: u64,
+    /// Seconds at 1080P.
+    pub s1080: u64,
+    /// Videos (a mode priced per video).
+    pub videos: u64,
 }
 
 /// The kind of request an ETA is asked for: tier, duration and shot type (`1080P/5/single`, as
@@ -141,8 +159,35 @@ impl Summary {
                 Tier::P720 => step(&mut self.seconds_720, seconds),
                 Tier::P1080 => step(&mut self.seconds_1080, seconds),
             }
-        } else if let Some(milli) = super::cost::list_milli(r) {
-            step(&mut self.list_milli, milli);
+        } else {
+            if let Some(milli) = super::cost::list_milli(r) {
+                step(&mut self.list_milli, milli);
+            }
+            let i = match self.uses.iter().position(|u| u.mode == r.mode) {
+                Some(i) => i,
+                None => {
+                    self.uses.push(ModeUse {
+                        mode: r.mode,
+                        ..ModeUse::default()
+                    });
+                    self.uses.len() - 1
+                }
+            };
+            let u = &mut self.uses[i];
+            match (r.mode.spec().price, r.duration.filter(|s| *s > 0), r.tier()) {
+                (Price::Flat(_), ..) => step(&mut u.videos, 1),
+                (Price::PerSecond { .. }, Some(s), Tier::P720) => step(&mut u.s720, u64::from(s)),
+                (Price::PerSecond { .. }, Some(s), Tier::P1080) => step(&mut u.s1080, u64::from(s)),
+                (Price::PerSecond { .. }, None, _) => {}
+            }
+            if *u
+                == (ModeUse {
+                    mode: r.mode,
+                    ..ModeUse::default()
+                })
+            {
+                self.uses.remove(i);
+            }
         }
         self.runs.retain(|run| run.id != t.id);
         if !add {
@@ -165,10 +210,30 @@ impl Summary {
 
     /// The estimated spend over succeeded tasks, in thousandths (see [`Pricing::total`]).
     pub fn spend(&self, pricing: &Pricing) -> u64 {
-        u64::from(pricing.per_second_720p.0)
+        let wan26 = u64::from(pricing.per_second_720p.0)
             .saturating_mul(self.seconds_720)
-            .saturating_add(u64::from(pricing.per_second_1080p.0).saturating_mul(self.seconds_1080))
-            .saturating_add(self.list_milli)
+            .saturating_add(
+                u64::from(pricing.per_second_1080p.0).saturating_mul(self.seconds_1080),
+            );
+        if self.predates_uses() {
+            return wan26.saturating_add(self.list_milli);
+        }
+        self.uses.iter().fold(wan26, |sum, u| {
+            let at = |part, n: u64| {
+                pricing
+                    .price(u.mode, part)
+                    .map_or(0, |r| u64::from(r.0).saturating_mul(n))
+            };
+            sum.saturating_add(at(PricePart::PerSecond(Tier::P720), u.s720))
+                .saturating_add(at(PricePart::PerSecond(Tier::P1080), u.s1080))
+                .saturating_add(at(PricePart::PerVideo, u.videos))
+        })
+    }
+
+    /// True for a summary written before [`Summary::uses`] was kept: its spend outside wan2.6 is
+    /// the list price only, until it is built again from the tasks.
+    pub fn predates_uses(&self) -> bool {
+        self.list_milli > 0 && self.uses.is_empty()
     }
 
     /// Typical time to a finished video for requests like `request`: the median of the recent

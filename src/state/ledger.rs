@@ -214,7 +214,13 @@ impl Ledger {
             StatusFilter::Problems => Some(Some(Shelf::Problem)),
         };
         match db.view(page, shown).await {
-            Ok((summary, page)) => {
+            Ok((mut summary, page)) => {
+                // Written by an earlier build: built again once, so the spend follows Settings.
+                if summary.predates_uses() {
+                    if let Ok(rebuilt) = db.resummarise().await {
+                        summary = rebuilt;
+                    }
+                }
                 let unreadable = page.unreadable;
                 let mut held = Vec::new();
                 restore(&mut held, page.tasks);

@@ -115,6 +115,44 @@ test('Forget key clears the field and the stored key; Show key toggles visibilit
   await expect(ui.apiKey(page), 'still empty after reload').toHaveValue('');
 });
 
+test("each other model's price is its list price until set in Settings; the estimate and the history's spend follow it, and an empty field goes back to the list price", async ({ app, sim, page }) => {
+  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+  const mode = page.getByRole('combobox', { name: 'Model and mode', exact: true });
+  await mode.selectOption('happyhorse-1.0-t2v');
+  await ui.prompt(page).fill('a horse at dawn');
+  await ui.duration(page).fill('5');
+  await page.getByRole('group', { name: 'Resolution', exact: true }).getByRole('radio', { name: '720P', exact: true }).check();
+  // 9 000 units per second = 0.9 CNY/s at 720P (the table's list price).
+  await expect(page.getByText('Estimated cost: 4.50 CNY').first()).toBeVisible();
+  await ui.openSettings(page);
+  await page.getByText('Prices of the other models', { exact: true }).click();
+  const group = page.getByRole('group', { name: 'HappyHorse 1.0 · Text → video', exact: true });
+  const p720 = group.getByRole('spinbutton', { name: '720P per second', exact: true });
+  await expect(p720).toHaveValue('');
+  await expect(group.getByText('Empty: list price 0.9')).toBeVisible();
+  await expect(group.getByText(/No list price on the pages/)).toBeVisible();
+  await p720.fill('2');
+  await p720.press('Tab');
+  await expect(page.getByText('Estimated cost: 10.00 CNY').first()).toBeVisible();
+  // A per-video model has one field.
+  const edit = page.getByRole('group', { name: /^HappyHorse 1\.0 · .*edit/i });
+  await expect(edit.getByRole('spinbutton')).toHaveCount(1);
+  await expect(edit.getByRole('spinbutton', { name: 'Per video', exact: true })).toBeVisible();
+  // The history's spend uses it too, and it survives a reload.
+  await ui.generate(page).click();
+  const id = await shownTaskId(page);
+  await expect(ui.cardStatus(page, id, 'Succeeded')).toBeVisible({ timeout: 30_000 });
+  await expect(ui.task(page).getByText(/Estimated spend on succeeded videos: 10\.00 CNY/)).toBeVisible();
+  await page.reload();
+  await expect(ui.task(page).getByText(/Estimated spend on succeeded videos: 10\.00 CNY/)).toBeVisible();
+  await ui.openSettings(page);
+  await page.getByText('Prices of the other models', { exact: true }).click();
+  await expect(p720).toHaveValue('2');
+  await p720.fill('');
+  await p720.press('Tab');
+  await expect(ui.task(page).getByText(/Estimated spend on succeeded videos: 4\.50 CNY/)).toBeVisible();
+});
+
 test('prices typed in Settings make the estimate, in exact hundredths, and survive a reload', async ({ app, sim, page }) => {
   await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
   await ui.openSettings(page);
