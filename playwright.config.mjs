@@ -14,7 +14,7 @@ import { CHROMIUM, CHROMIUM_ARGS, VIEWPORT } from './scripts/lib/chromium.mjs';
 // Tests that must not share the machine with each other: the relay tests start real servers
 // (trunk serve, which builds the app; nginx; Caddy) on ports they pick, the screenshots test
 // writes docs/screenshots/, and the demo test needs the demo's fixed simulator port (9090). They run one at a time, beside the other tests.
-const EXCLUSIVE = ['**/relay.test.mjs', '**/screenshots.test.mjs', '**/demo.test.mjs'];
+const EXCLUSIVE = ['**/relay.test.mjs', '**/screenshots.test.mjs', '**/demo.test.mjs', '**/demo-models.test.mjs'];
 
 export default defineConfig({
   testDir: 'tests/e2e',

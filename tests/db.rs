@@ -134,3 +134,58 @@ async fn a_damaged_record_costs_only_itself_and_is_handed_back_as_text() {
     let summary = db.delete_tasks(&["bad".into()]).await.unwrap();
     assert_eq!(summary, Summary::of([&good]));
 }
+
+/// A wan2.7 first-frame task sending the picture kept under `hash`.
+fn with_picture(id: &str, hash: &str) -> TaskRecord {
+    let mut form = FormState::default();
+    form.switch_mode(wan_studio::domain::models::Mode::Wan27FirstFrame);
+    form.prompt = "a door opens".into();
+    form.add_local_image("first_frame", hash.to_owned());
+    let mut t = task(id, 5_000, TaskStatus::Succeeded, Size::S1280x720);
+    t.request = Some(form.validate().unwrap());
+    t
+}
+
+async fn keep(db: &Db, hash: &str) {
+    let blob =
+        web_sys::Blob::new_with_str_sequence(&js_sys::Array::of1(&JsValue::from_str("x"))).unwrap();
+    db.put_media(&wan_studio::state::db::MediaRow {
+        hash: hash.to_owned(),
+        blob,
+        width: 1,
+        height: 1,
+    })
+    .await
+    .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_picture_goes_only_when_no_task_and_nothing_kept_names_it() {
+    use std::collections::HashSet;
+    let db = fresh("test-sweep").await;
+    let (a, b, c) = ("a".repeat(64), "b".repeat(64), "c".repeat(64));
+    for h in [&a, &b, &c] {
+        keep(&db, h).await;
+    }
+    db.put(&[
+        with_picture("t1", &a),
+        with_picture("t2", &a),
+        with_picture("t3", &b),
+    ])
+    .await
+    .unwrap();
+    // c: no task, but the draft (or an Undo) holds it.
+    let draft: HashSet<String> = [c.clone()].into();
+    assert_eq!(db.sweep_media(&draft).await.unwrap(), 0);
+    db.delete_tasks(&["t1".into(), "t3".into()]).await.unwrap();
+    // a: t2 still sends it. b: nothing does. c: held.
+    assert_eq!(db.sweep_media(&draft).await.unwrap(), 1);
+    assert!(db.media(&a).await.unwrap().is_some());
+    assert!(db.media(&b).await.unwrap().is_none());
+    assert!(db.media(&c).await.unwrap().is_some());
+    assert_eq!(db.sweep_media(&HashSet::new()).await.unwrap(), 1);
+    assert!(db.media(&c).await.unwrap().is_none());
+    db.delete_tasks(&["t2".into()]).await.unwrap();
+    assert_eq!(db.sweep_media(&HashSet::new()).await.unwrap(), 1);
+    assert!(db.media(&a).await.unwrap().is_none());
+}

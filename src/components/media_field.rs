@@ -95,7 +95,13 @@ pub fn MediaField(
             return;
         };
         let Some(db) = state.ledger.db() else {
-            refused.set(Some(Msg::new("form.error.image_store")));
+            // Still opening (the first moments of a visit), or no database in this browser.
+            let key = if state.ledger.ready().get_untracked() {
+                "form.error.image_store"
+            } else {
+                "form.error.image_wait"
+            };
+            refused.set(Some(Msg::new(key)));
             return;
         };
         busy.set(true);

@@ -47,9 +47,11 @@ pub fn ReferenceList() -> impl IntoView {
     move || {
         let list = refs.get();
         (!list.is_empty()).then(|| {
+            let voices = list.iter().any(|r| r.voice);
             let rows = list
                 .into_iter()
-                .map(|r| {
+                .enumerate()
+                .map(|(i, r)| {
                     let what = match local_hash(&r.source) {
                         Some(_) => Msg::new("form.reference_local")
                             .with("what", Msg::new(&format!("form.media.{}", r.slot))),
@@ -64,6 +66,34 @@ pub fn ReferenceList() -> impl IntoView {
                             )
                         }
                     };
+                    // wan2.7-r2v: the voice this reference speaks with, if any.
+                    let voice = r.voice.then(|| {
+                        let id = format!("voice-{}", i + 1);
+                        let name = Msg::new("form.reference_voice").with_code("token", &r.token);
+                        let source = r.source.clone();
+                        let value = {
+                            let source = source.clone();
+                            move || state.form.with(|f| f.voice(&source).to_owned())
+                        };
+                        view! {
+                            <span class="ref-voice">
+                                <label for=id.clone()><Text msg=name /></label>
+                                <input
+                                    id=id
+                                    type="url"
+                                    inputmode="url"
+                                    spellcheck="false"
+                                    placeholder="https://….mp3"
+                                    aria-describedby="references-voice-hint"
+                                    prop:value=value
+                                    on:input=move |ev| {
+                                        let v = event_target_value(&ev);
+                                        state.set_form.update(|f| f.set_voice(&source, v));
+                                    }
+                                />
+                            </span>
+                        }
+                    });
                     view! {
                         <li>
                             <code>{r.token.clone()}</code>
@@ -76,6 +106,7 @@ pub fn ReferenceList() -> impl IntoView {
                             >
                                 {i18n.t("form.reference_insert_short")}
                             </button>
+                            {voice}
                         </li>
                     }
                 })
@@ -85,6 +116,7 @@ pub fn ReferenceList() -> impl IntoView {
                     <p class="label" id="references-h">{i18n.t("form.references")}</p>
                     <ol aria-labelledby="references-h">{rows}</ol>
                     <p class="hint">{i18n.t("form.references_hint")}</p>
+                    {voices.then(|| view! { <p class="hint" id="references-voice-hint">{i18n.t("form.reference_voice_hint")}</p> })}
                 </div>
             }
         })

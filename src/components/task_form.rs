@@ -85,7 +85,12 @@ pub fn TaskForm() -> impl IntoView {
     });
     let pending = submit.pending();
     let outcome = Memo::new(move |_| match attempt.get()? {
-        Attempt::Invalid(fields) => Some(GenerateOutcome::Invalid(fields)),
+        // What needs fixing now (the errors follow every edit, and a switch of mode): the line
+        // never names another mode's fields, and goes once all is fixed.
+        Attempt::Invalid(_) => {
+            let fields: Vec<Field> = errors.with(|e| e.0.iter().map(|(f, _)| *f).collect());
+            (!fields.is_empty()).then_some(GenerateOutcome::Invalid(fields))
+        }
         Attempt::NotReady { why, key } => Some(GenerateOutcome::NotReady { why, key }),
         Attempt::Dispatched if pending.get() => Some(GenerateOutcome::Submitting),
         Attempt::Dispatched => submit.value().get().map(|r| match r {

@@ -85,6 +85,11 @@ pub struct FormState {
     /// The take this form continues or edits (set by "Continue this take" / "Edit this take").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_take: Option<FromTake>,
+    /// wan2.7-r2v: a voice (a public audio link) per reference, keyed by the reference as the
+    /// input holds it (its link, or `local:<hash>`), so it follows the reference when others
+    /// are added or removed.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub voices: std::collections::BTreeMap<String, String>,
 }
 
 /// How a take was made from another one.
@@ -126,6 +131,7 @@ impl Default for FormState {
             audio_setting: AudioSetting::Auto,
             seed: String::new(),
             from_take: None,
+            voices: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -149,6 +155,20 @@ impl FormState {
             .iter()
             .find(|m| m.slot == slot)
             .map_or("", |m| m.text.as_str())
+    }
+
+    /// The voice typed for the reference `source` (empty when none).
+    pub fn voice(&self, source: &str) -> &str {
+        self.voices.get(source).map_or("", String::as_str)
+    }
+
+    /// Sets (or, when empty, removes) the voice of the reference `source`.
+    pub fn set_voice(&mut self, source: &str, url: String) {
+        if url.trim().is_empty() {
+            self.voices.remove(source);
+        } else {
+            self.voices.insert(source.to_owned(), url);
+        }
     }
 
     /// Sets the text of the media input `slot`.
@@ -309,6 +329,9 @@ impl ModelRequest {
         for name in media_inputs(spec) {
             let mut lines: Vec<&str> = Vec::new();
             for m in self.media.iter().filter(|m| m.slot == name) {
+                if let Some(voice) = &m.voice {
+                    form.set_voice(&m.url, voice.clone());
+                }
                 match local_hash(&m.url) {
                     Some(hash) => form.add_local_image(name, hash.to_owned()),
                     None => lines.push(m.url.as_str()),
@@ -333,6 +356,8 @@ pub struct Reference {
     pub slot: &'static str,
     /// The link, or `local:<hash>`.
     pub source: String,
+    /// True where the model takes a voice for it (wan2.7-r2v).
+    pub voice: bool,
 }
 
 /// The references of the form in the order the model numbers them, with their tokens: wan2.6-r2v
@@ -361,6 +386,7 @@ pub fn references(form: &FormState) -> Vec<Reference> {
                 token: token(i + 1),
                 slot,
                 source,
+                voice: spec.slot(slot).is_some_and(|s| s.voice.is_some()),
             })
             .collect::<Vec<_>>()
     };
@@ -623,11 +649,22 @@ fn media_refs(form: &FormState, errors: &mut Vec<(Field, Msg)>) -> Vec<MediaRef>
                 }
                 continue;
             }
+            let voice = slot
+                .voice
+                .and_then(|_| form.voices.get(url))
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty());
+            if voice.and_then(check_audio_url).is_some() {
+                if errors.iter().all(|(f, _)| *f != Field::Media(name)) {
+                    errors.push((Field::Media(name), Msg::new("form.error.voice_url")));
+                }
+                continue;
+            }
             refs.push(MediaRef {
                 slot: name,
                 kind,
                 url: url.to_owned(),
-                voice: None,
+                voice: voice.map(str::to_owned),
             });
         }
     }
@@ -788,6 +825,62 @@ mod tests {
             prompt: "a cat general on a cliff".into(),
             ..FormState::default()
         }
+    }
+
+    #[test]
+    fn a_reference_speaks_with_its_own_voice_on_wan27_r2v_only() {
+        let mut f = valid();
+        f.switch_mode(Mode::Wan27References);
+        f.set_media_text(
+            "reference_image",
+            "https://a.example/1.png\nhttps://a.example/2.png".into(),
+        );
+        f.set_media_text("reference_video", "https://a.example/v.mp4".into());
+        let refs = references(&f);
+        assert!(refs.iter().all(|r| r.voice));
+        f.set_voice(
+            "https://a.example/2.png",
+            " https://a.example/two.mp3 ".into(),
+        );
+        f.set_voice(
+            "https://a.example/v.mp4",
+            "https://a.example/vid.mp3".into(),
+        );
+        f.set_voice(
+            "https://a.example/gone.png",
+            "https://a.example/x.mp3".into(),
+        );
+        let q = f.validate().expect("valid");
+        // A re-run brings them back.
+        assert_eq!(q.to_form().validate().as_ref(), Ok(&q));
+        let voices: Vec<Option<&str>> = q.media.iter().map(|m| m.voice.as_deref()).collect();
+        assert_eq!(
+            voices,
+            [
+                None,
+                Some("https://a.example/two.mp3"),
+                Some("https://a.example/vid.mp3")
+            ]
+        );
+        // An empty voice is no voice; a voice that is not a link is an error at its input.
+        f.set_voice("https://a.example/2.png", "  ".into());
+        assert!(!f.voices.contains_key("https://a.example/2.png"));
+        f.set_voice("https://a.example/1.png", "voice.mp3".into());
+        let errors = f.validate().unwrap_err();
+        assert_eq!(
+            errors.get(Field::Media("reference_image")),
+            Some(&Msg::new("form.error.voice_url"))
+        );
+        // Another mode takes no voice: none is sent, whatever the draft holds.
+        f.switch_mode(Mode::Hh11R2v);
+        f.set_media_text("reference_image", "https://a.example/1.png".into());
+        assert!(references(&f).iter().all(|r| !r.voice));
+        assert!(f
+            .validate()
+            .unwrap()
+            .media
+            .iter()
+            .all(|m| m.voice.is_none()));
     }
 
     #[test]

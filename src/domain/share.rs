@@ -46,6 +46,8 @@ struct V1 {
     w: bool,
     #[serde(skip_serializing_if = "String::is_empty")]
     r: String,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    v: std::collections::BTreeMap<String, String>,
 }
 
 /// True for text that contains something shaped like an API key (`sk-` + a long token).
@@ -68,7 +70,13 @@ pub fn encode(form: &FormState) -> Result<String, Msg> {
         &form.seed,
     ];
     let media = form.media.iter().map(|m| &m.text);
-    if fields.into_iter().chain(media).any(|f| looks_like_key(f)) {
+    let voices = form.voices.iter().flat_map(|(k, v)| [k, v]);
+    if fields
+        .into_iter()
+        .chain(media)
+        .chain(voices)
+        .any(|f| looks_like_key(f))
+    {
         return Err(Msg::new("share.error.has_key"));
     }
     // A picture from this computer travels as a data: URL, too big for a link (and not the
@@ -105,6 +113,22 @@ pub fn encode(form: &FormState) -> Result<String, Msg> {
         e: form.prompt_extend,
         w: form.watermark,
         r: form.seed.clone(),
+        // Only the voices of references the link carries.
+        v: if modes {
+            form.voices
+                .iter()
+                .filter(|(k, v)| {
+                    !v.trim().is_empty()
+                        && form
+                            .media
+                            .iter()
+                            .any(|m| m.text.lines().any(|l| l.trim() == k.as_str()))
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        } else {
+            Default::default()
+        },
     };
     let json = crate::json::to_string(&v1).map_err(|_| damaged())?;
     let version = if modes {
@@ -157,6 +181,7 @@ pub fn decode(fragment: &str) -> Result<Option<FormState>, Msg> {
                 prompt_extend: v.e,
                 watermark: v.w,
                 seed: v.r,
+                voices: v.v,
                 // A shared link is a new take of its own.
                 from_take: None,
             }))
@@ -212,6 +237,36 @@ mod tests {
         form.set_media_text(
             "last_frame",
             "https://i.example/sk-abcdefghijklmnopqrstuvwxyz0123456789".into(),
+        );
+        assert!(encode(&form).unwrap_err().en().contains("API key"));
+    }
+
+    #[test]
+    fn voices_travel_with_their_references() {
+        let mut form = FormState {
+            mode: Mode::Wan27References,
+            prompt: "图1 sings".into(),
+            ..FormState::default()
+        };
+        form.set_media_text("reference_image", "https://i.example/a.png".into());
+        form.set_voice("https://i.example/a.png", "https://i.example/a.mp3".into());
+        form.set_voice(
+            "https://i.example/gone.png",
+            "https://i.example/g.mp3".into(),
+        );
+        let back = decode(&encode(&form).unwrap()).unwrap().unwrap();
+        assert_eq!(
+            back.voice("https://i.example/a.png"),
+            "https://i.example/a.mp3"
+        );
+        assert_eq!(
+            back.voices.len(),
+            1,
+            "only the voices of references the link carries"
+        );
+        form.set_voice(
+            "https://i.example/a.png",
+            "https://i.example/sk-abcdefghijklmnopqrstuvwxyz0123456789.mp3".into(),
         );
         assert!(encode(&form).unwrap_err().en().contains("API key"));
     }

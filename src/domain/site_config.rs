@@ -363,6 +363,14 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_reads_without_a_warning() {
+        let (c, warnings) = parse(include_str!("../../config.example.json")).unwrap();
+        assert_eq!(warnings, Vec::<String>::new());
+        assert_eq!(c.presets.len(), 3);
+        assert_eq!(c.models.map(|m| m.len()), Some(7));
+    }
+
+    #[test]
     fn the_shipped_empty_config_changes_nothing_and_warns_of_nothing() {
         let shipped = include_str!("../../public/config.json");
         assert_eq!(parse(shipped).unwrap(), (SiteConfig::default(), vec![]));

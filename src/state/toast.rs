@@ -21,7 +21,7 @@ pub enum UndoAction {
     /// Tasks that were added (an import): they go again.
     Remove(Vec<String>),
     /// The draft before it was replaced.
-    Draft(FormState),
+    Draft(Box<FormState>),
 }
 
 /// What the toast says, and what its Undo puts back (if anything).
@@ -117,7 +117,7 @@ impl Toasts {
     /// that brings the old draft back (no Undo when nothing changed).
     pub fn replace_draft(self, next: FormState, text: Msg) {
         let previous = self.form.get_untracked();
-        let undo = (previous != next).then_some(UndoAction::Draft(previous));
+        let undo = (previous != next).then(|| UndoAction::Draft(Box::new(previous)));
         self.set_form.set(next);
         self.show(text, undo, false);
     }
@@ -144,7 +144,7 @@ impl Toasts {
                 ("toast.import_undone", "tasks-h".into())
             }
             UndoAction::Draft(previous) => {
-                self.set_form.set(previous);
+                self.set_form.set(*previous);
                 ("shared.restored", "prompt".into())
             }
         };

@@ -1,11 +1,8 @@
 // Accessibility: axe-core finds no violations in the app's main states, in light and dark; the
 // keyboard shortcut submits the form; the page fits a phone screen; the theme can be overridden.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from './fixtures.mjs';
-import { ROOT, TEST_KEY, cardAction, fillForm, loadApp, mounted, openApp, openCard, setLanguage, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
+import { TEST_KEY, auditSchemes, cardAction, fillForm, loadApp, mounted, openApp, openCard, setLanguage, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
-const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const PROMPT = 'A paper boat drifting down a rainy street, close-up, soft light.';
 
 /** Runs axe in English and Chinese, light and dark; returns readable lines for every violation. */
@@ -16,30 +13,6 @@ async function audit(page, state) {
     found.push(...(await auditSchemes(page, `${state} / ${lang}`)));
   }
   await setLanguage(page, 'en');
-  return found;
-}
-
-async function auditSchemes(page, state) {
-  const found = [];
-  for (const colorScheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
-    // page.evaluate goes through the DevTools protocol, so the page's CSP does not apply.
-    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
-    const violations = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
-      }));
-    });
-    for (const v of violations) {
-      for (const n of v.nodes) {
-        found.push(`[${state} / ${colorScheme}] ${v.id} (${v.impact}) ${n.target}\n    ${String(n.summary).replace(/\n/g, '\n    ')}`);
-      }
-    }
-  }
-  await page.emulateMedia({ colorScheme: null, reducedMotion: null });
   return found;
 }
 

@@ -41,8 +41,8 @@ const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCA
 /**
  * The page's request as this build sends it: local-file placeholders replaced by a real data URL;
  * media items in slot order (the form has one input per slot; wan2.7 numbers images and videos
- * apart, so the order across slots names nothing); per-reference voices left out (not yet in the
- * form); an empty negative prompt left out (the page never sends an empty text).
+ * apart, so the order across slots names nothing); an empty negative prompt left out (the page
+ * never sends an empty text).
  */
 function expected(dir) {
   const page = JSON.parse(readFileSync(join(PAGES, dir, 'submit-request.json'), 'utf8'));
@@ -51,7 +51,6 @@ function expected(dir) {
   if (input.media) {
     for (const m of input.media) {
       if (m.url.includes('FIXTURE PLACEHOLDER')) m.url = PNG;
-      delete m.reference_voice;
     }
     input.media.sort((a, b) => a.type.localeCompare(b.type));
   }
@@ -90,6 +89,14 @@ async function fillFrom(page, mode, req) {
     const box = page.getByRole('textbox', { name: label, exact: true });
     if (await box.count()) await box.fill(urls.join('\n'));
     else expect(urls, `${mode} shows an input "${label}"`).toEqual([]);
+  }
+  // wan2.7-r2v: each reference's voice, by its token (图n for images, 视频n for videos, numbered apart).
+  const seen = {};
+  for (const m of input.media ?? []) {
+    const n = (seen[m.type] = (seen[m.type] ?? 0) + 1);
+    if (!m.reference_voice) continue;
+    const token = `${m.type === 'reference_video' ? '视频' : '图'}${n}`;
+    await page.getByRole('textbox', { name: say('form.reference_voice', { token }), exact: true }).fill(m.reference_voice);
   }
   if (await ui.audioUrl(page).count()) await ui.audioUrl(page).fill(audio ?? '');
   else expect(audio, `${mode} shows an audio input`).toBeUndefined();

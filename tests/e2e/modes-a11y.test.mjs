@@ -6,9 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures.mjs';
-import { ROOT, TEST_KEY, mounted, openApp, setLanguage, t } from './ui.mjs';
-
-const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+import { ROOT, TEST_KEY, auditSchemes, mounted, openApp, setLanguage, t } from './ui.mjs';
 
 /** The mode keys in the table's order: the match arms of `Mode::key`. */
 function modeKeys() {
@@ -23,32 +21,6 @@ const formSection = (page, lang) =>
   page.locator('section').filter({ has: page.getByRole('heading', { name: t(lang, 'form.heading'), exact: true }) });
 const modePicker = (page, lang) => page.getByRole('combobox', { name: t(lang, 'form.mode'), exact: true });
 const generate = (page, lang) => page.getByRole('button', { name: t(lang, 'form.generate'), exact: true });
-
-// --- axe (the helper of a11y.test.mjs) -----------------------------------------------------------
-/** Runs axe in light and dark; returns readable lines for every violation, labelled with `state`. */
-async function auditSchemes(page, state, schemes = ['light', 'dark']) {
-  const found = [];
-  for (const colorScheme of schemes) {
-    await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
-    // page.evaluate goes through the DevTools protocol, so the page's CSP does not apply.
-    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
-    const violations = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
-      }));
-    });
-    for (const v of violations) {
-      for (const n of v.nodes) {
-        found.push(`[${state} / ${colorScheme}] ${v.id} (${v.impact}) ${n.target}\n    ${String(n.summary).replace(/\n/g, '\n    ')}`);
-      }
-    }
-  }
-  await page.emulateMedia({ colorScheme: null, reducedMotion: null });
-  return found;
-}
 
 // --- English left in Chinese (the approach of i18n.test.mjs, on the form only) --------------------
 // Latin words that are names, units or technical tokens, the same in Chinese text (i18n.test.mjs's

@@ -4,31 +4,10 @@
 // previous version keeps the pictures its tasks name.
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures.mjs';
-import { TEST_KEY, cardAction, openApp, picture, pictures, shownTaskId, storedTasks, t, ui } from './ui.mjs';
+import { TEST_KEY, cardAction, keptPictures, openApp, picture, pictures, shownTaskId, storedTasks, t, ui } from './ui.mjs';
 
 const say = (key, args) => t('en', key, args);
 const { mode, picker, field } = pictures;
-
-/** The hashes of the pictures the page's database keeps (never creates the database). */
-async function keptPictures(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('wan-studio');
-        open.onupgradeneeded = () => open.transaction.abort();
-        open.onerror = () => resolve([]);
-        open.onsuccess = () => {
-          const db = open.result;
-          const keys = db.transaction('media').objectStore('media').getAllKeys();
-          keys.onerror = () => reject(keys.error);
-          keys.onsuccess = () => {
-            db.close();
-            resolve(keys.result.sort());
-          };
-        };
-      }),
-  );
-}
 
 /** The card's list of the pictures it was made from. */
 const inputs = (page, id) => ui.card(page, id).getByRole('list', { name: say('card.inputs'), exact: true });

@@ -312,8 +312,20 @@ export async function seedConnection(page, app, { endpoint, key }) {
  * record when omitted), oldest first. Never creates the database.
  */
 export async function storedTasks(page, field) {
+  const rows = await fromDatabase(page, 'tasks', 'getAll');
+  const tasks = rows.map((r) => JSON.parse(r.task)).sort((a, b) => a.submitted_at_ms - b.submitted_at_ms);
+  return field ? tasks.map((t) => t[field]) : tasks;
+}
+
+/** The hashes of the pictures the page's database keeps, sorted. Never creates the database. */
+export async function keptPictures(page) {
+  return (await fromDatabase(page, 'media', 'getAllKeys')).sort();
+}
+
+/** `store`'s `getAll()` or `getAllKeys()` in the page's database (none yet: `[]`; never created here). */
+async function fromDatabase(page, store, how) {
   return page.evaluate(
-    (field) =>
+    ({ store, how }) =>
       new Promise((resolve, reject) => {
         const open = indexedDB.open('wan-studio');
         // Not there yet: leave it to the app to create.
@@ -321,16 +333,15 @@ export async function storedTasks(page, field) {
         open.onerror = () => resolve([]);
         open.onsuccess = () => {
           const db = open.result;
-          const all = db.transaction('tasks').objectStore('tasks').getAll();
+          const all = db.transaction(store).objectStore(store)[how]();
           all.onerror = () => reject(all.error);
           all.onsuccess = () => {
             db.close();
-            const tasks = all.result.map((r) => JSON.parse(r.task)).sort((a, b) => a.submitted_at_ms - b.submitted_at_ms);
-            resolve(field ? tasks.map((t) => t[field]) : tasks);
+            resolve(all.result);
           };
         };
       }),
-    field,
+    { store, how },
   );
 }
 
@@ -369,3 +380,34 @@ export async function picture(page, { width, height, type = 'image/jpeg', alpha 
   return { name: `${name}.${ext}`, mimeType: type, buffer: Buffer.from(base64, 'base64') };
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// axe-core, injected through the DevTools protocol.
+// ---------------------------------------------------------------------------------------------
+let axeSource;
+const AXE = () => (axeSource ??= readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+
+/** Runs axe in light and dark; returns readable lines for every violation, labelled with `state`. */
+export async function auditSchemes(page, state, schemes = ['light', 'dark']) {
+  const found = [];
+  for (const colorScheme of schemes) {
+    await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+    // page.evaluate goes through the DevTools protocol, so the page's CSP does not apply.
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE());
+    const violations = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+      }));
+    });
+    for (const v of violations) {
+      for (const n of v.nodes) {
+        found.push(`[${state} / ${colorScheme}] ${v.id} (${v.impact}) ${n.target}\n    ${String(n.summary).replace(/\n/g, '\n    ')}`);
+      }
+    }
+  }
+  await page.emulateMedia({ colorScheme: null, reducedMotion: null });
+  return found;
+}

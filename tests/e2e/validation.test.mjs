@@ -43,3 +43,20 @@ test('validation: prompt over 1500 characters and seeds out of range are blocked
   expect(scalars(submits[0].json.input.prompt), 'the whole 1500-character prompt is sent').toBe(1500);
   expect(submits[0].json.parameters.seed, 'seed sent as a number').toBe(2147483647);
 });
+
+test('after a refused Generate, the line under it names what needs fixing in the mode shown, and goes once nothing does', async ({ app, sim, page }) => {
+  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+  const mode = page.getByRole('combobox', { name: 'Model and mode', exact: true });
+  const line = page.getByText(/^Not sent: \d+ field\(s\) need fixing first/);
+  await mode.selectOption('wan2.7-continue');
+  await ui.generate(page).click();
+  await expect(line).toContainText('Clip to continue');
+  // Another mode: its own problems (the prompt), never the last mode's clip.
+  await mode.selectOption('wan2.6-t2v');
+  await ui.prompt(page).fill('');
+  await expect(line).toContainText('Prompt');
+  await expect(line).not.toContainText('Clip to continue');
+  await ui.prompt(page).fill('a quiet harbour at dawn');
+  await expect(line).toHaveCount(0);
+  expect(await sim.submits()).toHaveLength(0);
+});
