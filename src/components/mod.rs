@@ -16,6 +16,7 @@ pub mod problems_banner;
 pub mod reference_list;
 pub mod settings_panel;
 pub mod share_box;
+pub mod spend_table;
 pub mod task_card;
 pub mod task_form;
 pub mod task_list;

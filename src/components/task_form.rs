@@ -26,7 +26,8 @@ use crate::domain::models::{
 use crate::domain::request::{AudioSetting, ModelRequest};
 use crate::domain::settings::check_key;
 use crate::domain::site_config::SiteConfig;
-use crate::state::browser::{focus, random_seed};
+use crate::domain::spend::{budget_warning, month_spend_milli};
+use crate::state::browser::{focus, local_month_start, random_seed};
 use crate::state::disclosure::use_settings_disclosure;
 use crate::state::gallery::use_gallery;
 use crate::state::poller::use_poller;
@@ -626,7 +627,38 @@ fn Estimate() -> impl IntoView {
         let eta = state.ledger.summary().with(|s| s.eta_ms(&request));
         Some(state.settings.with(|s| s.pricing.estimate(&request, eta)))
     };
-    move || estimate().map(|e| view! { <p class="hint estimate"><Text msg=e /></p> })
+    // The team's monthly budget, if its config sets one: this month's tasks, read again after
+    // every change of the history (only on sites with a budget).
+    let budget = use_context::<RwSignal<SiteConfig>>()
+        .map(|site| Memo::new(move |_| site.with(|c| c.monthly_budget)));
+    let spent = LocalResource::new(move || {
+        let budget = budget.and_then(|b| b.get());
+        state.ledger.summary().track();
+        let pricing = state.settings.with_untracked(|s| s.pricing.clone());
+        let since = local_month_start(state.now_untracked());
+        async move {
+            budget?;
+            Some(month_spend_milli(
+                &state.ledger.since(since).await,
+                &pricing,
+            ))
+        }
+    });
+    let warning = move || {
+        let budget = budget.and_then(|b| b.get())?;
+        let spent = spent.get().flatten()?;
+        let next = state
+            .form
+            .with(|f| f.validate().ok())
+            .and_then(|r| state.settings.with(|s| s.pricing.cost(&r)));
+        state
+            .settings
+            .with(|s| budget_warning(spent, next, budget, &s.pricing))
+    };
+    view! {
+        {move || estimate().map(|e| view! { <p class="hint estimate"><Text msg=e /></p> })}
+        {move || warning().map(|w| view! { <p class="budget-warning" role="status"><Text msg=w /></p> })}
+    }
 }
 
 /// The Generate bar, on screen at every width: the reason a submit was refused, Generate, and one

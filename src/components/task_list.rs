@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 
 use super::compare::{CompareSelection, CompareTakes};
 use super::lookup_box::LookupBox;
+use super::spend_table::SpendTable;
 use super::task_card::TaskCard;
 use super::text::Text;
 use crate::domain::history::{export_json, pictures_of, ImportFile, StatusFilter};
@@ -44,6 +45,7 @@ pub fn TaskList() -> impl IntoView {
                 }
             >
                 <p class="hint">{move || view! { <Text msg=spend() /> }}</p>
+                <SpendTable />
                 <FilterChips counts=counts />
                 <CompareTakes />
                 <History counts=counts />

@@ -34,13 +34,18 @@ pub fn list_milli(request: &ModelRequest) -> Option<u64> {
 /// pages (every example bills the list price in CNY × 10 000), not a documented rate.
 pub const UNITS_PER_CNY: u64 = 10_000;
 
+/// Billing units as CNY, rounded half up to hundredths: `5.00 CNY` for 50 000.
+pub fn units_cny(units: u64) -> String {
+    let cents = units.saturating_mul(100).saturating_add(UNITS_PER_CNY / 2) / UNITS_PER_CNY;
+    format!("{}.{:02} CNY", cents / 100, cents % 100)
+}
+
 /// What a task cost as the relay billed it, beside the list-price estimate: "Billed by the relay:
 /// 5.00 CNY (50000 units; …inferred) · estimate 5.00 CNY". `None` when the relay said nothing.
 pub fn billed(record: &TaskRecord, pricing: &Pricing) -> Option<Msg> {
     let units = record.billed_tokens?;
-    let cents = (units.saturating_mul(100) + UNITS_PER_CNY / 2) / UNITS_PER_CNY;
     let said = Msg::new("card.billed")
-        .with("cost", format!("{}.{:02} CNY", cents / 100, cents % 100))
+        .with("cost", units_cny(units))
         .with("units", units.to_string());
     let estimate = record.request.as_ref().and_then(|r| pricing.cost(r));
     Some(match estimate {

@@ -35,6 +35,7 @@ pub mod request;
 pub mod settings;
 pub mod share;
 pub mod site_config;
+pub mod spend;
 pub mod stored;
 pub mod task;
 pub mod time;

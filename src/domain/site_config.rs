@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::json::{self, Raw};
 
+use super::cost::Rate;
 use super::form::FormState;
 use super::models::{Mode, MODES};
 use super::settings::{preset_for, ConnectionSettings, CUSTOM};
@@ -35,6 +36,8 @@ pub struct SiteConfig {
     pub presets: Vec<PromptPreset>,
     /// The models and modes the team offers, in the table's order (`None`: every one).
     pub models: Option<Vec<Mode>>,
+    /// The team's monthly budget in thousandths of a CNY: a submit that would cross it is warned of.
+    pub monthly_budget: Option<u64>,
 }
 
 /// Reads a config file, field by field: a field (or one preset, or one form value) that is
@@ -120,6 +123,12 @@ pub fn parse(
                 }
                 Err(_) => warnings
                     .push("config.json: models must be a list of model keys; ignored".into()),
+            },
+            "monthly_budget" => match value.decode::<Rate>() {
+                Ok(r) if r.0 > 0 => config.monthly_budget = Some(u64::from(r.0)),
+                _ => warnings.push(
+                    "config.json: monthly_budget must be a positive amount in CNY (\"100\" or 100); ignored".into(),
+                ),
             },
             other => warnings.push(format!("config.json: unknown field {other:?} ignored")),
         }
@@ -360,6 +369,17 @@ mod tests {
         // Without a list, every model is offered.
         let (all, _) = parse(r#"{"models": ["nope"]}"#).unwrap();
         assert_eq!((all.default_mode(), all.models), (Mode::default(), None));
+    }
+
+    #[test]
+    fn a_monthly_budget_is_a_positive_amount() {
+        let budget = |v: &str| parse(&format!(r#"{{"monthly_budget": {v}}}"#)).unwrap();
+        assert_eq!(budget(r#""100""#).0.monthly_budget, Some(100_000));
+        assert_eq!(budget("12.5").0.monthly_budget, Some(12_500));
+        for bad in [r#""-1""#, "0", r#""lots""#, "[1]"] {
+            let (c, warnings) = budget(bad);
+            assert_eq!((c.monthly_budget, warnings.len()), (None, 1), "{bad}");
+        }
     }
 
     #[test]

@@ -102,6 +102,13 @@ pub fn local_date(ms: i64) -> String {
     )
 }
 
+/// The start of the local month that `ms` falls in, in ms since the epoch.
+pub fn local_month_start(ms: i64) -> i64 {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let start = js_sys::Date::new_with_year_month_day(d.get_full_year(), d.get_month() as i32, 1);
+    start.get_time() as i64
+}
+
 /// Moves keyboard focus to the element with this id and scrolls it into view.
 pub fn focus(id: &str) {
     use wasm_bindgen::JsCast;

@@ -248,6 +248,20 @@ impl Db {
         Ok((parse_summary(summary), decode_page(rows)))
     }
 
+    /// The tasks submitted at or after `ms`, newest first (one request on the time index).
+    pub async fn since(&self, ms: i64) -> Result<Page, DbError> {
+        let tx = self.0.transaction(&[TASKS], TransactionMode::ReadOnly)?;
+        let tasks = tx.object_store(TASKS)?;
+        // `order` is `[neg, id]`: every key up to `[-ms, []]` (an array sorts after every id).
+        let upper = js_sys::Array::of2(&JsValue::from_f64(-(ms as f64)), &js_sys::Array::new());
+        let range = KeyRange::upper_bound(&upper, Some(false))?;
+        let rows = tasks
+            .index("order")?
+            .get_all(Some(Query::KeyRange(range)), None)?
+            .await?;
+        Ok(decode_page(rows))
+    }
+
     /// Every task, newest first (for an export, or clearing a shelf), without holding the page
     /// while the browser reads: one request.
     pub async fn all(&self, shelf: Option<Shelf>) -> Result<Page, DbError> {

@@ -528,6 +528,25 @@ impl Ledger {
         }
     }
 
+    /// The tasks submitted at or after `ms` (this month's, for a budget).
+    pub async fn since(&self, ms: i64) -> Vec<TaskRecord> {
+        let Some(db) = self.db.get_value() else {
+            return self.held.with_untracked(|h| {
+                h.iter()
+                    .filter(|t| t.submitted_at_ms >= ms)
+                    .cloned()
+                    .collect()
+            });
+        };
+        match db.since(ms).await {
+            Ok(page) => page.tasks,
+            Err(e) => {
+                self.failed(&e);
+                Vec::new()
+            }
+        }
+    }
+
     /// Removes every finished task; returns them (for undo).
     pub async fn clear_finished(&self, now_ms: i64) -> Vec<TaskRecord> {
         let finished: Vec<TaskRecord> = self

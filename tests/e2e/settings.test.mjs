@@ -177,3 +177,42 @@ test('prices typed in Settings make the estimate, in exact hundredths, and survi
   await ui.openSettings(page);
   await expect(page.getByLabel('720P rate')).toHaveValue('0.015');
 });
+
+test('spend by day and month adds up what the relay billed per model, beside the estimate at your prices', async ({ app, sim, page }) => {
+  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+  const mode = page.getByRole('combobox', { name: 'Model and mode', exact: true });
+  // wan2.6 at 1080P for 5 s (the list price: 50 000 units), HappyHorse 1.0 at 720P for 5 s (45 000).
+  await fillForm(page, { prompt: PROMPT, size: '1920*1080', duration: 5 });
+  await ui.generate(page).click();
+  const a = await shownTaskId(page);
+  await mode.selectOption('happyhorse-1.0-t2v');
+  await ui.duration(page).fill('5');
+  await page.getByRole('group', { name: 'Resolution', exact: true }).getByRole('radio', { name: '720P', exact: true }).check();
+  await ui.generate(page).click();
+  const b = await shownTaskId(page, { known: [a] });
+  for (const id of [a, b]) await expect(ui.cardStatus(page, id, 'Succeeded')).toBeVisible({ timeout: 30_000 });
+  // What the relay said, as stored: the table must add up exactly this.
+  const billed = (await storedTasks(page, 'billed_tokens')).reduce((s, n) => s + n, 0);
+  expect(billed).toBe(95_000);
+
+  await ui.task(page).getByText('Spend by day and month', { exact: true }).click();
+  const table = ui.task(page).getByRole('table');
+  const row = (name) => table.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+  await expect(row('Wan 2.6 · Text → video')).toContainText('5.00 CNY');
+  await expect(row('HappyHorse 1.0 · Text → video')).toContainText('4.50 CNY');
+  const total = row('All models');
+  await expect(total).toContainText('9.50 CNY');
+  await expect(total.getByRole('cell').nth(1)).toHaveText('2');
+  await expect(total.getByRole('rowheader')).toHaveText(/^\d{4}-\d{2}$/);
+  // By day: the same sums, under today's date (the test's clock and the page's agree on the day).
+  await ui.task(page).getByRole('radio', { name: 'Day', exact: true }).check();
+  await expect(row('All models').getByRole('rowheader')).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
+  await expect(row('All models')).toContainText('9.50 CNY');
+  // The estimate follows the prices in Settings; the bill does not.
+  await ui.openSettings(page);
+  const rate = page.getByLabel('1080P rate');
+  await rate.fill('2');
+  await rate.press('Tab');
+  await expect(row('Wan 2.6 · Text → video').getByRole('cell').nth(3)).toHaveText('10.00 CNY');
+  await expect(row('Wan 2.6 · Text → video').getByRole('cell').nth(2)).toHaveText('5.00 CNY');
+});

@@ -1,7 +1,7 @@
 // Share links (round trip, key refusal, endpoint untouched) and the team's config.json (applied,
 // user settings win, broken config tolerated).
 import { expect, test } from './fixtures.mjs';
-import { TEST_KEY, fillForm, loadApp, openApp, pickSize, selectedSize, ui } from './ui.mjs';
+import { TEST_KEY, fillForm, loadApp, openApp, pickSize, seedConnection, selectedSize, ui } from './ui.mjs';
 
 const FORM = {
   prompt: '一只小猫将军 on a cliff, "epic" & <cute> 😀',
@@ -156,4 +156,28 @@ test('a broken config.json leaves the built-in defaults and a console warning', 
   expect(await selectedSize(page)).toBe('1920*1080');
   await fillForm(page, { prompt: 'still works' });
   await expect(ui.generate(page)).toBeEnabled();
+});
+
+test("a team's monthly budget in config.json warns before a submit would cross it, from what the relay billed this month", async ({ page, sim, tempSite }) => {
+  const site = await tempSite({ files: { 'config.json': JSON.stringify({ monthly_budget: '8' }) } });
+  await seedConnection(page, site, { endpoint: sim.endpoint, key: TEST_KEY });
+  await fillForm(page, { prompt: 'a lighthouse in fog', size: '1920*1080', duration: 5 });
+  const warning = page.getByText(/^Over the team's budget/);
+  // Nothing spent yet: 5.00 of 8.00 is within it.
+  await expect(page.getByText(/^Estimated cost: 5\.00 CNY/)).toBeVisible();
+  await expect(warning).toHaveCount(0);
+  await ui.generate(page).click();
+  await expect(ui.cards(page)).toHaveCount(1);
+  // The relay billed 5.00: another 5.00 would make 10.00, over 8.00 — said before Generate.
+  await expect(warning).toContainText('from 5.00 CNY to 10.00 CNY, over the 8.00 CNY a month');
+  // A shorter video stays within it.
+  await ui.duration(page).fill('2');
+  await expect(warning).toHaveCount(0);
+  // Sending anyway is the user's choice: nothing is blocked.
+  await ui.duration(page).fill('5');
+  await expect(warning).toBeVisible();
+  await ui.generate(page).click();
+  await expect(ui.cards(page)).toHaveCount(2);
+  await expect(page.getByText(/^The team's budget is used up: this month's spend is 10\.00 CNY/)).toBeVisible();
+  expect(await sim.submits()).toHaveLength(2);
 });
