@@ -102,8 +102,10 @@ pub fn SpendTable() -> impl IntoView {
             }
         >
             <summary>{i18n.t("spend.title")}</summary>
-            <p class="hint">{i18n.t("spend.hint")}</p>
-            <fieldset class="chips">
+            <p class="hint">
+                <Text msg=Msg::new("spend.hint").with_code("field", "usage.total_tokens") />
+            </p>
+            <fieldset class="chips-row">
                 <legend>{i18n.t("spend.group_by")}</legend>
                 {choice(Period::Month, "spend.by_month")}
                 {choice(Period::Day, "spend.by_day")}
