@@ -622,10 +622,14 @@ fn FormSwitches(
 #[component]
 fn Estimate() -> impl IntoView {
     let state = use_app_state();
+    // Validated once per edit, for the estimate and the budget both.
+    let request = Memo::new(move |_| state.form.with(|f| f.validate().ok()));
     let estimate = move || {
-        let request = state.form.with(|f| f.validate().ok())?;
-        let eta = state.ledger.summary().with(|s| s.eta_ms(&request));
-        Some(state.settings.with(|s| s.pricing.estimate(&request, eta)))
+        request.with(|r| {
+            let r = r.as_ref()?;
+            let eta = state.ledger.summary().with(|s| s.eta_ms(r));
+            Some(state.settings.with(|s| s.pricing.estimate(r, eta)))
+        })
     };
     // The team's monthly budget, if its config sets one: this month's tasks, read again after
     // every change of the history (only on sites with a budget).
@@ -633,7 +637,9 @@ fn Estimate() -> impl IntoView {
         .map(|site| Memo::new(move |_| site.with(|c| c.monthly_budget)));
     let spent = LocalResource::new(move || {
         let budget = budget.and_then(|b| b.get());
-        state.ledger.summary().track();
+        if budget.is_some() {
+            state.ledger.summary().track();
+        }
         let pricing = state.settings.with_untracked(|s| s.pricing.clone());
         let since = local_month_start(state.now_untracked());
         async move {
@@ -647,10 +653,10 @@ fn Estimate() -> impl IntoView {
     let warning = move || {
         let budget = budget.and_then(|b| b.get())?;
         let spent = spent.get().flatten()?;
-        let next = state
-            .form
-            .with(|f| f.validate().ok())
-            .and_then(|r| state.settings.with(|s| s.pricing.cost(&r)));
+        let next = request.with(|r| {
+            r.as_ref()
+                .and_then(|r| state.settings.with(|s| s.pricing.cost(r)))
+        });
         state
             .settings
             .with(|s| budget_warning(spent, next, budget, &s.pricing))

@@ -228,8 +228,10 @@ impl SiteConfig {
                 d.switch_mode(mode);
             }
         }
-        let models = self.models.clone();
-        self.presets.retain(|p| {
+        let SiteConfig {
+            presets, models, ..
+        } = self;
+        presets.retain(|p| {
             let offered = models.as_ref().is_none_or(|m| m.contains(&p.settings.mode));
             if !offered {
                 warnings.push(format!(
