@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
     state::disclosure::provide_settings_disclosure(state);
     state::gallery::provide_gallery();
     let toasts = state::toast::provide_toasts(state.ledger, state.form, state.set_form);
+    let keeper = state::keep::provide_keeper(state, toasts);
     state::poller::follow(state);
     // Once the database is open: let go of pictures a closed tab's Undo or an earlier build left.
     let ready = state.ledger.ready();
@@ -52,6 +53,7 @@ pub fn App() -> impl IntoView {
         state,
         i18n,
         Signal::derive(move || site.with(|s| s.site_name.clone())),
+        keeper,
     );
     view! {
         <header class="top">

@@ -132,6 +132,8 @@ fn record(id: &str) -> TaskRecord {
         billed_tokens: None,
         from_take: None,
         ended_at_ms: None,
+        kept: None,
+        downloaded: false,
     }
 }
 

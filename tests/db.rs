@@ -189,3 +189,26 @@ async fn a_picture_goes_only_when_no_task_and_nothing_kept_names_it() {
     assert_eq!(db.sweep_media(&HashSet::new()).await.unwrap(), 1);
     assert!(db.media(&a).await.unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+async fn a_kept_video_stays_while_its_task_names_it_and_goes_after() {
+    use std::collections::HashSet;
+    let db = fresh("test-kept-video").await;
+    let v = "d".repeat(64);
+    keep(&db, &v).await;
+    let mut t = task("v1", 6_000, TaskStatus::Succeeded, Size::S1280x720);
+    t.kept = Some(wan_studio::domain::keep::KeptVideo {
+        hash: v.clone(),
+        bytes: 1,
+    });
+    let summary = db.put(std::slice::from_ref(&t)).await.unwrap();
+    assert_eq!((summary.kept, summary.kept_bytes), (1, 1));
+    assert_eq!(db.sweep_media(&HashSet::new()).await.unwrap(), 0);
+    assert!(db.media(&v).await.unwrap().is_some());
+    // The kept copy let go (the task stays): the bytes go with the next sweep.
+    t.kept = None;
+    let summary = db.put(std::slice::from_ref(&t)).await.unwrap();
+    assert_eq!((summary.kept, summary.kept_bytes, summary.tasks), (0, 0, 1));
+    assert_eq!(db.sweep_media(&HashSet::new()).await.unwrap(), 1);
+    assert!(db.media(&v).await.unwrap().is_none());
+}

@@ -54,6 +54,11 @@ fn record() -> TaskRecord {
         maybe_created: true,
     });
     t.ended_at_ms = Some(1_770_874_999_000);
+    t.kept = Some(wan_studio::domain::keep::KeptVideo {
+        hash: "e3".repeat(32),
+        bytes: 36_186,
+    });
+    t.downloaded = true;
     t
 }
 
@@ -75,6 +80,8 @@ fn summary() -> Summary {
             s1080: 0,
             videos: 2,
         }],
+        kept: 1,
+        kept_bytes: 36_186,
     }
 }
 

@@ -188,6 +188,25 @@ pub async fn fetch_video(url: &str) -> Result<web_sys::Blob, ApiError> {
         .unchecked_into())
 }
 
+/// True when `url`'s host answers a request the page may not read (`no-cors`): after a read was
+/// refused, this tells a host that does not allow reading (CORS) from no network at all. The
+/// body is not downloaded: the request is let go as soon as the answer's head arrives.
+pub async fn host_answers(url: &str) -> bool {
+    let Ok(controller) = web_sys::AbortController::new() else {
+        return false;
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_mode(web_sys::RequestMode::NoCors);
+    init.set_signal(Some(&controller.signal()));
+    let Ok(request) = new_request(url, &init) else {
+        return false;
+    };
+    let answered = request.send().await.is_ok();
+    controller.abort();
+    answered
+}
+
 /// Reads a small text file from this site (e.g. the team's `config.json`); `Ok(None)` when it
 /// is not there.
 pub async fn fetch_site_file(path: &str) -> Result<Option<String>, ApiError> {

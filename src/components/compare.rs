@@ -63,13 +63,13 @@ pub fn CompareTakes() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    // Finished videos whose link still works: the ones with a "Compare this take" box.
+    // Finished videos that play (link alive, or kept): the ones with a "Compare this take" box.
     let comparable = Memo::new(move |_| {
         let now = state.now.get();
         state.ledger.tasks().with(|tasks| {
             tasks
                 .iter()
-                .filter(|t| t.has_live_video(now, &BrowserUrl))
+                .filter(|t| t.has_live_video(now, &BrowserUrl) || t.kept.is_some())
                 .count()
         })
     });
@@ -133,7 +133,7 @@ fn CompareVideos(
             <For each=move || takes.get() key=|t| t.id.clone() let(t)>
                 <figure>
                     <video
-                        src=t.snapshot.safe_video_url(&BrowserUrl).unwrap_or_default()
+                        src=compare_source(&t)
                         muted
                         playsinline
                         preload="auto"
@@ -153,6 +153,22 @@ fn CompareVideos(
             </For>
         </div>
     }
+}
+
+/// Where a compared take plays from: its kept copy in this browser when there is one (the link
+/// may have died), else its link.
+fn compare_source(t: &TaskRecord) -> Signal<String> {
+    let keeper = crate::state::keep::use_keeper();
+    let link = t.snapshot.safe_video_url(&BrowserUrl).unwrap_or_default();
+    let hash = t.kept.as_ref().map(|k| k.hash.clone());
+    if let Some(h) = &hash {
+        keeper.load(h.clone());
+    }
+    Signal::derive(move || {
+        hash.as_deref()
+            .and_then(|h| keeper.kept_url(h))
+            .unwrap_or_else(|| link.clone())
+    })
 }
 
 /// Play all, Pause all, and one position for every take.

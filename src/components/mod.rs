@@ -7,6 +7,7 @@ pub mod demo_banner;
 pub mod error_box;
 pub mod field_error;
 pub mod input_thumbs;
+pub mod kept_videos;
 pub mod lang_switch;
 pub mod later;
 pub mod lookup_box;

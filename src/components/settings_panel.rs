@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::check_field::CheckField;
+use super::kept_videos::KeptVideos;
 use super::model_prices::ModelPrices;
 use super::text::Text;
 use super::theme_switch::ThemeSwitch;
@@ -81,6 +82,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 {(!state.demo).then(|| view! { <KeyField /> <EndpointField /> })}
                 <AsyncSwitch />
                 <PricingFields />
+                {(!state.demo).then(|| view! { <KeptVideos /> })}
                 <NotifyField />
                 <ThemeSwitch />
             </div>

@@ -14,12 +14,14 @@ use crate::api::client::fetch_video;
 use crate::domain::card::{self, Outcome};
 use crate::domain::cost::billed;
 use crate::domain::form::{Derivation, FormState};
+use crate::domain::keep::{kept_line, KeepState, KeepVideos};
 use crate::domain::message::Msg;
 use crate::domain::settings::check_key;
 use crate::domain::task::{TaskRecord, TaskStatus, Watch};
 use crate::domain::time::{expiry_text, link_expiry_ms};
 use crate::state::browser::{copy_text, focus, open_in_new_tab, save_blob, BrowserUrl};
 use crate::state::gallery::{dom_id, use_gallery};
+use crate::state::keep::{kept_blob, use_keeper};
 use crate::state::poller::use_poller;
 use crate::state::site::share_url;
 use crate::state::toast::use_toasts;
@@ -37,8 +39,10 @@ struct Take {
     record: Record,
     /// What the page does about it.
     watch: Memo<Option<Watch>>,
-    /// The playable video, while its link lives.
+    /// The video's link, while it lives.
     video: Memo<Option<String>>,
+    /// What the player plays: the kept copy (an object URL) when there is one, else the live link.
+    playable: Memo<Option<String>>,
     /// True when the player could not load the video.
     load_failed: RwSignal<bool>,
     /// The id of the prompt excerpt: the description of the card's buttons.
@@ -81,12 +85,29 @@ pub fn TaskCard(
                 .flatten()
         })
     });
+    let keeper = use_keeper();
+    let kept_hash = Memo::new(move |_| {
+        record.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.kept.as_ref().map(|k| k.hash.clone()))
+        })
+    });
+    if let Some(h) = kept_hash.get_untracked() {
+        keeper.load(h);
+    }
+    // The kept copy when it has been read (its link may be dead), else the live link.
+    let playable = Memo::new(move |_| {
+        kept_hash
+            .with(|h| h.as_deref().and_then(|h| keeper.kept_url(h)))
+            .or_else(|| video.get())
+    });
     let dom = dom_id(&id);
     let take = Take {
         id: StoredValue::new(id.clone()),
         record,
         watch,
         video,
+        playable,
         load_failed: RwSignal::new(false),
         excerpt_id: StoredValue::new(format!("{dom}-prompt")),
     };
@@ -171,7 +192,7 @@ fn TakeMedia(
         })
     };
     move || {
-        match take.video.get() {
+        match take.playable.get() {
         Some(url) => view! {
             <div class="take-media">
                 <video
@@ -245,6 +266,13 @@ fn TakeNow(
     take: Take,
 ) -> impl IntoView {
     let state = use_app_state();
+    let i18n = use_i18n();
+    let keeper = use_keeper();
+    // Its link dies within hours with nothing of it kept or downloaded: flagged.
+    let expiring = Memo::new(move |_| {
+        let id = take.id.get_value();
+        keeper.expiring().with(|ids| ids.contains(&id))
+    });
     let line = Memo::new(move |_| -> Option<Msg> {
         let now = state.now.get();
         take.record.with(|r| {
@@ -258,8 +286,37 @@ fn TakeNow(
                 });
             }
 
+            if keeper.available() {
+                if keeper.is_busy(&r.id) {
+                    return Some(Msg::new("keep.keeping"));
+                }
+                match keeper.state_of(r) {
+                    KeepState::Kept(k) => return Some(kept_line(&k)),
+                    KeepState::Unreadable => {
+                        let expiry = take
+                            .video
+                            .get()
+                            .and_then(|u| link_expiry_ms(&u))
+                            .map(|e| expiry_text(e, now));
+                        let why = Msg::new("keep.unreadable");
+                        let expiry = match expiring.get() {
+                            true => expiry.map(|e| Msg::new("keep.expiring_card").then(e)),
+                            false => expiry,
+                        };
+                        return Some(match expiry {
+                            Some(e) => e.then(why),
+                            None => why,
+                        });
+                    }
+                    _ => {}
+                }
+            }
             if let Some(url) = take.video.get() {
-                return link_expiry_ms(&url).map(|e| expiry_text(e, now));
+                let left = link_expiry_ms(&url).map(|e| expiry_text(e, now));
+                return match expiring.get() {
+                    true => left.map(|l| Msg::new("keep.expiring_card").then(l)),
+                    false => left,
+                };
             }
             match &r.snapshot.status {
                 TaskStatus::Succeeded if r.link_expiry_ms().is_some_and(|e| e <= now) => {
@@ -276,14 +333,33 @@ fn TakeNow(
             card::timing(r, now, eta)
         })
     });
+    // "Ask on each video": a take that can be kept offers it.
+    let offer = Memo::new(move |_| {
+        keeper.available()
+            && state.settings.with(|s| s.keep_videos == KeepVideos::Ask)
+            && take.record.with(|r| {
+                r.as_ref().is_some_and(|r| {
+                    !keeper.is_busy(&r.id) && keeper.state_of(r) == KeepState::CanKeep
+                })
+            })
+    });
     view! {
         {move || match take.watch.get() {
             Some(Watch::Foreign(host)) => view! { <ForeignTask id=take.id.get_value() host=host /> }.into_any(),
             _ => line
                 .get()
-                .map(|m| view! { <p class="take-now"><Text msg=m /></p> })
+                .map(|m| view! { <p class="take-now" class:expiring=move || expiring.get()><Text msg=m /></p> })
                 .into_any(),
         }}
+        {move || offer.get().then(|| view! {
+            <p class="take-now keep-offer">
+                <Text msg=Msg::new("keep.offer") />
+                " "
+                <button type="button" aria-describedby=take.excerpt_id.get_value() on:click=move |_| keeper.keep(take.id.get_value(), true)>
+                    {i18n.t("keep.button")}
+                </button>
+            </p>
+        })}
         {move || take.load_failed.get().then(|| view! {
             <p class="take-now error" role="alert"><Text msg=Msg::new("video.load_failed") /></p>
         })}
@@ -329,14 +405,38 @@ fn TakeActions(
         }
     });
     let download = move |_| {
-        let Some(url) = take.video.get_untracked() else {
+        let kept = take
+            .record
+            .with_untracked(|r| r.as_ref().and_then(|r| r.kept.clone()));
+        let url = take.video.get_untracked();
+        if kept.is_none() && url.is_none() {
             return;
-        };
+        }
         let name = format!("wan-{}.mp4", id.get_value());
         toasts.say(Msg::new("video.downloading"));
         spawn_local(async move {
+            // The kept copy first: it is here even when the link has died or the network is off.
+            if let Some(blob) = match kept {
+                Some(k) => kept_blob(state, &k.hash).await,
+                None => None,
+            } {
+                if save_blob(&blob, &name) {
+                    toasts.say(Msg::new("video.saved").with("name", name));
+                    return;
+                }
+            }
+            let Some(url) = url else {
+                toasts.problem(Msg::new("video.expired"));
+                return;
+            };
             match fetch_video(&url).await.map(|blob| save_blob(&blob, &name)) {
-                Ok(true) => toasts.say(Msg::new("video.saved").with("name", name)),
+                Ok(true) => {
+                    // Saved as a file: no reminder before its link dies.
+                    state
+                        .ledger
+                        .update(&id.get_value(), |r| r.downloaded = true);
+                    toasts.say(Msg::new("video.saved").with("name", name))
+                }
                 Ok(false) | Err(_) => {
                     let opened = open_in_new_tab(&url);
                     toasts.say(Msg::new(if opened {
@@ -360,7 +460,7 @@ fn TakeActions(
         let ended = ended.get();
         if paused {
             Some(view! { <button type="button" class="primary-action" aria-describedby=described.clone() on:click=check_again>{i18n.t("card.check_again")}</button> }.into_any())
-        } else if take.video.get().is_some() {
+        } else if take.playable.with(Option::is_some) {
             Some(view! { <button type="button" class="primary-action" aria-describedby=described.clone() on:click=download>{i18n.t("video.download")}</button> }.into_any())
         } else if ended && has_request {
             Some(view! { <button type="button" class="primary-action" aria-describedby=described.clone() on:click=move |_| rerun.run(())>{i18n.t("card.rerun")}</button> }.into_any())
@@ -439,6 +539,22 @@ fn TakeMenu(
             focus("prompt");
         }
     };
+    let keeper = use_keeper();
+    // Keep (any setting: "never" means never by itself), or let the kept copy go.
+    let keep_state = Memo::new(move |_| {
+        take.record
+            .with(|r| r.as_ref().map(|r| keeper.state_of(r)))
+            .filter(|_| keeper.available())
+    });
+    let forget = move |_| {
+        spawn_local(async move {
+            if keeper.forget(&[id.get_value()]).await {
+                toasts.say(Msg::new("keep.removed_one"));
+            } else {
+                toasts.problem(Msg::new("keep.remove_failed"));
+            }
+        });
+    };
     let delete = move |_| {
         let removed = state.ledger.remove(&[id.get_value()]);
         toasts.removed(removed, Msg::new("card.deleted").with("id", id.get_value()));
@@ -458,6 +574,15 @@ fn TakeMenu(
                     <button type="button" on:click=move |_| derive(Derivation::Continues)>{i18n.t("card.continue_take")}</button>
                     <button type="button" on:click=move |_| derive(Derivation::Edits)>{i18n.t("card.edit_take")}</button>
                 })}
+                {move || match keep_state.get() {
+                    Some(KeepState::CanKeep | KeepState::Unreadable) => Some(view! {
+                        <button type="button" on:click=move |_| keeper.keep(id.get_value(), true)>{i18n.t("keep.button")}</button>
+                    }.into_any()),
+                    Some(KeepState::Kept(_)) => Some(view! {
+                        <button type="button" on:click=forget>{i18n.t("keep.remove_one")}</button>
+                    }.into_any()),
+                    _ => None,
+                }}
                 <button type="button" class="danger" on:click=delete>{i18n.t("card.delete")}</button>
             </div>
         </details>
@@ -488,7 +613,7 @@ fn CompareToggle(
     });
     let box_id = format!("compare-{}", dom_id(&id.get_value()));
     view! {
-        <Show when=move || take.video.with(Option::is_some)>
+        <Show when=move || take.playable.with(Option::is_some)>
             <CheckField id=box_id.clone() label=Msg::new("card.compare") checked=chosen on_change=toggle />
         </Show>
     }

@@ -10,6 +10,7 @@ use super::spend_table::SpendTable;
 use super::task_card::TaskCard;
 use super::text::Text;
 use crate::domain::history::{export_json, pictures_of, ImportFile, StatusFilter};
+use crate::domain::keep::reminder;
 use crate::domain::message::Msg;
 use crate::domain::redact::Redactor;
 use crate::state::browser::{local_date, read_chosen_file, save_text};
@@ -32,6 +33,9 @@ pub fn TaskList() -> impl IntoView {
         let sum = state.ledger.summary().with(|s| s.spend(&pricing));
         Msg::new("tasks.spend").with("amount", pricing.format(sum))
     };
+    // Takes whose links die within hours with nothing of them safe.
+    let expiring = crate::state::keep::use_keeper().expiring();
+    let reminder = Memo::new(move |_| expiring.with(|ids| reminder(ids.len())));
     view! {
         <section class="panel tasks" aria-labelledby="tasks-h">
             <h2 id="tasks-h" tabindex="-1">{i18n.t("tasks.heading")}</h2>
@@ -46,6 +50,9 @@ pub fn TaskList() -> impl IntoView {
             >
                 <p class="hint">{move || view! { <Text msg=spend() /> }}</p>
                 <SpendTable />
+                <p class="notice expiring-all" role="status" hidden=move || reminder.with(Option::is_none)>
+                    {move || reminder.get().map(|m| view! { <Text msg=m /> })}
+                </p>
                 <FilterChips counts=counts />
                 <CompareTakes />
                 <History counts=counts />

@@ -411,10 +411,13 @@ impl ImportFile {
 }
 
 /// Makes a record from a file safe to keep: every text redacted, the submit time brought into
-/// `[EARLIEST_MS, now]` (a file cannot hold a task from the future). True when the time moved.
+/// `[EARLIEST_MS, now]` (a file cannot hold a task from the future), no kept video claimed. True
+/// when the time moved.
 pub fn admit_imported(task: &mut TaskRecord, redactor: &Redactor, now_ms: i64) -> bool {
     task.upgrade();
     task.redact(redactor);
+    // A kept copy is this browser's own: a file names one it does not carry.
+    task.kept = None;
     task.clamp_submit_time(EARLIEST_MS, now_ms.clamp(EARLIEST_MS, LATEST_MS))
 }
 
@@ -506,6 +509,8 @@ mod tests {
             billed_tokens: None,
             from_take: None,
             ended_at_ms: None,
+            kept: None,
+            downloaded: false,
         }
     }
 
@@ -834,7 +839,9 @@ mod tests {
         ] {
             let mut t = task("x", at, TaskStatus::Running);
             t.snapshot.message = Some(key.into());
+            t.kept = Some(crate::domain::keep::KeptVideo::default());
             assert_eq!(admit_imported(&mut t, &r, now), moved, "{at}");
+            assert_eq!(t.kept, None, "a file carries no kept video");
             assert!((EARLIEST_MS..=now).contains(&t.submitted_at_ms));
             assert_eq!(t.snapshot.message.as_deref(), Some("sk-…"));
         }

@@ -191,7 +191,10 @@ pub fn shrink(limits: &MediaLimits, plan: &Plan, bytes: u64) -> Option<Plan> {
 
 /// `1.2 MB`, `340 KB` (decimal, as the pages' limits are read).
 pub fn bytes_text(bytes: u64) -> String {
-    if bytes >= 1_000_000 {
+    if bytes >= 1_000_000_000 {
+        let tenths = (bytes + 50_000_000) / 100_000_000;
+        format!("{}.{} GB", tenths / 10, tenths % 10)
+    } else if bytes >= 1_000_000 {
         let tenths = (bytes + 50_000) / 100_000;
         format!("{}.{} MB", tenths / 10, tenths % 10)
     } else {

@@ -7,6 +7,7 @@
 //! - [`form`]: the form of every model and mode, its allowed values and validation.
 //! - [`generate`]: what pressing Generate did, in one line.
 //! - [`image`]: what to do with a picture from the user's machine before it is sent.
+//! - [`keep`]: kept videos (keep or not, hosts that let a page read, what a card says).
 //! - [`models`]: the Wan family as data: every model and mode, its fields, media, limits, price.
 //! - [`request`]: a request of any model and mode (what the wire layer sends).
 //! - [`history`]: the stored ledger format, filters, ETA, cost, export/import.
@@ -28,6 +29,7 @@ pub mod form;
 pub mod generate;
 pub mod history;
 pub mod image;
+pub mod keep;
 pub mod message;
 pub mod models;
 pub mod redact;

@@ -195,6 +195,8 @@ pub struct ConnectionSettings {
     /// Endpoints (absolute URLs) this browser has sent the key to at the user's request: tasks
     /// there keep being polled after the user switches endpoints. Newest first.
     pub known_endpoints: Vec<String>,
+    /// When finished videos are kept in this browser.
+    pub keep_videos: super::keep::KeepVideos,
 }
 
 impl Default for ConnectionSettings {
@@ -206,6 +208,7 @@ impl Default for ConnectionSettings {
             pricing: super::cost::Pricing::default(),
             remember_key: true,
             known_endpoints: Vec::new(),
+            keep_videos: super::keep::KeepVideos::Auto,
         }
     }
 }

@@ -91,6 +91,16 @@ pub struct Summary {
     /// set in Settings (a summary of earlier builds has none: see [`Summary::predates_uses`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub uses: Vec<ModeUse>,
+    /// Videos kept in this browser.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub kept: u64,
+    /// Their size in bytes.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub kept_bytes: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// What one model and mode outside wan2.6 made that succeeded.
@@ -148,6 +158,10 @@ impl Summary {
             }
         };
         step(&mut self.tasks, 1);
+        if let Some(k) = &t.kept {
+            step(&mut self.kept, 1);
+            step(&mut self.kept_bytes, k.bytes);
+        }
         if t.snapshot.status != TaskStatus::Succeeded || t.origin == Origin::Unconfirmed {
             return;
         }
@@ -330,6 +344,28 @@ mod tests {
         assert_eq!(s, Summary::of([&other]));
         s.apply(Some(&other), None);
         assert_eq!(s, Summary::default());
+    }
+
+    #[test]
+    fn kept_videos_are_counted_and_let_go() {
+        let plain = done("a", 1, Size::S1280x720, "5", 100);
+        let mut kept = plain.clone();
+        kept.kept = Some(crate::domain::keep::KeptVideo {
+            hash: "h".into(),
+            bytes: 3_000_000,
+        });
+        let mut s = Summary::of([&plain]);
+        s.apply(Some(&plain), Some(&kept));
+        assert_eq!((s.kept, s.kept_bytes), (1, 3_000_000));
+        assert_eq!(s.seconds_720, 5, "keeping does not count the video twice");
+        s.apply(Some(&kept), Some(&plain));
+        assert_eq!(s, Summary::of([&plain]));
+        assert!(!crate::json::to_string(&s).unwrap().contains("kept"));
+        assert_eq!(kept.media_in_use(), vec!["h".to_string()]);
+        assert!(
+            kept.local_media().is_empty(),
+            "an export's pictures are pictures only"
+        );
     }
 
     #[test]

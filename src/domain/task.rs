@@ -250,6 +250,22 @@ pub struct TaskRecord {
         deserialize_with = "super::time::lenient_ms_opt"
     )]
     pub ended_at_ms: Option<i64>,
+    /// The video, kept in this browser (its bytes are in the media store).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept: Option<KeptVideo>,
+    /// The user saved the video as a file (no reminder before its link dies).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub downloaded: bool,
+}
+
+/// A video kept in this browser: its bytes are in the database's media store under `hash`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptVideo {
+    /// SHA-256 of the file, hex (the media store's key).
+    pub hash: String,
+    /// Its size in bytes.
+    #[serde(default)]
+    pub bytes: u64,
 }
 
 impl TaskRecord {
@@ -259,6 +275,13 @@ impl TaskRecord {
             .iter()
             .flat_map(|r| r.local_media().map(str::to_owned))
             .collect()
+    }
+
+    /// Every piece of media in this browser the task keeps in use: its pictures and its kept video.
+    pub fn media_in_use(&self) -> Vec<String> {
+        let mut all = self.local_media();
+        all.extend(self.kept.iter().map(|k| k.hash.clone()));
+        all
     }
 
     /// A record with no problem, not paused.
@@ -288,6 +311,8 @@ impl TaskRecord {
             billed_tokens: None,
             from_take: None,
             ended_at_ms: None,
+            kept: None,
+            downloaded: false,
         }
     }
 
@@ -848,6 +873,8 @@ mod tests {
             billed_tokens: None,
             from_take: None,
             ended_at_ms: None,
+            kept: None,
+            downloaded: false,
         };
         // Expires=1000 s after the epoch.
         let signed = with_url(Some("https://x.aliyuncs.com/a.mp4?Expires=1000"));

@@ -474,7 +474,10 @@ fn encode(t: &TaskRecord) -> JsValue {
     // As a double: ms times fit exactly.
     set("neg", &JsValue::from_f64(-(t.submitted_at_ms as f64)));
     set("shelf", &JsValue::from_str(Shelf::of(t).as_str()));
-    set(USES, &hash_list(t.local_media().iter().map(String::as_str)));
+    set(
+        USES,
+        &hash_list(t.media_in_use().iter().map(String::as_str)),
+    );
     set(
         "task",
         &JsValue::from_str(&crate::json::to_string(t).unwrap_or_default()),

@@ -511,6 +511,43 @@ impl Ledger {
         self.spawn(Job::Refresh);
     }
 
+    /// Changes the tasks with these ids, shown or only stored, and waits until the change is on
+    /// disk (so what follows, a sweep of unused media, sees it). False when the database refused
+    /// (reported); the page keeps the change either way.
+    pub async fn change(&self, ids: &[String], f: &dyn Fn(&mut TaskRecord)) -> bool {
+        let mut changed = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(mut t) = self.get(id).await {
+                f(&mut t);
+                changed.push(t);
+            }
+        }
+        self.held.update(|h| {
+            for t in h.iter_mut() {
+                if let Some(c) = changed.iter().find(|c| c.id == t.id) {
+                    *t = c.clone();
+                }
+            }
+        });
+        self.changes.update_value(|n| *n += 1);
+        let Some(db) = self.db.get_value() else {
+            self.after_memory_write();
+            return true;
+        };
+        match db.put(&changed).await {
+            Ok(summary) => {
+                self.summary.set(summary);
+                self.announce();
+                true
+            }
+            Err(e) => {
+                self.failed(&e);
+                self.unsaved.update_value(|u| keep_unsaved(u, &changed));
+                false
+            }
+        }
+    }
+
     /// Every stored task, oldest first (for an export, or clearing finished ones).
     pub async fn all(&self) -> Vec<TaskRecord> {
         let Some(db) = self.db.get_value() else {

@@ -8,6 +8,7 @@ pub mod disclosure;
 pub mod gallery;
 pub mod i18n;
 pub mod images;
+pub mod keep;
 pub mod ledger;
 pub mod lookup;
 pub mod notify;

@@ -46,8 +46,15 @@ pub fn page_title(catalog: &Catalog, site_name: Option<&str>, ended_while_hidden
 
 /// Follows tasks that end while the page is hidden: sends a notification for each (if allowed),
 /// and keeps the tab title (the one writer of `document.title`) showing how many ended unseen.
-pub fn follow_endings(state: AppState, i18n: I18n, site_name: Signal<Option<String>>) {
+/// Also tells of links about to die (see [`follow_expiry`]).
+pub fn follow_endings(
+    state: AppState,
+    i18n: I18n,
+    site_name: Signal<Option<String>>,
+    keeper: super::keep::Keeper,
+) {
     let visibility = use_document_visibility();
+    follow_expiry(keeper, i18n, visibility);
     let hidden = move || visibility.get() == web_sys::VisibilityState::Hidden;
     // Derived from its own previous value: the tasks already ended when the page was hidden,
     // and how many more have ended since (0 while the page is visible).
@@ -101,6 +108,41 @@ pub fn follow_endings(state: AppState, i18n: I18n, site_name: Signal<Option<Stri
         });
     });
 }
+
+/// While the page is hidden, says with a notification (if allowed) when takes' links are about to
+/// die with nothing of them kept or downloaded: one notification, tagged, replaced as the count
+/// changes (so several tabs make one). A take already seen on the visible page is not told again.
+fn follow_expiry(
+    keeper: super::keep::Keeper,
+    i18n: I18n,
+    visibility: Signal<web_sys::VisibilityState>,
+) {
+    let expiring = keeper.expiring();
+    // The takes already told about (or seen); lives in the effect.
+    let mut told: HashSet<String> = HashSet::new();
+    Effect::new(move |_| {
+        let hidden = visibility.get() == web_sys::VisibilityState::Hidden;
+        expiring.with(|ids| {
+            let fresh = ids.iter().any(|id| !told.contains(id));
+            if fresh && hidden && notifications_allowed() {
+                if let Some(body) = crate::domain::keep::reminder(ids.len()) {
+                    let options = web_sys::NotificationOptions::new();
+                    options.set_body(&untrack(|| i18n.render(&body)));
+                    options.set_tag(EXPIRY_TAG);
+                    let title = untrack(|| i18n.render(&Msg::new("keep.expiring_title")));
+                    let _ = web_sys::Notification::new_with_options(&title, &options);
+                }
+            }
+            // Told now, or seen on the page: either way not again.
+            if fresh {
+                told.extend(ids.iter().cloned());
+            }
+        });
+    });
+}
+
+/// The tag of the expiry notification (one at a time, replaced).
+pub const EXPIRY_TAG: &str = "wan-studio.expiring";
 
 #[cfg(test)]
 mod tests {

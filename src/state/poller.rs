@@ -17,7 +17,7 @@ use leptos_use_interval_fn::use_interval_fn;
 use super::context::AppState;
 use super::storage_keys::POLL_LOCK_PREFIX;
 use crate::api::{client, Phase};
-use crate::domain::task::{next_poll_delay, PollFailure};
+use crate::domain::task::{next_poll_delay, PollFailure, TaskStatus};
 
 /// How often every task is looked at again even when nothing changed: a clock that jumped ahead
 /// (the 24 h window looked over) and then back resumes polling by itself.
@@ -29,6 +29,8 @@ const RECHECK_MS: u64 = 15_000;
 #[derive(Clone, Copy)]
 pub struct Poller {
     state: AppState,
+    /// Keeps a take's video when this tab sees it succeed.
+    keeper: Option<super::keep::Keeper>,
     active: StoredValue<HashSet<String>>,
 }
 
@@ -106,6 +108,7 @@ impl Drop for Claim {
 pub fn follow(state: AppState) -> Poller {
     let poller = Poller {
         state,
+        keeper: use_context::<super::keep::Keeper>(),
         active: StoredValue::new(HashSet::new()),
     };
     provide_context(poller);
@@ -206,9 +209,16 @@ impl Poller {
                     failure = None;
                     streak = 0;
                     let now = state.now_untracked();
+                    let succeeded = decoded.snapshot.status == TaskStatus::Succeeded;
                     state
                         .ledger
                         .update(id, |r| r.record_reply(decoded.snapshot, now));
+                    // This tab saw it end: it keeps the video (when Settings say so).
+                    if succeeded {
+                        if let Some(keeper) = self.keeper {
+                            keeper.on_success(id);
+                        }
+                    }
                 }
                 Err(err) => {
                     streak += 1;

@@ -11,6 +11,9 @@ pub const FORM_KEY: &str = "wan-studio.form.v1";
 /// Where earlier builds kept the task ledger (format version 1, see `domain::history`); moved
 /// into the database on first load.
 pub const LEDGER_KEY: &str = "wan-studio.tasks.v1";
+/// What this browser learnt about video hosts: which let a page read their files (see
+/// `domain::keep::VideoHosts`).
+pub const VIDEO_HOSTS_KEY: &str = "wan-studio.video-hosts.v1";
 /// The language choice (`en` or `zh`); also read by the boot script.
 pub const LANG_KEY: &str = "wan-studio.lang.v1";
 /// A forced theme (`light` or `dark`); also read by the boot script.

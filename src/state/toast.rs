@@ -65,7 +65,7 @@ impl Toasts {
         }));
     }
 
-    /// Lets go of the kept pictures nothing needs any more: no task sends them, the draft does not
+    /// Lets go of the kept pictures and videos nothing needs any more: no task uses them, the draft does not
     /// hold them and the current toast's Undo cannot bring them back. Not while a picture is being
     /// prepared (it is in the database before it is in the draft).
     pub fn sweep(self) {
@@ -79,7 +79,7 @@ impl Toasts {
         self.current
             .with_untracked(|c| match c.as_ref().and_then(|t| t.undo.as_ref()) {
                 Some(UndoAction::Restore(records)) => {
-                    keep.extend(records.iter().flat_map(TaskRecord::local_media));
+                    keep.extend(records.iter().flat_map(TaskRecord::media_in_use));
                 }
                 Some(UndoAction::Draft(form)) => keep.extend(form.local_media().map(str::to_owned)),
                 Some(UndoAction::Remove(_)) | None => {}

@@ -1,7 +1,7 @@
 // The seed page's own example, end to end: configure, submit, watch it queue and run, play the video;
 // then check on the simulator's side exactly what went over the wire.
 import { expect, test } from './fixtures.mjs';
-import { TEST_KEY, cardAction, fillForm, fixture, openApp, selectedSize, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
+import { TEST_KEY, cardAction, fillForm, fixture, openApp, selectedSize, shownTaskId, storedTasks, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
 test.use({ simOptions: { pendingMs: 1_500, runningMs: 8_000 } });
 
@@ -38,14 +38,16 @@ test('happy path: the fixture request is sent as-is, the task runs and the video
   const video = ui.task(page).locator('video').first();
   await expect(video).toBeVisible();
   await expect(video, '<video> has controls').toHaveAttribute('controls');
-  const videoUrl = await video.getAttribute('src');
-  expect(videoUrl?.startsWith(`${sim.url}/video/`), `video src is the simulator's video URL, got ${videoUrl}`).toBe(true);
-  await waitForVideo(page);
   const id = taskId;
+  // Kept in the browser as it succeeded (the default): the player plays the kept copy.
+  await expect(ui.card(page, id).getByText(/^Kept in this browser/)).toBeVisible();
+  await expect(video).toHaveAttribute('src', /^blob:/);
+  await waitForVideo(page);
+  const videoUrl = (await storedTasks(page)).find((t) => t.id === id).snapshot.video_url;
+  expect(videoUrl?.startsWith(`${sim.url}/video/`), `the result is the simulator's video URL, got ${videoUrl}`).toBe(true);
   await expect(ui.card(page, id).getByRole('button', { name: 'Download', exact: true }), 'Download is the take\'s primary action').toBeVisible();
   await expect(await cardAction(page, id, 'Open', 'link'), '"Open" links to the video').toHaveAttribute('href', videoUrl);
   await expect(await cardAction(page, id, 'Copy link')).toBeVisible();
-  await expect(ui.task(page).getByText(/Link expires in/).first()).toBeVisible();
 
   // --- What the simulator saw ---
   const requests = await sim.requests();

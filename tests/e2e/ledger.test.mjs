@@ -117,6 +117,8 @@ test.describe(() => {
   test('an expired video link says so and offers a re-run that fills the form', async ({ app, sim, page }) => {
     await sim.clock({ link_ttl_secs: 3 });
     await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+    // Not kept in the browser (tests/e2e/keep.test.mjs is about kept ones).
+    await page.getByRole('combobox', { name: 'Keep finished videos in this browser', exact: true }).selectOption('never');
     await fillForm(page, { prompt: PROMPT, seed: 4242, duration: 7 });
     await ui.generate(page).click();
     const id = await shownTaskId(page);

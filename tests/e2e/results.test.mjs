@@ -2,7 +2,7 @@
 // bring no video (CANCELED, UNKNOWN, an unrecognised one); plus an unreachable endpoint.
 import { statSync } from 'node:fs';
 import { expect, test } from './fixtures.mjs';
-import { TEST_KEY, cardAction, chineseTextOf, fastForward, fillForm, openApp, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
+import { TEST_KEY, cardAction, chineseTextOf, fastForward, fillForm, openApp, setKeepVideos, shownTaskId, ui, waitForStatus, waitForVideo } from './ui.mjs';
 
 const PROMPT = 'A paper boat drifting down a rainy street, macro lens.';
 
@@ -12,6 +12,7 @@ test.describe(() => {
   test('Download saves the MP4 and Copy link copies the signed URL', async ({ app, sim, page, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
     await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+    await setKeepVideos(page, 'never');
     await fillForm(page, { prompt: PROMPT });
     await ui.generate(page).click();
     const taskId = await shownTaskId(page);

@@ -102,6 +102,15 @@ export async function openApp(page, { app, endpoint, key }) {
   await configure(page, { endpoint, key });
 }
 
+/**
+ * Sets "Keep finished videos in this browser" ('auto', 'ask' or 'never'). Tests about a take's
+ * link itself (its download, its expiry) set 'never': a kept take plays and downloads its copy.
+ */
+export async function setKeepVideos(page, choice) {
+  await ui.openSettings(page);
+  await page.getByRole('combobox', { name: 'Keep finished videos in this browser', exact: true }).selectOption(choice);
+}
+
 /** The wire value of the checked size (e.g. '1920*1080'). */
 export async function selectedSize(page) {
   return ui.size(page).locator('input[type="radio"]:checked').inputValue();
@@ -317,15 +326,23 @@ export async function storedTasks(page, field) {
   return field ? tasks.map((t) => t[field]) : tasks;
 }
 
-/** The hashes of the pictures the page's database keeps, sorted. Never creates the database. */
+/**
+ * The hashes of the pictures the page's database keeps, sorted (kept videos, stored without a
+ * pixel size, are left out: see keptMedia). Never creates the database.
+ */
 export async function keptPictures(page) {
+  return (await fromDatabase(page, 'media', 'getAll', true)).filter((r) => r.width > 0).map((r) => r.hash).sort();
+}
+
+/** The hashes of everything the page's database keeps (pictures and videos), sorted. */
+export async function keptMedia(page) {
   return (await fromDatabase(page, 'media', 'getAllKeys')).sort();
 }
 
 /** `store`'s `getAll()` or `getAllKeys()` in the page's database (none yet: `[]`; never created here). */
-async function fromDatabase(page, store, how) {
+async function fromDatabase(page, store, how, withoutBlobs = false) {
   return page.evaluate(
-    ({ store, how }) =>
+    ({ store, how, withoutBlobs }) =>
       new Promise((resolve, reject) => {
         const open = indexedDB.open('wan-studio');
         // Not there yet: leave it to the app to create.
@@ -337,11 +354,12 @@ async function fromDatabase(page, store, how) {
           all.onerror = () => reject(all.error);
           all.onsuccess = () => {
             db.close();
-            resolve(all.result);
+            // Blobs do not cross into the test: their rows without them.
+            resolve(withoutBlobs ? all.result.map(({ blob, ...rest }) => rest) : all.result);
           };
         };
       }),
-    { store, how },
+    { store, how, withoutBlobs },
   );
 }
 
