@@ -292,6 +292,7 @@ fn TakeNow(
                 }
                 match keeper.state_of(r) {
                     KeepState::Kept(k) => return Some(kept_line(&k)),
+                    KeepState::Evicted { .. } => return Some(Msg::new("keep.evicted")),
                     KeepState::Unreadable => {
                         let expiry = take
                             .video
@@ -575,7 +576,11 @@ fn TakeMenu(
                     <button type="button" on:click=move |_| derive(Derivation::Edits)>{i18n.t("card.edit_take")}</button>
                 })}
                 {move || match keep_state.get() {
-                    Some(KeepState::CanKeep | KeepState::Unreadable) => Some(view! {
+                    Some(
+                        KeepState::CanKeep
+                        | KeepState::Unreadable
+                        | KeepState::Evicted { can_keep: true },
+                    ) => Some(view! {
                         <button type="button" on:click=move |_| keeper.keep(id.get_value(), true)>{i18n.t("keep.button")}</button>
                     }.into_any()),
                     Some(KeepState::Kept(_)) => Some(view! {

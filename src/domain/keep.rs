@@ -130,6 +130,12 @@ pub enum KeepState {
     Unreadable,
     /// Its link has died and nothing was kept.
     Lost,
+    /// The record names a kept copy that is no longer in this browser (its storage was cleared);
+    /// `can_keep`: the link still lives, so it can be kept again.
+    Evicted {
+        /// The link still lives (and its host was not seen to refuse).
+        can_keep: bool,
+    },
 }
 
 impl KeepState {
@@ -189,6 +195,22 @@ pub fn reminder(n: usize) -> Option<Msg> {
             .with("n", n.to_string())
             .with("hours", (REMIND_BEFORE_MS / 3_600_000).to_string())
     })
+}
+
+impl KeepState {
+    /// Where `t` stands when the kept copy it names turned out not to be in this browser.
+    pub fn evicted(
+        t: &TaskRecord,
+        now_ms: i64,
+        hosts: &VideoHosts,
+        parser: &impl UrlParser,
+    ) -> Self {
+        let mut without = t.clone();
+        without.kept = None;
+        KeepState::Evicted {
+            can_keep: KeepState::of(&without, now_ms, hosts, parser) == KeepState::CanKeep,
+        }
+    }
 }
 
 /// The origin of a video link, as the browser reads it.
@@ -303,6 +325,18 @@ mod tests {
         assert_eq!(
             KeepState::of(&t, 2_000_001, &hosts, &p),
             KeepState::Kept(k.clone())
+        );
+        assert_eq!(
+            KeepState::evicted(&t, 1_000, &hosts, &p),
+            KeepState::Evicted { can_keep: true }
+        );
+        assert_eq!(
+            KeepState::evicted(&t, 1_000, &refused, &p),
+            KeepState::Evicted { can_keep: false }
+        );
+        assert_eq!(
+            KeepState::evicted(&t, 2_000_001, &hosts, &p),
+            KeepState::Evicted { can_keep: false }
         );
         assert_eq!(
             video_origin(url, &p).as_deref(),

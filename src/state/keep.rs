@@ -42,6 +42,8 @@ pub struct Keeper {
     /// The browser's figures for this site's storage (see [`storage_figures`]), read when
     /// Settings shows them and again after every keep or removal.
     figures: RwSignal<Option<(u64, u64, bool)>>,
+    /// Kept copies a record names that were not found in this browser (evicted or cleared).
+    missing: RwSignal<HashSet<String>>,
 }
 
 /// Why a video was not kept.
@@ -80,6 +82,7 @@ pub fn provide_keeper(state: AppState, toasts: Toasts) -> Keeper {
         expiring,
         urls: RwSignal::new(HashMap::new()),
         figures: RwSignal::new(None),
+        missing: RwSignal::new(HashSet::new()),
     };
     provide_context(keeper);
     keeper
@@ -104,7 +107,14 @@ impl Keeper {
     /// Where `t` stands (tracked: hosts learnt, and the clock).
     pub fn state_of(self, t: &TaskRecord) -> KeepState {
         let now = self.state.now.get();
-        self.hosts.with(|h| KeepState::of(t, now, h, &BrowserUrl))
+        let gone = t
+            .kept
+            .as_ref()
+            .is_some_and(|k| self.missing.with(|m| m.contains(&k.hash)));
+        self.hosts.with(|h| match gone {
+            true => KeepState::evicted(t, now, h, &BrowserUrl),
+            false => KeepState::of(t, now, h, &BrowserUrl),
+        })
     }
 
     /// The shown takes whose link dies within hours with nothing of it kept or downloaded
@@ -142,15 +152,20 @@ impl Keeper {
             return;
         };
         spawn_local(async move {
-            let Ok(Some(row)) = db.media(&hash).await else {
-                return;
-            };
-            self.show(hash, &row.blob);
+            match db.media(&hash).await {
+                Ok(Some(row)) => self.show(hash, &row.blob),
+                // The browser let the bytes go (space ran low, or site data was cleared).
+                Ok(None) => {
+                    let _ = self.missing.try_update(|m| m.insert(hash));
+                }
+                Err(_) => {}
+            }
         });
     }
 
     /// Makes `blob` playable as the kept video under `hash`.
     fn show(self, hash: String, blob: &web_sys::Blob) {
+        let _ = self.missing.try_update(|m| m.remove(&hash));
         if let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) {
             // The page may be gone meanwhile (then there is nothing to play it).
             if self
@@ -187,7 +202,7 @@ impl Keeper {
         };
         // A host known to refuse is tried again only when the user asks.
         let worth = match untrack(|| self.state_of(&record)) {
-            KeepState::CanKeep => true,
+            KeepState::CanKeep | KeepState::Evicted { can_keep: true } => true,
             KeepState::Unreadable => asked,
             _ => false,
         };

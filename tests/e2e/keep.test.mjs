@@ -214,3 +214,38 @@ test.describe(() => {
     expect(await page.evaluate(() => window.__notes.filter((n) => n.tag === 'wan-studio.expiring').length), 'told once').toBe(1);
   });
 });
+
+test.describe(() => {
+  test.use({ simOptions: { pendingMs: 300, runningMs: 1_000 } });
+
+  test('a kept copy the browser let go (storage cleared): the card says so, plays the live link, and More keeps it again', async ({ app, sim, page }) => {
+    await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+    const id = await makeTake(page, 'A heron in the reeds.');
+    const card = ui.card(page, id);
+    await expect(card.getByText(/^Kept in this browser/)).toBeVisible();
+    // The browser evicts the site's media (space ran low): the record still names the copy.
+    await page.evaluate(
+      (hash) =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('wan-studio');
+          open.onsuccess = () => {
+            const tx = open.result.transaction('media', 'readwrite');
+            tx.objectStore('media').delete(hash);
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      CLIP_HASH,
+    );
+    await page.reload();
+    await expect(card.getByText(say('keep.evicted'))).toBeVisible();
+    await expect(card.locator('video'), 'the live link plays meanwhile').toHaveAttribute('src', /^http:\/\/127\.0\.0\.1/);
+    await (await cardAction(page, id, say('keep.button'))).click();
+    await expect(card.getByText(/^Kept in this browser/)).toBeVisible();
+    await expect(card.locator('video')).toHaveAttribute('src', /^blob:/);
+    expect(await keptMedia(page)).toEqual([CLIP_HASH]);
+  });
+});
