@@ -1,5 +1,5 @@
 //! The tasks and their history: newest first, filter by status, delete with undo, clear finished,
-//! look up an id, export/import, and the estimated spend.
+//! look up an id, export/import, save and import the library, and the estimated spend.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -13,9 +13,11 @@ use crate::domain::history::{export_json, pictures_of, ImportFile, StatusFilter}
 use crate::domain::keep::reminder;
 use crate::domain::message::Msg;
 use crate::domain::redact::Redactor;
-use crate::state::browser::{local_date, read_chosen_file, save_text};
+use crate::state::browser::{chosen_file, local_date, read_text, save_blob, save_text};
 use crate::state::images::export_picture;
+use crate::state::keep::use_keeper;
 use crate::state::ledger::{View, PAGE};
+use crate::state::library::{import_library, is_archive, save_library};
 use crate::state::toast::use_toasts;
 use crate::state::{use_app_state, use_i18n};
 
@@ -70,6 +72,7 @@ fn Toolbar(
     let state = use_app_state();
     let i18n = use_i18n();
     let toasts = use_toasts();
+    let keeper = use_keeper();
     let clear = move |_| {
         leptos::task::spawn_local(async move {
             let removed = state.ledger.clear_finished(state.now_untracked()).await;
@@ -105,20 +108,46 @@ fn Toolbar(
         else {
             return;
         };
+        let Some(file) = chosen_file(&input) else {
+            return;
+        };
+        input.set_value("");
         leptos::task::spawn_local(async move {
-            let contents = read_chosen_file(&input).await.unwrap_or_default();
-            input.set_value("");
             toasts.say(Msg::new("tasks.importing"));
-            match ImportFile::read(&contents) {
-                Ok(file) => {
-                    let redactor = Redactor::new(&state.key.get_untracked());
-                    let now = state.now_untracked();
-                    let report = state.ledger.import(file, &redactor, now).await;
+            let redactor = Redactor::new(&state.key.get_untracked());
+            let now = state.now_untracked();
+            let report = if is_archive(&file).await {
+                import_library(state, keeper, file.into(), &redactor, now).await
+            } else {
+                let contents = read_text(&file).await.unwrap_or_default();
+                match ImportFile::read(&contents) {
+                    Ok(file) => Ok(state.ledger.import(file, &redactor, now).await),
+                    Err(e) => Err(e),
+                }
+            };
+            match report {
+                Ok(report) => {
                     let text = report.message();
                     toasts.added(report.added_ids, text);
                 }
                 Err(e) => toasts.say(e),
             }
+        });
+    };
+    let saving = RwSignal::new(false);
+    let save = move |_| {
+        saving.set(true);
+        toasts.say(Msg::new("library.saving"));
+        leptos::task::spawn_local(async move {
+            match save_library(state).await {
+                Ok((blob, saved)) => {
+                    let day = local_date(state.now_untracked());
+                    save_blob(&blob, &format!("wan-studio-library-{day}.zip"));
+                    toasts.say(saved.message());
+                }
+                Err(e) => toasts.problem(e),
+            }
+            let _ = saving.try_set(false);
         });
     };
     view! {
@@ -135,9 +164,23 @@ fn Toolbar(
                 {i18n.t("tasks.export_pictures")}
             </label>
             <span id="export-pictures-hint" class="visually-hidden">{i18n.t("tasks.export_pictures_hint")}</span>
+            <button
+                type="button"
+                on:click=save
+                disabled=move || total.get() == 0 || saving.get()
+                aria-describedby="save-library-hint"
+            >
+                {i18n.t("library.save")}
+            </button>
+            <span id="save-library-hint" class="visually-hidden">{i18n.t("library.save_hint")}</span>
             <label class="button file">
                 {i18n.t("tasks.import")}
-                <input type="file" accept="application/json,.json" class="visually-hidden" on:change=import />
+                <input
+                    type="file"
+                    accept="application/json,.json,application/zip,.zip"
+                    class="visually-hidden"
+                    on:change=import
+                />
             </label>
         </div>
     }

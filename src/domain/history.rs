@@ -1,7 +1,7 @@
 //! The history of tasks: the stored ledger format (versioned, tolerant of bad records), filters,
 //! ETA from the user's own finished tasks, cost estimates, and export/import.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +12,7 @@ use super::message::Msg;
 use super::models::Mode;
 use super::redact::Redactor;
 use super::request::ModelRequest;
-use super::task::{TaskRecord, TaskStatus};
+use super::task::{KeptVideo, TaskRecord, TaskStatus};
 
 /// The ledger format version written by this build.
 pub const LEDGER_VERSION: u32 = 1;
@@ -380,6 +380,18 @@ impl ImportFile {
         (good, bad)
     }
 
+    /// What the file's readable records name of this browser's media: the pictures they send,
+    /// and the kept video of each task that has one (by task id). A library archive carries them.
+    pub fn named_media(&self) -> (HashSet<String>, HashMap<String, KeptVideo>) {
+        let (tasks, _) = self.decode(0..self.len());
+        let pictures = pictures_of(&tasks).into_iter().collect();
+        let videos = tasks
+            .into_iter()
+            .filter_map(|t| Some((t.id, t.kept?)))
+            .collect();
+        (pictures, videos)
+    }
+
     /// How many records the file holds.
     pub fn len(&self) -> usize {
         self.items.len()
@@ -458,6 +470,10 @@ pub struct ImportReport {
     /// Pictures of the file that could not be kept: not a picture, bytes not matching their
     /// hash, or no room.
     pub pictures_refused: usize,
+    /// Videos from a library archive now kept in this browser (or already here) for their tasks.
+    pub videos: usize,
+    /// Videos of a library archive that could not be kept: damaged, too large, or no room.
+    pub videos_refused: usize,
 }
 
 impl ImportReport {
@@ -480,6 +496,12 @@ impl ImportReport {
             m = m.then(
                 Msg::new("tasks.import_pictures_refused").with("n", n(self.pictures_refused)),
             );
+        }
+        if self.videos > 0 {
+            m = m.then(Msg::new("tasks.import_videos").with("n", n(self.videos)));
+        }
+        if self.videos_refused > 0 {
+            m = m.then(Msg::new("tasks.import_videos_refused").with("n", n(self.videos_refused)));
         }
         m
     }
@@ -749,6 +771,28 @@ mod tests {
     }
 
     #[test]
+    fn a_file_names_the_kept_videos_of_its_tasks() {
+        let mut a = task("a", 1, TaskStatus::Succeeded);
+        a.kept = Some(KeptVideo {
+            hash: "cd".repeat(32),
+            bytes: 9,
+        });
+        let b = task("b", 2, TaskStatus::Succeeded);
+        let text = export_json(&[a.clone(), b], &[], 99, &Redactor::default());
+        let file = ImportFile::read(&text).unwrap();
+        let (pictures, videos) = file.named_media();
+        assert!(pictures.is_empty());
+        assert_eq!(
+            videos,
+            HashMap::from([("a".to_owned(), a.kept.clone().unwrap())])
+        );
+        // Imported on its own, a record claims no kept copy (the file does not carry it).
+        let (mut back, _) = file.decode(0..1);
+        admit_imported(&mut back[0], &Redactor::default(), 99);
+        assert_eq!(back[0].kept, None);
+    }
+
+    #[test]
     fn pictures_travel_with_an_export_and_are_checked_on_import() {
         let hash = "ab".repeat(32);
         let mut t = task("a", 1, TaskStatus::Succeeded);
@@ -868,10 +912,12 @@ mod tests {
             added_ids: Vec::new(),
             pictures: 4,
             pictures_refused: 9,
+            videos: 5,
+            videos_refused: 6,
         };
         let m = report.message();
         assert!(
-            ['7', '2', '4', '9']
+            ['7', '2', '4', '9', '5', '6']
                 .iter()
                 .all(|c| m.en().contains(*c) && m.zh().contains(*c)),
             "{}",

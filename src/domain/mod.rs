@@ -1,5 +1,6 @@
 //! Pure product logic: no Leptos, no web APIs, no HTTP. Everything here is tested natively.
 //!
+//! - [`archive`]: the library archive (a zip of the history and its media).
 //! - [`card`]: what a task card says (elapsed time, phases, summary, result).
 //! - [`catalog`]: the words of one language (from `locales/*.yml`).
 //! - [`compare`]: the settings table of compared takes.
@@ -21,6 +22,7 @@
 //! - [`redact`]: the one redaction pass for texts from a relay or a file.
 //! - [`url`]: URLs as the browser reads them (endpoints, media links, hosts).
 
+pub mod archive;
 pub mod card;
 pub mod catalog;
 pub mod compare;

@@ -84,11 +84,14 @@ pub fn save_text(text: &str, file_name: &str, mime: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Reads the first file chosen in a file input as text.
-pub async fn read_chosen_file(input: &web_sys::HtmlInputElement) -> Option<String> {
-    let file = input.files()?.get(0)?;
-    let text = JsFuture::from(file.text()).await.ok()?;
-    text.as_string()
+/// The first file chosen in a file input.
+pub fn chosen_file(input: &web_sys::HtmlInputElement) -> Option<web_sys::File> {
+    input.files()?.get(0)
+}
+
+/// A file's contents as text.
+pub async fn read_text(file: &web_sys::Blob) -> Option<String> {
+    JsFuture::from(file.text()).await.ok()?.as_string()
 }
 
 /// Today's local date as `YYYY-MM-DD`, for file names.

@@ -296,6 +296,13 @@ pub async fn restore_picture(db: &Db, picture: &Picture) -> Result<bool, ()> {
     options.set_type(mime);
     let blob =
         web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|_| ())?;
+    keep_picture_blob(db, &picture.hash, blob).await?;
+    Ok(true)
+}
+
+/// Keeps `blob` (bytes already checked against `hash`) as a picture, when the browser decodes it
+/// as one.
+pub async fn keep_picture_blob(db: &Db, hash: &str, blob: web_sys::Blob) -> Result<(), ()> {
     let window = web_sys::window().ok_or(())?;
     let bitmap = Bitmap(
         promise(
@@ -309,14 +316,13 @@ pub async fn restore_picture(db: &Db, picture: &Picture) -> Result<bool, ()> {
     let (width, height) = (bitmap.0.width(), bitmap.0.height());
     drop(bitmap);
     db.put_media(&MediaRow {
-        hash: picture.hash.clone(),
+        hash: hash.to_owned(),
         blob,
         width,
         height,
     })
     .await
-    .map_err(|_| ())?;
-    Ok(true)
+    .map_err(|_| ())
 }
 
 /// `request` as the wire carries it: every `local:` picture as its `data:` URL. `None` when a

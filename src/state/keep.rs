@@ -164,7 +164,7 @@ impl Keeper {
     }
 
     /// Makes `blob` playable as the kept video under `hash`.
-    fn show(self, hash: String, blob: &web_sys::Blob) {
+    pub(crate) fn show(self, hash: String, blob: &web_sys::Blob) {
         let _ = self.missing.try_update(|m| m.remove(&hash));
         if let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) {
             // The page may be gone meanwhile (then there is nothing to play it).
@@ -342,7 +342,7 @@ impl Keeper {
 }
 
 /// The SHA-256 of a blob, hex, computed by the browser (the bytes never enter the wasm).
-async fn sha256_of(blob: &web_sys::Blob) -> Option<String> {
+pub(crate) async fn sha256_of(blob: &web_sys::Blob) -> Option<String> {
     let buffer: js_sys::ArrayBuffer = JsFuture::from(blob.array_buffer())
         .await
         .ok()?

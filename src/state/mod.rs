@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod images;
 pub mod keep;
 pub mod ledger;
+pub mod library;
 pub mod lookup;
 pub mod notify;
 pub mod offline;
