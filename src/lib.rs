@@ -29,6 +29,7 @@ pub fn App() -> impl IntoView {
     let i18n = state::use_i18n();
     state::disclosure::provide_settings_disclosure(state);
     state::gallery::provide_gallery();
+    components::compare::CompareSelection::provide();
     let toasts = state::toast::provide_toasts(state.ledger, state.form, state.set_form);
     let keeper = state::keep::provide_keeper(state, toasts);
     state::poller::follow(state);

@@ -134,6 +134,7 @@ fn record(id: &str) -> TaskRecord {
         ended_at_ms: None,
         kept: None,
         downloaded: false,
+        batch: None,
     }
 }
 

@@ -1,5 +1,6 @@
 //! Compare takes: 2–4 finished videos side by side, played, paused and seeked together, with a
-//! table of their settings where what differs is marked.
+//! table of their settings where what differs is marked; the chosen takes can also be kept in this
+//! browser or saved as files together.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -7,14 +8,38 @@ use wasm_bindgen::JsCast;
 
 use super::text::Text;
 use crate::domain::compare::{settings_diff, MAX_TAKES};
+use crate::domain::keep::KeepState;
 use crate::domain::message::Msg;
 use crate::domain::task::TaskRecord;
 use crate::state::browser::BrowserUrl;
 use crate::state::{use_app_state, use_i18n};
 
-/// The ids of the takes chosen for comparison (provided by the task list).
+/// The takes chosen for comparison, and whether the comparison is open (provided for the whole
+/// page: the cards choose, a finished batch opens it).
 #[derive(Clone, Copy)]
-pub struct CompareSelection(pub RwSignal<Vec<String>>);
+pub struct CompareSelection {
+    /// The ids chosen, at most [`MAX_TAKES`].
+    pub ids: RwSignal<Vec<String>>,
+    /// The comparison dialog is open.
+    pub open: RwSignal<bool>,
+}
+
+impl CompareSelection {
+    /// Makes the page's selection and puts it in context.
+    pub fn provide() {
+        provide_context(CompareSelection {
+            ids: RwSignal::new(Vec::new()),
+            open: RwSignal::new(false),
+        });
+    }
+
+    /// Compares these takes (the first [`MAX_TAKES`]) now.
+    pub fn show(self, mut ids: Vec<String>) {
+        ids.truncate(MAX_TAKES);
+        self.ids.set(ids);
+        self.open.set(true);
+    }
+}
 
 fn videos() -> Vec<web_sys::HtmlMediaElement> {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
@@ -53,7 +78,10 @@ async fn ready(video: &web_sys::HtmlMediaElement) {
 pub fn CompareTakes() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
-    let CompareSelection(selected) = expect_context::<CompareSelection>();
+    let CompareSelection {
+        ids: selected,
+        open,
+    } = expect_context::<CompareSelection>();
     let takes = Memo::new(move |_| {
         let ids = selected.get();
         state.ledger.tasks().with(|tasks| {
@@ -82,7 +110,6 @@ pub fn CompareTakes() -> impl IntoView {
         }
     });
     let dialog = NodeRef::<leptos::html::Dialog>::new();
-    let (open, set_open) = signal(false);
     // Syncs the dialog element with `open` (the outside world); writes no signal.
     Effect::new(move |_| {
         if let Some(d) = dialog.get() {
@@ -94,6 +121,51 @@ pub fn CompareTakes() -> impl IntoView {
         }
     });
     let count = move || takes.with(Vec::len);
+    // The chosen takes this browser can keep now, and saving them all as files.
+    let keeper = crate::state::keep::use_keeper();
+    let keepable = Memo::new(move |_| {
+        if !keeper.available() {
+            return Vec::new();
+        }
+        takes.with(|ts| {
+            ts.iter()
+                .filter(|t| {
+                    matches!(
+                        keeper.state_of(t),
+                        KeepState::CanKeep
+                            | KeepState::Unreadable
+                            | KeepState::Evicted { can_keep: true }
+                    )
+                })
+                .map(|t| t.id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let keep_these = move |_| {
+        for id in keepable.get_untracked() {
+            keeper.keep(id, true);
+        }
+    };
+    let save_these = move |_| {
+        let now = state.now_untracked();
+        let chosen: Vec<_> = takes.with_untracked(|ts| {
+            ts.iter()
+                .map(|t| {
+                    let live = t
+                        .has_live_video(now, &BrowserUrl)
+                        .then(|| t.snapshot.safe_video_url(&BrowserUrl))
+                        .flatten();
+                    (t.id.clone(), t.kept.clone(), live)
+                })
+                .collect()
+        });
+        spawn_local(async move {
+            // One after another: the browser asks once whether the page may save several files.
+            for (id, kept, url) in chosen {
+                keeper.save_video(id, kept, url).await;
+            }
+        });
+    };
     view! {
         <Show
             when=move || { count() >= 2 }
@@ -103,19 +175,27 @@ pub fn CompareTakes() -> impl IntoView {
             }
         >
             <div class="compare-bar">
-                <button type="button" class="primary" on:click=move |_| set_open.set(true)>
+                <button type="button" class="primary" on:click=move |_| open.set(true)>
                     {move || i18n.render(&Msg::new("compare.open").with("n", count().to_string()))}
+                </button>
+                <Show when=move || keepable.with(|k| !k.is_empty())>
+                    <button type="button" on:click=keep_these>
+                        {move || i18n.render(&Msg::new("compare.keep").with("n", keepable.with(Vec::len).to_string()))}
+                    </button>
+                </Show>
+                <button type="button" on:click=save_these>
+                    {move || i18n.render(&Msg::new("compare.save").with("n", count().to_string()))}
                 </button>
                 <button type="button" on:click=move |_| selected.set(Vec::new())>{i18n.t("compare.clear")}</button>
             </div>
         </Show>
-        <dialog node_ref=dialog class="compare" aria-labelledby="compare-h" on:close=move |_| set_open.set(false)>
+        <dialog node_ref=dialog class="compare" aria-labelledby="compare-h" on:close=move |_| open.set(false)>
             <Show when=move || { open.get() && count() >= 2 }>
                 <h2 id="compare-h">{i18n.t("compare.heading")}</h2>
                 <CompareVideos takes=takes />
                 <CompareControls />
                 <CompareTable takes=takes />
-                <button type="button" on:click=move |_| set_open.set(false)>{i18n.t("compare.close")}</button>
+                <button type="button" on:click=move |_| open.set(false)>{i18n.t("compare.close")}</button>
             </Show>
         </dialog>
     }

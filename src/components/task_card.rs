@@ -10,18 +10,18 @@ use super::check_field::CheckField;
 use super::error_box::ErrorBox;
 use super::input_thumbs::InputThumbs;
 use super::text::Text;
-use crate::api::client::fetch_video;
+use crate::domain::batch::batch_members;
 use crate::domain::card::{self, Outcome};
 use crate::domain::cost::billed;
 use crate::domain::form::{Derivation, FormState};
 use crate::domain::keep::{kept_line, KeepState, KeepVideos};
 use crate::domain::message::Msg;
 use crate::domain::settings::check_key;
-use crate::domain::task::{TaskRecord, TaskStatus, Watch};
+use crate::domain::task::{BatchTag, TaskRecord, TaskStatus, Watch};
 use crate::domain::time::{expiry_text, link_expiry_ms};
-use crate::state::browser::{copy_text, focus, open_in_new_tab, save_blob, BrowserUrl};
+use crate::state::browser::{copy_text, focus, BrowserUrl};
 use crate::state::gallery::{dom_id, use_gallery};
-use crate::state::keep::{kept_blob, use_keeper};
+use crate::state::keep::use_keeper;
 use crate::state::poller::use_poller;
 use crate::state::site::share_url;
 use crate::state::toast::use_toasts;
@@ -148,9 +148,15 @@ pub fn TaskCard(
                     let settings = card::settings_summary(r.request.as_ref());
                     let created = Msg::new("time.moment").with_time("time", r.created_ms());
                     let chain = r.from_take.as_ref().map(card::chain);
+                    let batch = r.batch.filter(BatchTag::is_sane).map(|b| {
+                        Msg::new("card.batch_take")
+                            .with("take", b.take.to_string())
+                            .with("of", b.of.to_string())
+                    });
                     view! {
                         <p class="hint take-meta"><Text msg=settings /> " · " <Text msg=created /></p>
                         {chain.map(|m| view! { <p class="hint take-chain"><Text msg=m /></p> })}
+                        {batch.map(|m| view! { <p class="hint take-batch"><Text msg=m /></p> })}
                     }
                 }))}
                 {move || view! { <InputThumbs pictures=pictures.get() /> }}
@@ -410,44 +416,7 @@ fn TakeActions(
             .record
             .with_untracked(|r| r.as_ref().and_then(|r| r.kept.clone()));
         let url = take.video.get_untracked();
-        if kept.is_none() && url.is_none() {
-            return;
-        }
-        let name = format!("wan-{}.mp4", id.get_value());
-        toasts.say(Msg::new("video.downloading"));
-        spawn_local(async move {
-            // The kept copy first: it is here even when the link has died or the network is off.
-            if let Some(blob) = match kept {
-                Some(k) => kept_blob(state, &k.hash).await,
-                None => None,
-            } {
-                if save_blob(&blob, &name) {
-                    toasts.say(Msg::new("video.saved").with("name", name));
-                    return;
-                }
-            }
-            let Some(url) = url else {
-                toasts.problem(Msg::new("video.expired"));
-                return;
-            };
-            match fetch_video(&url).await.map(|blob| save_blob(&blob, &name)) {
-                Ok(true) => {
-                    // Saved as a file: no reminder before its link dies.
-                    state
-                        .ledger
-                        .update(&id.get_value(), |r| r.downloaded = true);
-                    toasts.say(Msg::new("video.saved").with("name", name))
-                }
-                Ok(false) | Err(_) => {
-                    let opened = open_in_new_tab(&url);
-                    toasts.say(Msg::new(if opened {
-                        "video.opened_in_tab"
-                    } else {
-                        "video.blocked"
-                    }));
-                }
-            }
-        });
+        spawn_local(use_keeper().save_video(id.get_value(), kept, url));
     };
     let ended = Memo::new(move |_| {
         take.record
@@ -556,6 +525,31 @@ fn TakeMenu(
             }
         });
     };
+    // The takes of this one's batch that play (link alive, or kept), in take order.
+    let batch_playing = Memo::new(move |_| {
+        let at = take
+            .record
+            .with(|r| r.as_ref()?.batch.filter(BatchTag::is_sane))?
+            .at_ms;
+        let now = state.now.get();
+        let ids = state.ledger.tasks().with(|tasks| {
+            batch_members(tasks, at)
+                .into_iter()
+                .filter(|id| {
+                    tasks.iter().any(|t| {
+                        &t.id == id && (t.has_live_video(now, &BrowserUrl) || t.kept.is_some())
+                    })
+                })
+                .collect::<Vec<_>>()
+        });
+        (ids.len() >= 2).then_some(ids)
+    });
+    let compare = use_context::<super::compare::CompareSelection>();
+    let compare_batch = move |_| {
+        if let (Some(c), Some(ids)) = (compare, batch_playing.get_untracked()) {
+            c.show(ids);
+        }
+    };
     let delete = move |_| {
         let removed = state.ledger.remove(&[id.get_value()]);
         toasts.removed(removed, Msg::new("card.deleted").with("id", id.get_value()));
@@ -588,6 +582,9 @@ fn TakeMenu(
                     }.into_any()),
                     _ => None,
                 }}
+                <Show when=move || batch_playing.with(Option::is_some)>
+                    <button type="button" on:click=compare_batch>{i18n.t("card.compare_batch")}</button>
+                </Show>
                 <button type="button" class="danger" on:click=delete>{i18n.t("card.delete")}</button>
             </div>
         </details>
@@ -600,7 +597,7 @@ fn CompareToggle(
     /// The take.
     take: Take,
 ) -> impl IntoView {
-    let selection = use_context::<super::compare::CompareSelection>().map(|c| c.0);
+    let selection = use_context::<super::compare::CompareSelection>().map(|c| c.ids);
     let id = take.id;
     let chosen = Signal::derive(move || {
         selection.is_some_and(|c| c.with(|ids| id.with_value(|id| ids.contains(id))))

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::check_field::CheckField;
+use super::compare::CompareSelection;
 use super::error_box::ErrorBox;
 use super::field_error::{error_of, Errors, FieldError};
 use super::media_field::MediaField;
@@ -12,6 +13,7 @@ use super::reference_list::ReferenceList;
 use super::share_box::ShareBox;
 use super::text::Text;
 use crate::api::Connection;
+use crate::domain::batch::{batch_members, batch_requests, batch_tags, MAX_TAKES};
 use crate::domain::card::mode_name;
 use crate::domain::form::{
     audio_slot, char_count, media_inputs, shown_errors, Field, FieldErrors, FormState, FromTake,
@@ -27,7 +29,8 @@ use crate::domain::request::{AudioSetting, ModelRequest};
 use crate::domain::settings::check_key;
 use crate::domain::site_config::SiteConfig;
 use crate::domain::spend::{budget_warning, month_spend_milli};
-use crate::state::browser::{focus, local_month_start, random_seed};
+use crate::state::browser::{focus, local_month_start, random_seed, BrowserUrl};
+use crate::state::context::AppState;
 use crate::state::disclosure::use_settings_disclosure;
 use crate::state::gallery::use_gallery;
 use crate::state::poller::use_poller;
@@ -43,8 +46,40 @@ fn edit(set: fn(&mut FormState, String)) -> impl Fn(leptos::ev::Event) + Clone +
     }
 }
 
-/// What Generate sends: where, what, and the take it continues or edits.
-type Dispatch = (Connection, ModelRequest, Option<FromTake>);
+/// What Generate sends: where, what (one request per take), and the take it continues or edits.
+type Dispatch = (Connection, Vec<ModelRequest>, Option<FromTake>);
+
+/// What a press of Generate created, and why it stopped early if it did.
+#[derive(Clone)]
+struct Sent {
+    ids: Vec<String>,
+    of: u8,
+    stopped: Option<Stopped>,
+}
+
+/// Why a press of Generate sent fewer takes than asked.
+#[derive(Clone)]
+enum Stopped {
+    Refused(Explanation),
+    Canceled,
+}
+
+impl Sent {
+    fn outcome(&self) -> GenerateOutcome {
+        let sent = u8::try_from(self.ids.len()).unwrap_or(MAX_TAKES);
+        match (&self.stopped, self.of) {
+            (Some(Stopped::Refused(e)), 1) => GenerateOutcome::Refused(e.clone()),
+            (None, 1) => GenerateOutcome::Submitted(self.ids.first().cloned().unwrap_or_default()),
+            (None, of) => GenerateOutcome::SubmittedBatch(of),
+            (Some(Stopped::Refused(e)), of) => GenerateOutcome::BatchStopped {
+                sent,
+                of,
+                explanation: e.clone(),
+            },
+            (Some(Stopped::Canceled), of) => GenerateOutcome::BatchCanceled { sent, of },
+        }
+    }
+}
 
 /// What the last press of Generate was, before the submit's own answer.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,17 +106,77 @@ pub fn TaskForm() -> impl IntoView {
         let attempted = attempt.with(Option::is_some);
         state.form.with(|f| shown_errors(f, attempted))
     });
-    let submit = Action::new_local(move |(conn, request, from): &Dispatch| {
+    // How many takes Generate makes (never remembered: each take is billed).
+    let takes = RwSignal::new(1u8);
+    // The take of a batch being sent: (take, of, waiting for room); written by the submit only.
+    let progress = RwSignal::new(None::<(u8, u8, bool)>);
+    // Stop sending the rest of a batch (the Stop button asks; the submit reads it between takes).
+    let stop = StoredValue::new(false);
+    let compare = expect_context::<CompareSelection>();
+    let submit = Action::new_local(move |(conn, requests, from): &Dispatch| {
         // The key goes to this endpoint now, whatever the answer: it is the user's from here on.
         state.remember_endpoint(conn.endpoint());
-        let (conn, request, from) = (conn.clone(), request.clone(), from.clone());
+        let (conn, requests, from) = (conn.clone(), requests.clone(), from.clone());
+        stop.set_value(false);
         async move {
-            let now = state.now_untracked();
-            let result = submit_task(state.ledger, poller, conn, request, from, now).await;
-            if let Ok(id) = &result {
-                gallery.show_new(id);
+            let of = u8::try_from(requests.len()).unwrap_or(MAX_TAKES);
+            let started = state.now_untracked();
+            let tags = batch_tags(started, requests.len());
+            let mut sent = Sent {
+                ids: Vec::new(),
+                of,
+                stopped: None,
+            };
+            for (i, (request, tag)) in requests.into_iter().zip(tags).enumerate() {
+                let take = u8::try_from(i + 1).unwrap_or(of);
+                // One at a time, and never beyond the account's running limit: the next take
+                // waits for a task to end (this page polls them).
+                loop {
+                    if i > 0 && stop.get_value() {
+                        sent.stopped = Some(Stopped::Canceled);
+                        progress.set(None);
+                        return sent;
+                    }
+                    let now = state.now_untracked();
+                    let running = state
+                        .ledger
+                        .tasks()
+                        .with_untracked(|t| running_count(t, now));
+                    if i == 0 || (running < RUNNING_LIMIT && state.online.get_untracked()) {
+                        break;
+                    }
+                    progress.set(Some((take, of, true)));
+                    gloo_timers::future::TimeoutFuture::new(500).await;
+                }
+                progress.set(Some((take, of, false)));
+                let now = state.now_untracked();
+                match submit_task(
+                    state.ledger,
+                    poller,
+                    conn.clone(),
+                    request,
+                    from.clone(),
+                    tag,
+                    now,
+                )
+                .await
+                {
+                    Ok(id) => {
+                        gallery.show_new(&id);
+                        sent.ids.push(id);
+                    }
+                    Err(e) => {
+                        // Never sent again by itself: the rest of the batch stays unsent.
+                        sent.stopped = Some(Stopped::Refused(e));
+                        break;
+                    }
+                }
             }
-            result
+            progress.set(None);
+            if of > 1 && !sent.ids.is_empty() {
+                leptos::task::spawn_local(compare_when_done(state, compare, started));
+            }
+            sent
         }
     });
     let pending = submit.pending();
@@ -93,11 +188,11 @@ pub fn TaskForm() -> impl IntoView {
             (!fields.is_empty()).then_some(GenerateOutcome::Invalid(fields))
         }
         Attempt::NotReady { why, key } => Some(GenerateOutcome::NotReady { why, key }),
-        Attempt::Dispatched if pending.get() => Some(GenerateOutcome::Submitting),
-        Attempt::Dispatched => submit.value().get().map(|r| match r {
-            Ok(id) => GenerateOutcome::Submitted(id),
-            Err(e) => GenerateOutcome::Refused(e),
+        Attempt::Dispatched if pending.get() => Some(match progress.get() {
+            Some((take, of, waiting)) if of > 1 => GenerateOutcome::Sending { take, of, waiting },
+            _ => GenerateOutcome::Submitting,
         }),
+        Attempt::Dispatched => submit.value().with(|v| v.as_ref().map(Sent::outcome)),
     });
     let running = Memo::new(move |_| {
         let now = state.now.get();
@@ -106,8 +201,13 @@ pub fn TaskForm() -> impl IntoView {
     let blocked = Signal::derive(move || {
         pending.get() || running.get() >= RUNNING_LIMIT || !state.online.get()
     });
-    let on_submit = on_generate(attempt, blocked, move |args| {
-        submit.dispatch(args);
+    let on_submit = on_generate(attempt, blocked, move |(conn, requests, from)| {
+        let n = takes.get_untracked();
+        let requests = requests
+            .first()
+            .map(|r| batch_requests(r, n, || random_seed(SEED_MAX)))
+            .unwrap_or_default();
+        submit.dispatch((conn, requests, from));
     });
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let on_keydown = submit_on_ctrl_enter(form_ref);
@@ -181,8 +281,17 @@ pub fn TaskForm() -> impl IntoView {
                     <SeedField errors=errors />
                 </div>
                 {move || view! { <FormSwitches mode=mode.get() /> }}
-                <Estimate />
-                <GenerateBar outcome=outcome.into() blocked=blocked running=running.into() />
+                <Estimate takes=takes.into() />
+                <GenerateBar
+                    outcome=outcome.into()
+                    blocked=blocked
+                    running=running.into()
+                    takes=takes
+                    sending_batch=Signal::derive(move || {
+                        pending.get() && progress.with(|p| p.is_some_and(|p| p.1 > 1))
+                    })
+                    on_stop=Callback::new(move |_| stop.set_value(true))
+                />
             </form>
             <ShareBox />
         </section>
@@ -219,7 +328,7 @@ fn on_generate(
             Ok(conn) => {
                 attempt.set(Some(Attempt::Dispatched));
                 let from = state.form.with_untracked(|f| f.follows(&request));
-                dispatch((conn, request, from));
+                dispatch((conn, vec![request], from));
             }
             Err(why) => {
                 let key = !state.demo && state.key.with_untracked(|k| check_key(k).is_some());
@@ -230,6 +339,43 @@ fn on_generate(
                 }
                 attempt.set(Some(Attempt::NotReady { why, key }));
             }
+        }
+    }
+}
+
+/// Opens the comparison of the batch started at `at_ms` once every take of it has ended (with two
+/// or more that play); gives up when its takes are gone or after a day.
+async fn compare_when_done(state: AppState, compare: CompareSelection, at_ms: i64) {
+    const DAY_MS: i64 = 24 * 3_600_000;
+    loop {
+        gloo_timers::future::TimeoutFuture::new(1_000).await;
+        let now = state.now_untracked();
+        let Some(done) = state.ledger.tasks().try_with_untracked(|tasks| {
+            let members = batch_members(tasks, at_ms);
+            let takes: Vec<_> = tasks.iter().filter(|t| members.contains(&t.id)).collect();
+            if takes.is_empty() || now - at_ms > DAY_MS {
+                return Some(Vec::new());
+            }
+            takes.iter().all(|t| t.is_finished(now)).then(|| {
+                members
+                    .iter()
+                    .filter(|id| {
+                        takes.iter().any(|t| {
+                            &&t.id == id && (t.has_live_video(now, &BrowserUrl) || t.kept.is_some())
+                        })
+                    })
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        }) else {
+            // The page is gone.
+            return;
+        };
+        if let Some(playing) = done {
+            if playing.len() >= 2 {
+                compare.show(playing);
+            }
+            return;
         }
     }
 }
@@ -620,7 +766,10 @@ fn FormSwitches(
 
 /// The estimated cost and time of the form as it stands.
 #[component]
-fn Estimate() -> impl IntoView {
+fn Estimate(
+    /// How many takes Generate makes.
+    takes: Signal<u8>,
+) -> impl IntoView {
     let state = use_app_state();
     // Validated once per edit, for the estimate and the budget both.
     let request = Memo::new(move |_| state.form.with(|f| f.validate().ok()));
@@ -628,7 +777,18 @@ fn Estimate() -> impl IntoView {
         request.with(|r| {
             let r = r.as_ref()?;
             let eta = state.ledger.summary().with(|s| s.eta_ms(r));
-            Some(state.settings.with(|s| s.pricing.estimate(r, eta)))
+            let n = takes.get();
+            Some(state.settings.with(|s| {
+                let one = s.pricing.estimate(r, eta);
+                match s.pricing.cost(r) {
+                    Some(cost) if n > 1 => one.then(
+                        Msg::new("form.takes_estimate")
+                            .with("n", n.to_string())
+                            .with("amount", s.pricing.format(cost * u64::from(n))),
+                    ),
+                    _ => one,
+                }
+            }))
         })
     };
     // The team's monthly budget, if its config sets one: this month's tasks, read again after
@@ -656,6 +816,7 @@ fn Estimate() -> impl IntoView {
         let next = request.with(|r| {
             r.as_ref()
                 .and_then(|r| state.settings.with(|s| s.pricing.cost(r)))
+                .map(|c| c * u64::from(takes.get()))
         });
         state
             .settings
@@ -678,6 +839,12 @@ fn GenerateBar(
     blocked: Signal<bool>,
     /// Tasks running now.
     running: Signal<usize>,
+    /// How many takes Generate makes (the bar's own choice).
+    takes: RwSignal<u8>,
+    /// True while a batch is being sent (Stop is offered).
+    sending_batch: Signal<bool>,
+    /// Stops sending the rest of the batch.
+    on_stop: Callback<()>,
 ) -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
@@ -685,17 +852,27 @@ fn GenerateBar(
         if !state.online.get() {
             return Some((Msg::new("form.offline"), true));
         }
-        if running.get() >= RUNNING_LIMIT
-            && outcome.with(|o| !matches!(o, Some(GenerateOutcome::Submitting)))
-        {
+        if running.get() >= RUNNING_LIMIT {
             let limit = Msg::new("form.running_limit").with("n", RUNNING_LIMIT.to_string());
-            return Some((limit, true));
+            return Some(outcome.with(|o| match o {
+                Some(o @ (GenerateOutcome::Submitting | GenerateOutcome::Sending { .. })) => {
+                    (o.line(), false)
+                }
+                // How the batch ended, then why Generate waits.
+                Some(
+                    o @ (GenerateOutcome::BatchStopped { .. }
+                    | GenerateOutcome::BatchCanceled { .. }),
+                ) => (o.line().then(limit), true),
+                _ => (limit, true),
+            }));
         }
         outcome.with(|o| o.as_ref().map(|o| (o.line(), o.needs_attention())))
     };
     let problem = move || {
         outcome.with(|o| match o {
-            Some(GenerateOutcome::Refused(e)) => Some(e.clone()),
+            Some(
+                GenerateOutcome::Refused(e) | GenerateOutcome::BatchStopped { explanation: e, .. },
+            ) => Some(e.clone()),
             Some(GenerateOutcome::NotReady { why, .. }) => Some(Explanation::plain(why.clone())),
             _ => None,
         })
@@ -711,8 +888,29 @@ fn GenerateBar(
                     aria-describedby="generate-shortcut generate-status"
                     disabled=move || blocked.get()
                 >
-                    {i18n.t("form.generate")}
+                    {move || match takes.get() {
+                        1 => i18n.render(&Msg::new("form.generate")),
+                        n => i18n.render(&Msg::new("form.generate_takes").with("n", n.to_string())),
+                    }}
                 </button>
+                <label class="takes">
+                    {i18n.t("form.takes")}
+                    <select
+                        aria-describedby="takes-hint"
+                        prop:value=move || takes.get().to_string()
+                        on:change=move |ev| {
+                            takes.set(event_target_value(&ev).parse().unwrap_or(1).clamp(1, MAX_TAKES))
+                        }
+                    >
+                        {(1..=MAX_TAKES)
+                            .map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <span id="takes-hint" class="visually-hidden">{i18n.t("form.takes_hint")}</span>
+                <Show when=move || sending_batch.get()>
+                    <button type="button" on:click=move |_| on_stop.run(())>{i18n.t("form.stop_batch")}</button>
+                </Show>
                 <span id="generate-shortcut" class="hint shortcut">
                     <kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd>" / "<kbd>"⌘"</kbd>"+"<kbd>"Enter"</kbd>
                 </span>

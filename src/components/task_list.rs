@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::compare::{CompareSelection, CompareTakes};
+use super::compare::CompareTakes;
 use super::lookup_box::LookupBox;
 use super::spend_table::SpendTable;
 use super::task_card::TaskCard;
@@ -26,7 +26,6 @@ use crate::state::{use_app_state, use_i18n};
 pub fn TaskList() -> impl IntoView {
     let state = use_app_state();
     let i18n = use_i18n();
-    provide_context(CompareSelection(RwSignal::new(Vec::new())));
     let total = Memo::new(move |_| state.ledger.summary().with(|s| s.tasks));
     // One count per clock tick for the chips and the gallery.
     let counts = Memo::new(move |_| state.ledger.counts(state.now.get()));

@@ -22,6 +22,35 @@ pub enum GenerateOutcome {
     Refused(Explanation),
     /// Created: the new take's id in the ledger.
     Submitted(String),
+    /// A batch on its way: take `take` of `of` is being sent, or waits for room on the account
+    /// (`waiting`: the running limit is reached; it goes when a task ends).
+    Sending {
+        /// The take being sent, from 1.
+        take: u8,
+        /// How many the batch asked for.
+        of: u8,
+        /// Waiting for the running limit.
+        waiting: bool,
+    },
+    /// Every take of a batch of this many was created.
+    SubmittedBatch(u8),
+    /// A batch stopped at a take that was refused or whose reply never came: `sent` of `of` were
+    /// created before it; the rest were not sent (the explanation is shown above the line).
+    BatchStopped {
+        /// Takes created.
+        sent: u8,
+        /// How many the batch asked for.
+        of: u8,
+        /// What happened to the next one.
+        explanation: Explanation,
+    },
+    /// The user stopped a batch after `sent` of `of` takes.
+    BatchCanceled {
+        /// Takes created.
+        sent: u8,
+        /// How many the batch asked for.
+        of: u8,
+    },
 }
 
 impl GenerateOutcome {
@@ -43,6 +72,32 @@ impl GenerateOutcome {
             GenerateOutcome::Refused(e) if e.maybe_created => Msg::new("generate.maybe_created"),
             GenerateOutcome::Refused(_) => Msg::new("generate.refused"),
             GenerateOutcome::Submitted(_) => Msg::new("generate.submitted"),
+            GenerateOutcome::Sending { take, of, waiting } => Msg::new(if *waiting {
+                "generate.batch_waiting"
+            } else {
+                "generate.batch_sending"
+            })
+            .with("take", take.to_string())
+            .with("of", of.to_string())
+            .with("limit", super::history::RUNNING_LIMIT.to_string()),
+            GenerateOutcome::SubmittedBatch(n) => {
+                Msg::new("generate.batch_submitted").with("n", n.to_string())
+            }
+            GenerateOutcome::BatchStopped {
+                sent,
+                of,
+                explanation,
+            } => Msg::new(if explanation.maybe_created {
+                "generate.batch_maybe_created"
+            } else {
+                "generate.batch_stopped"
+            })
+            .with("sent", sent.to_string())
+            .with("of", of.to_string())
+            .with("next", (sent + 1).to_string()),
+            GenerateOutcome::BatchCanceled { sent, of } => Msg::new("generate.batch_canceled")
+                .with("sent", sent.to_string())
+                .with("of", of.to_string()),
         }
     }
 
@@ -50,7 +105,10 @@ impl GenerateOutcome {
     pub fn needs_attention(&self) -> bool {
         !matches!(
             self,
-            GenerateOutcome::Submitting | GenerateOutcome::Submitted(_)
+            GenerateOutcome::Submitting
+                | GenerateOutcome::Submitted(_)
+                | GenerateOutcome::Sending { .. }
+                | GenerateOutcome::SubmittedBatch(_)
         )
     }
 }
@@ -101,6 +159,31 @@ mod tests {
                 ..Explanation::plain(Msg::new("error.http_502"))
             }),
             GenerateOutcome::Submitted("t".into()),
+            GenerateOutcome::Sending {
+                take: 2,
+                of: 4,
+                waiting: false,
+            },
+            GenerateOutcome::Sending {
+                take: 3,
+                of: 4,
+                waiting: true,
+            },
+            GenerateOutcome::SubmittedBatch(4),
+            GenerateOutcome::BatchStopped {
+                sent: 1,
+                of: 3,
+                explanation: Explanation::plain(Msg::new("error.http_401")),
+            },
+            GenerateOutcome::BatchStopped {
+                sent: 0,
+                of: 2,
+                explanation: Explanation {
+                    maybe_created: true,
+                    ..Explanation::plain(Msg::new("error.http_502"))
+                },
+            },
+            GenerateOutcome::BatchCanceled { sent: 2, of: 4 },
         ];
         for o in outcomes {
             let (en, zh) = (o.line().en(), o.line().zh());

@@ -533,6 +533,7 @@ mod tests {
             ended_at_ms: None,
             kept: None,
             downloaded: false,
+            batch: None,
         }
     }
 

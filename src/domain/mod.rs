@@ -1,6 +1,7 @@
 //! Pure product logic: no Leptos, no web APIs, no HTTP. Everything here is tested natively.
 //!
 //! - [`archive`]: the library archive (a zip of the history and its media).
+//! - [`batch`]: variations: several takes of one form, each with its own seed.
 //! - [`card`]: what a task card says (elapsed time, phases, summary, result).
 //! - [`catalog`]: the words of one language (from `locales/*.yml`).
 //! - [`compare`]: the settings table of compared takes.
@@ -23,6 +24,7 @@
 //! - [`url`]: URLs as the browser reads them (endpoints, media links, hosts).
 
 pub mod archive;
+pub mod batch;
 pub mod card;
 pub mod catalog;
 pub mod compare;

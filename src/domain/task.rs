@@ -256,6 +256,31 @@ pub struct TaskRecord {
     /// The user saved the video as a file (no reminder before its link dies).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub downloaded: bool,
+    /// Its place in a batch of takes made together ("Make N takes").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<BatchTag>,
+}
+
+/// The most takes one press of Generate makes (the compare view shows as many).
+pub const MAX_TAKES: u8 = 4;
+
+/// A take's place in a batch: the batch is named by the time its first take was sent (numbers
+/// only: nothing a file could smuggle text through).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BatchTag {
+    /// When the batch started (this page's clock, ms): the batch's name.
+    pub at_ms: i64,
+    /// This take's number, from 1.
+    pub take: u8,
+    /// How many takes the batch asked for.
+    pub of: u8,
+}
+
+impl BatchTag {
+    /// True when it reads as a batch (a file may hold anything).
+    pub fn is_sane(&self) -> bool {
+        (2..=MAX_TAKES).contains(&self.of) && (1..=self.of).contains(&self.take)
+    }
 }
 
 /// A video kept in this browser: its bytes are in the database's media store under `hash`.
@@ -313,6 +338,7 @@ impl TaskRecord {
             ended_at_ms: None,
             kept: None,
             downloaded: false,
+            batch: None,
         }
     }
 
@@ -875,6 +901,7 @@ mod tests {
             ended_at_ms: None,
             kept: None,
             downloaded: false,
+            batch: None,
         };
         // Expires=1000 s after the epoch.
         let signed = with_url(Some("https://x.aliyuncs.com/a.mp4?Expires=1000"));

@@ -341,6 +341,48 @@ impl Keeper {
     }
 }
 
+impl Keeper {
+    /// Saves the video of task `id` as a file: its kept copy when there is one (here even when the
+    /// link has died or the network is off), else read from `url` (the task is then marked
+    /// downloaded: no reminder before its link dies), else the link opened in a new tab.
+    pub async fn save_video(self, id: String, kept: Option<KeptVideo>, url: Option<String>) {
+        use super::browser::{open_in_new_tab, save_blob};
+        let toasts = self.toasts;
+        if kept.is_none() && url.is_none() {
+            return;
+        }
+        let name = format!("wan-{id}.mp4");
+        toasts.say(Msg::new("video.downloading"));
+        if let Some(blob) = match kept {
+            Some(k) => kept_blob(self.state, &k.hash).await,
+            None => None,
+        } {
+            if save_blob(&blob, &name) {
+                toasts.say(Msg::new("video.saved").with("name", name));
+                return;
+            }
+        }
+        let Some(url) = url else {
+            toasts.problem(Msg::new("video.expired"));
+            return;
+        };
+        match fetch_video(&url).await.map(|blob| save_blob(&blob, &name)) {
+            Ok(true) => {
+                self.state.ledger.update(&id, |r| r.downloaded = true);
+                toasts.say(Msg::new("video.saved").with("name", name))
+            }
+            Ok(false) | Err(_) => {
+                let opened = open_in_new_tab(&url);
+                toasts.say(Msg::new(if opened {
+                    "video.opened_in_tab"
+                } else {
+                    "video.blocked"
+                }));
+            }
+        }
+    }
+}
+
 /// The SHA-256 of a blob, hex, computed by the browser (the bytes never enter the wasm).
 pub(crate) async fn sha256_of(blob: &web_sys::Blob) -> Option<String> {
     let buffer: js_sys::ArrayBuffer = JsFuture::from(blob.array_buffer())

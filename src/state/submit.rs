@@ -9,9 +9,9 @@ use crate::api::{client, Connection, Phase};
 use crate::domain::form::FromTake;
 use crate::domain::message::{Explanation, Msg};
 use crate::domain::request::ModelRequest;
-use crate::domain::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
+use crate::domain::task::{BatchTag, Origin, TaskRecord, TaskSnapshot, TaskStatus};
 
-/// Creates a task at `conn` and records it in `ledger` (with the take it continues or edits) (stamped `submitted_at_ms`, this page's
+/// Creates a task at `conn` and records it in `ledger` (with the take it continues or edits, and its place in a batch) (stamped `submitted_at_ms`, this page's
 /// clock), then has `poller` follow it; returns its record id, or the explained failure. The
 /// caller remembers the endpoint as the user's before calling (the key goes there either way).
 pub async fn submit_task(
@@ -20,6 +20,7 @@ pub async fn submit_task(
     conn: Connection,
     request: ModelRequest,
     from_take: Option<FromTake>,
+    batch: Option<BatchTag>,
     submitted_at_ms: i64,
 ) -> Result<String, Explanation> {
     let endpoint = conn.endpoint().url().to_string();
@@ -57,6 +58,7 @@ pub async fn submit_task(
     );
     record.problem = problem.clone();
     record.from_take = from_take;
+    record.batch = batch;
     record.billed_tokens = billed;
     // On disk before anything says "submitted".
     let record_id = ledger.insert(record).await;

@@ -10,7 +10,7 @@ const ALLOWED = new Set(
   `wan studio dmxapi api url http https sk id ids ctrl enter wav mp3 mb kb json cors
    authorization bearer llm ai t2v cn com ssvip english language p s min h json v1 responses
    localhost relay config html png mp4 webm png jpeg csv txt cny usd rmb yuan seed wan2 www
-   github sk- cdn oss aliyuncs ms gzip utf x wan-studio happyhorse`.split(/\s+/).filter(Boolean),
+   github sk- cdn oss aliyuncs ms gzip utf x wan-studio happyhorse zip`.split(/\s+/).filter(Boolean),
 );
 
 /** English words (3+ letters, not allowed tokens) in the page's visible text, with context. */

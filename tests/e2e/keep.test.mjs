@@ -37,7 +37,8 @@ test.describe(() => {
   test.use({ simOptions: { pendingMs: 300, runningMs: 1_000 } });
 
   test('a take is kept when it succeeds: it plays after its link expired and offline, and downloads from the browser', async ({ page, sim, context, tempSite }) => {
-    await sim.clock({ link_ttl_secs: 4 });
+    // Long enough for a loaded machine to see the success and read the video before it dies.
+    await sim.clock({ link_ttl_secs: 10 });
     const server = await tempSite();
     await openApp(page, { app: server, endpoint: sim.endpoint, key: TEST_KEY });
     await expect(keepChoice(page), 'kept automatically by default').toHaveValue('auto');
@@ -50,7 +51,7 @@ test.describe(() => {
     // The link dies: the card still plays, from the browser.
     const expires = Number(new URL(stored.snapshot.video_url).searchParams.get('Expires')) * 1000;
     // The simulator counts whole seconds: past the second after `Expires`.
-    await expect.poll(() => Date.now() >= expires + 1_000, { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => Date.now() >= expires + 1_000, { timeout: 25_000 }).toBe(true);
     const gone = await fetch(stored.snapshot.video_url);
     expect(gone.status, 'the simulator refuses the expired link').toBe(403);
     await page.reload();

@@ -17,7 +17,7 @@ const importFile = (page) => page.getByLabel(say('tasks.import'));
 test.use({ simOptions: { pendingMs: 300, runningMs: 1_000 } });
 
 test('a library saved in one browser restores its tasks, pictures and kept videos in another, where the video plays after its link died; damaged bytes are refused', async ({ app, sim, page, newContext }) => {
-  await sim.clock({ link_ttl_secs: 8 });
+  await sim.clock({ link_ttl_secs: 10 });
   await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
   await mode(page).selectOption('wan2.6-i2v');
   await ui.prompt(page).fill('the cat turns its head');

@@ -265,6 +265,8 @@ struct State {
     faults: FaultQueue,
     tasks: HashMap<String, Task>,
     timing: Timing,
+    /// See [`ClockUpdate::running_limit`].
+    running_limit: usize,
 }
 
 /// State shared by all request threads.
@@ -285,6 +287,9 @@ struct ClockUpdate {
     pending_ms: Option<u64>,
     running_ms: Option<u64>,
     link_ttl_secs: Option<u64>,
+    /// The account's limit of tasks queued or running at once (0: none, the default); a submit
+    /// beyond it is refused with `Throttling`, as the account limit of the pages.
+    running_limit: Option<usize>,
 }
 
 impl Shared {
@@ -308,6 +313,7 @@ impl Shared {
                 faults: queue,
                 tasks: HashMap::new(),
                 timing,
+                running_limit: 0,
             }),
         }
     }
@@ -506,6 +512,17 @@ impl Shared {
         let id = uuid_v4();
         {
             let mut st = self.lock();
+            let running = st.tasks.values().filter(|t| !t.ended()).count();
+            if st.running_limit > 0 && running >= st.running_limit {
+                return relay_error(
+                    429,
+                    &format!(
+                        "Throttling: Requests throttling triggered: {running} tasks are running for this account (limit {})",
+                        st.running_limit
+                    ),
+                    &code("Throttling"),
+                );
+            }
             let task = Task {
                 id: id.clone(),
                 prompt: request.prompt,
@@ -619,6 +636,7 @@ impl Shared {
                 st.faults.clear();
                 st.tasks.clear();
                 st.timing = self.initial_timing;
+                st.running_limit = 0;
                 Reply::json(200, br#"{"ok":true}"#.to_vec())
             }
             ("GET", "/__sim/faults") => {
@@ -666,6 +684,9 @@ impl Shared {
                 }
                 if let Some(v) = update.link_ttl_secs {
                     st.timing.link_ttl_secs = v;
+                }
+                if let Some(v) = update.running_limit {
+                    st.running_limit = v;
                 }
                 Reply::json(200, serde_json::to_vec(&st.timing).unwrap_or_default())
             }

@@ -1254,3 +1254,23 @@ fn every_model_is_checked_by_its_own_page() {
     });
     assert_eq!(submit(&h, &keep).status, 200);
 }
+
+#[test]
+fn an_account_running_limit_throttles_the_submit_beyond_it() {
+    let h = sim(300, 300);
+    let r = control(&h, "POST", "/__sim/clock", &json!({"running_limit": 2}));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let first = submit_task(&h);
+    submit_task(&h);
+    let refused = submit(&h, SUBMIT_FIXTURE);
+    assert_eq!(refused.status, 429, "{}", refused.text());
+    assert!(refused.text().contains("Throttling"), "{}", refused.text());
+    // Once one has ended there is room again.
+    wait_terminal(&h, &first);
+    submit_task(&h);
+    // A reset lifts the limit.
+    control(&h, "POST", "/__sim/reset", &json!({}));
+    for _ in 0..3 {
+        submit_task(&h);
+    }
+}
