@@ -525,7 +525,7 @@ mod tests {
     const KEY: &str = "sk-e2eTestKey0123456789abcdefghijklmnopqrstuvwxyzAB";
 
     fn fixture(name: &str) -> String {
-        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{}/tests/fixtures/{name}", crate::domain::testing::root());
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
@@ -619,7 +619,7 @@ mod tests {
     /// or media items (with voices), and exactly the page's parameters.
     #[test]
     fn every_model_page_request_round_trips_through_the_wire_layer() {
-        let root = format!("{}/tests/fixtures/models", env!("CARGO_MANIFEST_DIR"));
+        let root = format!("{}/tests/fixtures/models", crate::domain::testing::root());
         let mut pages = 0;
         for entry in std::fs::read_dir(&root).unwrap() {
             let dir = entry.unwrap().path();
@@ -702,7 +702,7 @@ mod tests {
     /// unreadable is still read, with no bill.
     #[test]
     fn billed_tokens_are_read_from_every_page_and_never_fail_a_reply() {
-        let root = format!("{}/tests/fixtures/models", env!("CARGO_MANIFEST_DIR"));
+        let root = format!("{}/tests/fixtures/models", crate::domain::testing::root());
         let index: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(format!("{root}/index.json")).unwrap())
                 .unwrap();

@@ -8,7 +8,6 @@ use wasm_bindgen::JsCast;
 
 use super::text::Text;
 use crate::domain::compare::{settings_diff, MAX_TAKES};
-use crate::domain::keep::KeepState;
 use crate::domain::message::Msg;
 use crate::domain::task::TaskRecord;
 use crate::state::browser::BrowserUrl;
@@ -123,49 +122,13 @@ pub fn CompareTakes() -> impl IntoView {
     let count = move || takes.with(Vec::len);
     // The chosen takes this browser can keep now, and saving them all as files.
     let keeper = crate::state::keep::use_keeper();
-    let keepable = Memo::new(move |_| {
-        if !keeper.available() {
-            return Vec::new();
-        }
-        takes.with(|ts| {
-            ts.iter()
-                .filter(|t| {
-                    matches!(
-                        keeper.state_of(t),
-                        KeepState::CanKeep
-                            | KeepState::Unreadable
-                            | KeepState::Evicted { can_keep: true }
-                    )
-                })
-                .map(|t| t.id.clone())
-                .collect::<Vec<_>>()
-        })
-    });
+    let keepable = Memo::new(move |_| takes.with(|ts| keeper.keepable(ts)));
     let keep_these = move |_| {
         for id in keepable.get_untracked() {
             keeper.keep(id, true);
         }
     };
-    let save_these = move |_| {
-        let now = state.now_untracked();
-        let chosen: Vec<_> = takes.with_untracked(|ts| {
-            ts.iter()
-                .map(|t| {
-                    let live = t
-                        .has_live_video(now, &BrowserUrl)
-                        .then(|| t.snapshot.safe_video_url(&BrowserUrl))
-                        .flatten();
-                    (t.id.clone(), t.kept.clone(), live)
-                })
-                .collect()
-        });
-        spawn_local(async move {
-            // One after another: the browser asks once whether the page may save several files.
-            for (id, kept, url) in chosen {
-                keeper.save_video(id, kept, url).await;
-            }
-        });
-    };
+    let save_these = move |_| takes.with_untracked(|ts| keeper.save_all(ts));
     view! {
         <Show
             when=move || { count() >= 2 }

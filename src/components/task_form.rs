@@ -13,7 +13,7 @@ use super::reference_list::ReferenceList;
 use super::share_box::ShareBox;
 use super::text::Text;
 use crate::api::Connection;
-use crate::domain::batch::{batch_members, batch_requests, batch_tags, MAX_TAKES};
+use crate::domain::batch::{batch_members, batch_tags, Takes, MAX_TAKES};
 use crate::domain::card::mode_name;
 use crate::domain::form::{
     audio_slot, char_count, media_inputs, shown_errors, Field, FieldErrors, FormState, FromTake,
@@ -106,8 +106,13 @@ pub fn TaskForm() -> impl IntoView {
         let attempted = attempt.with(Option::is_some);
         state.form.with(|f| shown_errors(f, attempted))
     });
-    // How many takes Generate makes (never remembered: each take is billed).
-    let takes = RwSignal::new(1u8);
+    // How many takes Generate makes, and how they differ (never remembered: each take is billed).
+    let takes = RwSignal::new(Takes::default());
+    let count = Memo::new(move |_| {
+        let t = takes.get();
+        state.form.with(|f| t.count(&f.prompt))
+    });
+    let too_many = move || count.get() > usize::from(MAX_TAKES);
     // The take of a batch being sent: (take, of, waiting for room); written by the submit only.
     let progress = RwSignal::new(None::<(u8, u8, bool)>);
     // Stop sending the rest of a batch (the Stop button asks; the submit reads it between takes).
@@ -199,13 +204,13 @@ pub fn TaskForm() -> impl IntoView {
         state.ledger.tasks().with(|t| running_count(t, now))
     });
     let blocked = Signal::derive(move || {
-        pending.get() || running.get() >= RUNNING_LIMIT || !state.online.get()
+        pending.get() || running.get() >= RUNNING_LIMIT || !state.online.get() || too_many()
     });
     let on_submit = on_generate(attempt, blocked, move |(conn, requests, from)| {
-        let n = takes.get_untracked();
+        let choice = takes.get_untracked();
         let requests = requests
             .first()
-            .map(|r| batch_requests(r, n, || random_seed(SEED_MAX)))
+            .map(|r| choice.requests(r, || random_seed(SEED_MAX)))
             .unwrap_or_default();
         submit.dispatch((conn, requests, from));
     });
@@ -281,12 +286,13 @@ pub fn TaskForm() -> impl IntoView {
                     <SeedField errors=errors />
                 </div>
                 {move || view! { <FormSwitches mode=mode.get() /> }}
-                <Estimate takes=takes.into() />
+                <Estimate takes=Signal::derive(move || u8::try_from(count.get()).unwrap_or(MAX_TAKES).min(MAX_TAKES)) />
                 <GenerateBar
                     outcome=outcome.into()
                     blocked=blocked
                     running=running.into()
                     takes=takes
+                    count=count.into()
                     sending_batch=Signal::derive(move || {
                         pending.get() && progress.with(|p| p.is_some_and(|p| p.1 > 1))
                     })
@@ -839,8 +845,10 @@ fn GenerateBar(
     blocked: Signal<bool>,
     /// Tasks running now.
     running: Signal<usize>,
-    /// How many takes Generate makes (the bar's own choice).
-    takes: RwSignal<u8>,
+    /// How many takes Generate makes and how they differ (the bar's own choice).
+    takes: RwSignal<Takes>,
+    /// How many takes that makes of the form as it stands.
+    count: Signal<usize>,
     /// True while a batch is being sent (Stop is offered).
     sending_batch: Signal<bool>,
     /// Stops sending the rest of the batch.
@@ -851,6 +859,12 @@ fn GenerateBar(
     let line = move || -> Option<(Msg, bool)> {
         if !state.online.get() {
             return Some((Msg::new("form.offline"), true));
+        }
+        if count.get() > usize::from(MAX_TAKES) {
+            let over = Msg::new("form.lines_over")
+                .with("n", count.get().to_string())
+                .with("max", MAX_TAKES.to_string());
+            return Some((over, true));
         }
         if running.get() >= RUNNING_LIMIT {
             let limit = Msg::new("form.running_limit").with("n", RUNNING_LIMIT.to_string());
@@ -888,7 +902,7 @@ fn GenerateBar(
                     aria-describedby="generate-shortcut generate-status"
                     disabled=move || blocked.get()
                 >
-                    {move || match takes.get() {
+                    {move || match count.get().min(usize::from(MAX_TAKES)) {
                         1 => i18n.render(&Msg::new("form.generate")),
                         n => i18n.render(&Msg::new("form.generate_takes").with("n", n.to_string())),
                     }}
@@ -897,14 +911,13 @@ fn GenerateBar(
                     {i18n.t("form.takes")}
                     <select
                         aria-describedby="takes-hint"
-                        prop:value=move || takes.get().to_string()
-                        on:change=move |ev| {
-                            takes.set(event_target_value(&ev).parse().unwrap_or(1).clamp(1, MAX_TAKES))
-                        }
+                        prop:value=move || takes.get().value()
+                        on:change=move |ev| takes.set(Takes::parse(&event_target_value(&ev)))
                     >
                         {(1..=MAX_TAKES)
                             .map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> })
                             .collect_view()}
+                        <option value=Takes::Lines.value()>{i18n.t("form.takes_lines")}</option>
                     </select>
                 </label>
                 <span id="takes-hint" class="visually-hidden">{i18n.t("form.takes_hint")}</span>

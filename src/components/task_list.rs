@@ -35,8 +35,21 @@ pub fn TaskList() -> impl IntoView {
         Msg::new("tasks.spend").with("amount", pricing.format(sum))
     };
     // Takes whose links die within hours with nothing of them safe.
-    let expiring = crate::state::keep::use_keeper().expiring();
+    let keeper = use_keeper();
+    let expiring = keeper.expiring();
     let reminder = Memo::new(move |_| expiring.with(|ids| reminder(ids.len())));
+    let dying = move || {
+        expiring.with_untracked(|ids| {
+            ids.iter()
+                .filter_map(|id| state.ledger.get_untracked(id))
+                .collect::<Vec<_>>()
+        })
+    };
+    // The dying takes this browser can keep (tracked: a keep in flight or a host learnt moves it).
+    let keepable = Memo::new(move |_| {
+        expiring.track();
+        keeper.keepable(&dying())
+    });
     view! {
         <section class="panel tasks" aria-labelledby="tasks-h">
             <h2 id="tasks-h" tabindex="-1">{i18n.t("tasks.heading")}</h2>
@@ -51,9 +64,19 @@ pub fn TaskList() -> impl IntoView {
             >
                 <p class="hint">{move || view! { <Text msg=spend() /> }}</p>
                 <SpendTable />
-                <p class="notice expiring-all" role="status" hidden=move || reminder.with(Option::is_none)>
-                    {move || reminder.get().map(|m| view! { <Text msg=m /> })}
-                </p>
+                <div class="notice expiring-all" hidden=move || reminder.with(Option::is_none)>
+                    <p role="status">{move || reminder.get().map(|m| view! { <Text msg=m /> })}</p>
+                    <Show when=move || keepable.with(|k| !k.is_empty())>
+                        <button type="button" on:click=move |_| {
+                            for id in keepable.get_untracked() {
+                                keeper.keep(id, true);
+                            }
+                        }>{i18n.t("keep.expiring_keep")}</button>
+                    </Show>
+                    <button type="button" on:click=move |_| keeper.save_all(&dying())>
+                        {i18n.t("keep.expiring_save")}
+                    </button>
+                </div>
                 <FilterChips counts=counts />
                 <CompareTakes />
                 <History counts=counts />

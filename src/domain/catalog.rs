@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::message::Lang;
+use super::lang::Lang;
 
 /// The catalog texts of one language, by key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn every_locale_file_is_compiled_in() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales");
+        let dir = format!("{}/locales", crate::domain::testing::root());
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
             .expect("locales/ readable")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())

@@ -1,7 +1,7 @@
 //! Pure product logic: no Leptos, no web APIs, no HTTP. Everything here is tested natively.
 //!
 //! - [`archive`]: the library archive (a zip of the history and its media).
-//! - [`batch`]: variations: several takes of one form, each with its own seed.
+//! - [`batch`]: variations: several takes of one form, each with its own seed or prompt line.
 //! - [`card`]: what a task card says (elapsed time, phases, summary, result).
 //! - [`catalog`]: the words of one language (from `locales/*.yml`).
 //! - [`compare`]: the settings table of compared takes.
@@ -10,6 +10,7 @@
 //! - [`generate`]: what pressing Generate did, in one line.
 //! - [`image`]: what to do with a picture from the user's machine before it is sent.
 //! - [`keep`]: kept videos (keep or not, hosts that let a page read, what a card says).
+//! - [`lang`]: the languages of the interface.
 //! - [`models`]: the Wan family as data: every model and mode, its fields, media, limits, price.
 //! - [`request`]: a request of any model and mode (what the wire layer sends).
 //! - [`history`]: the stored ledger format, filters, ETA, cost, export/import.
@@ -34,6 +35,7 @@ pub mod generate;
 pub mod history;
 pub mod image;
 pub mod keep;
+pub mod lang;
 pub mod message;
 pub mod models;
 pub mod redact;
@@ -54,6 +56,12 @@ pub mod testing {
     use super::form::{FormState, ShotType, Size};
     use super::request::ModelRequest;
     use super::task::{Origin, TaskRecord, TaskSnapshot, TaskStatus};
+
+    /// The project's root, read when the test runs: a test binary reused from another checkout
+    /// (CI shares the target directory) reads this checkout's files, never the other's.
+    pub fn root() -> String {
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into())
+    }
 
     /// A valid request ("cat") of this size, duration and shot type.
     pub fn request(size: Size, duration: &str, shot: ShotType) -> ModelRequest {

@@ -342,6 +342,46 @@ impl Keeper {
 }
 
 impl Keeper {
+    /// The ids of `records` whose video this browser can keep now (tracked).
+    pub fn keepable(self, records: &[TaskRecord]) -> Vec<String> {
+        if !self.available() {
+            return Vec::new();
+        }
+        records
+            .iter()
+            .filter(|t| {
+                matches!(
+                    self.state_of(t),
+                    KeepState::CanKeep
+                        | KeepState::Unreadable
+                        | KeepState::Evicted { can_keep: true }
+                )
+            })
+            .map(|t| t.id.clone())
+            .collect()
+    }
+
+    /// Saves the videos of `records` as files, one after another (the browser asks once whether
+    /// the page may save several files): each from its kept copy, else its live link.
+    pub fn save_all(self, records: &[TaskRecord]) {
+        let now = self.state.now_untracked();
+        let chosen: Vec<_> = records
+            .iter()
+            .map(|t| {
+                let live = t
+                    .has_live_video(now, &BrowserUrl)
+                    .then(|| t.snapshot.safe_video_url(&BrowserUrl))
+                    .flatten();
+                (t.id.clone(), t.kept.clone(), live)
+            })
+            .collect();
+        spawn_local(async move {
+            for (id, kept, url) in chosen {
+                self.save_video(id, kept, url).await;
+            }
+        });
+    }
+
     /// Saves the video of task `id` as a file: its kept copy when there is one (here even when the
     /// link has died or the network is off), else read from `url` (the task is then marked
     /// downloaded: no reminder before its link dies), else the link opened in a new tab.

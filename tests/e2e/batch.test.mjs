@@ -1,5 +1,5 @@
-// Variations (issue 16): "Takes" makes 2–4 takes of the form, each with its own seed, sent one at a
-// time and never beyond the account's five running tasks (the simulator enforces the limit too);
+// Variations (issue 16): "Takes" makes 2–4 takes of the form, each with its own seed (or one per
+// line of the prompt), sent one at a time and never beyond the account's five running tasks (the simulator enforces the limit too);
 // the takes are one batch in history and open side by side once done. A refused take stops the
 // batch (nothing is sent again by itself), and Stop sends no more.
 import { expect, test } from './fixtures.mjs';
@@ -102,5 +102,32 @@ test.describe(() => {
     await expect(status(page), 'and why Generate waits').toContainText(say('form.running_limit', { n: 5 }));
     await expect(page.getByRole('button', { name: say('form.stop_batch'), exact: true })).toHaveCount(0);
     expect(await sim.submits()).toHaveLength(5);
+  });
+});
+
+test.describe(() => {
+  test.use({ simOptions: { pendingMs: 300, runningMs: 1_000 } });
+
+  test('one take per prompt line: each line is sent as its own take with the form\'s seed; more lines than four are said and not sent', async ({ app, sim, page }) => {
+    await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+    await setKeepVideos(page, 'never');
+    await takes(page).selectOption({ label: say('form.takes_lines') });
+    const lines = ['A fox in snow.', 'A fox in rain.', 'A fox in fog.'];
+    await fillForm(page, { prompt: [...lines, 'A fox at noon.', 'A fox at night.'].join('\n'), seed: 7 });
+    await expect(status(page)).toHaveText(say('form.lines_over', { n: 5, max: 4 }));
+    await expect(generateTakes(page, 4)).toBeDisabled();
+
+    await ui.prompt(page).fill(`  ${lines[0]}\n\n${lines[1]}\n${lines[2]}\n`);
+    await expect(status(page)).toBeEmpty();
+    await expect(page.locator('p.estimate')).toContainText(say('form.takes_estimate', { n: 3, amount: 'AMT' }).split('AMT')[0]);
+    await generateTakes(page, 3).click();
+    await expect(status(page)).toHaveText(say('generate.batch_submitted', { n: 3 }), { timeout: 20_000 });
+    const sent = await sim.submits();
+    expect(sent.map((s) => s.json.input.prompt), 'one line each, trimmed').toEqual(lines);
+    expect(sent.map((s) => s.json.parameters.seed), 'the form\'s seed').toEqual([7, 7, 7]);
+    await expect(ui.task(page).getByText(say('card.batch_take', { take: 3, of: 3 }), { exact: true })).toHaveCount(1);
+    const compare = page.getByRole('dialog', { name: say('compare.heading'), exact: true });
+    await expect(compare).toBeVisible({ timeout: 20_000 });
+    await expect(compare.locator('video')).toHaveCount(3);
   });
 });

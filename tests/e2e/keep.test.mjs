@@ -219,6 +219,36 @@ test.describe(() => {
 test.describe(() => {
   test.use({ simOptions: { pendingMs: 300, runningMs: 1_000 } });
 
+  test('the takes about to expire are downloaded or kept together from the reminder above the gallery', async ({ app, sim, page }) => {
+    await sim.clock({ link_ttl_secs: 3_600 });
+    await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+    await keepChoice(page).selectOption('never');
+    const first = await makeTake(page, 'A kite over the dunes.');
+    const second = await makeTake(page, 'A kite over the sea.', [first]);
+    const notice = (n) => ui.task(page).getByRole('status').filter({ hasText: say('keep.expiring_n', { n, hours: 2 }) });
+    await expect(notice(2)).toBeVisible();
+
+    const saved = [];
+    page.on('download', (d) => saved.push(d.suggestedFilename()));
+    await ui.task(page).getByRole('button', { name: say('keep.expiring_save'), exact: true }).click();
+    await expect.poll(() => saved.slice().sort()).toEqual([first, second].map((id) => `wan-${id}.mp4`).sort());
+    await expect(notice(2)).toBeHidden();
+    await expect(ui.task(page).getByRole('button', { name: say('keep.expiring_save'), exact: true })).toBeHidden();
+    expect((await storedTasks(page)).filter((x) => x.downloaded).map((x) => x.id).sort()).toEqual([first, second].sort());
+
+    const third = await makeTake(page, 'A kite in the rain.', [first, second]);
+    await expect(notice(1)).toBeVisible();
+    await ui.task(page).getByRole('button', { name: say('keep.expiring_keep'), exact: true }).click();
+    await expect(ui.card(page, third).getByText(/^Kept in this browser/)).toBeVisible({ timeout: 15_000 });
+    await expect(notice(1)).toBeHidden();
+    expect(await keptMedia(page)).toEqual([CLIP_HASH]);
+    expect((await storedTasks(page)).filter((x) => x.kept).map((x) => x.id)).toEqual([third]);
+  });
+});
+
+test.describe(() => {
+  test.use({ simOptions: { pendingMs: 300, runningMs: 1_000 } });
+
   test('a kept copy the browser let go (storage cleared): the card says so, plays the live link, and More keeps it again', async ({ app, sim, page }) => {
     await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
     const id = await makeTake(page, 'A heron in the reeds.');

@@ -1401,14 +1401,13 @@ mod tests {
     ];
 
     fn fixture(dir: &str, file: &str) -> Value {
-        let path: PathBuf = [
-            env!("CARGO_MANIFEST_DIR"),
-            "../../tests/fixtures/models",
-            dir,
-            file,
-        ]
-        .iter()
-        .collect();
+        // Read when the test runs: a binary reused from another checkout (CI shares the target
+        // directory) reads this checkout's fixtures.
+        let root = std::env::var("CARGO_MANIFEST_DIR")
+            .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into());
+        let path: PathBuf = [root.as_str(), "../../tests/fixtures/models", dir, file]
+            .iter()
+            .collect();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"))
     }

@@ -1046,12 +1046,15 @@ fn binary_prints_listening_line_and_never_logs_the_key() {
     assert!(String::from_utf8_lossy(&help.stdout).contains("--pending-ms"));
 }
 
+/// This crate's directory, read when the test runs: a binary reused from another checkout (CI
+/// shares the target directory) reads this checkout's fixtures.
+fn crate_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into())
+}
+
 /// The examples of one model page (`tests/fixtures/models/<page>/`).
 fn page(dir: &str, file: &str) -> String {
-    let path = format!(
-        "{}/../fixtures/models/{dir}/{file}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/../fixtures/models/{dir}/{file}", crate_dir());
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -1060,7 +1063,7 @@ fn page(dir: &str, file: &str) -> String {
 #[test]
 fn every_model_page_request_is_accepted_and_queried_with_its_family() {
     let h = sim(0, 0);
-    let dirs = std::fs::read_dir(format!("{}/../fixtures/models", env!("CARGO_MANIFEST_DIR")))
+    let dirs = std::fs::read_dir(format!("{}/../fixtures/models", crate_dir()))
         .unwrap()
         .filter_map(Result::ok)
         .filter(|e| e.path().is_dir())
