@@ -731,8 +731,12 @@ impl FormState {
         let media = media_refs(self, &mut errors);
         if errors.iter().all(|(f, _)| !matches!(f, Field::Media(_))) {
             let items: Vec<(&str, MediaKind)> = media.iter().map(|m| (m.slot, m.kind)).collect();
-            if let Err(problem) = spec.check_media(&items) {
-                errors.push(media_problem(spec, problem));
+            for problem in spec.media_problems(&items) {
+                let (field, msg) = media_problem(spec, problem);
+                // One message per field: the first problem of each input.
+                if errors.iter().all(|(f, _)| *f != field) {
+                    errors.push((field, msg));
+                }
             }
         }
         let has_video = media.iter().any(|m| m.kind == MediaKind::Video);
@@ -1217,6 +1221,22 @@ mod tests {
             // And back: re-run with these settings gives the same request.
             assert_eq!(r.to_form().validate().unwrap(), r, "{:?}", spec.mode);
         }
+    }
+
+    #[test]
+    fn an_empty_submit_names_every_missing_input() {
+        let mut f = in_mode(Mode::Wan27FirstLast);
+        f.prompt = "a cat".into();
+        let e = f.validate().unwrap_err();
+        let fields: Vec<Field> = e.0.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            fields,
+            [Field::Media("first_frame"), Field::Media("last_frame")]
+        );
+        f.set_media_text("first_frame", "https://i.example/a.png".into());
+        let e = f.validate().unwrap_err();
+        assert_eq!(e.0.len(), 1);
+        assert!(e.get(Field::Media("last_frame")).is_some());
     }
 
     #[test]

@@ -170,22 +170,28 @@ impl KeepState {
 pub const REMIND_BEFORE_MS: i64 = 2 * 3_600_000;
 
 /// When `t`'s link dies, if that is within [`REMIND_BEFORE_MS`] and nothing of it is safe yet:
-/// a finished take whose video is neither kept in this browser nor downloaded.
+/// a finished take whose video is neither kept in this browser nor downloaded. `gone`: the kept
+/// copy `t` names is no longer in this browser (it counts as not kept).
 pub fn expiring_at(
     t: &TaskRecord,
     now_ms: i64,
     hosts: &VideoHosts,
     parser: &impl UrlParser,
+    gone: bool,
 ) -> Option<i64> {
     if t.downloaded {
         return None;
     }
-    match KeepState::of(t, now_ms, hosts, parser) {
-        KeepState::CanKeep | KeepState::Unreadable => {}
+    let state = match gone && t.kept.is_some() {
+        true => KeepState::evicted(t, now_ms, hosts, parser),
+        false => KeepState::of(t, now_ms, hosts, parser),
+    };
+    match state {
+        KeepState::CanKeep | KeepState::Unreadable | KeepState::Evicted { .. } => {}
         _ => return None,
     }
     let expiry = t.link_expiry_ms()?;
-    (expiry - now_ms <= REMIND_BEFORE_MS).then_some(expiry)
+    (expiry > now_ms && expiry - now_ms <= REMIND_BEFORE_MS).then_some(expiry)
 }
 
 /// The reminder for `n` takes whose links die soon (none for 0).
@@ -355,20 +361,31 @@ mod tests {
         ));
         let hosts = VideoHosts::default();
         let expiry = expires_s * 1000;
-        let at = |now: i64, t: &TaskRecord| expiring_at(t, now, &hosts, &p);
+        let at = |now: i64, t: &TaskRecord| expiring_at(t, now, &hosts, &p, false);
         assert_eq!(at(expiry - REMIND_BEFORE_MS - 1, &t), None, "not yet");
         assert_eq!(at(expiry - REMIND_BEFORE_MS, &t), Some(expiry));
         assert_eq!(at(expiry - 1, &t), Some(expiry));
         assert_eq!(at(expiry, &t), None, "dead already: nothing to remind");
         let mut refused = VideoHosts::default();
         refused.learn("https://v.example.com", false);
-        assert_eq!(expiring_at(&t, expiry - 1, &refused, &p), Some(expiry));
+        assert_eq!(
+            expiring_at(&t, expiry - 1, &refused, &p, false),
+            Some(expiry)
+        );
         let mut downloaded = t.clone();
         downloaded.downloaded = true;
         assert_eq!(at(expiry - 1, &downloaded), None);
         let mut kept = t.clone();
         kept.kept = Some(KeptVideo::default());
         assert_eq!(at(expiry - 1, &kept), None);
+        let gone = |now: i64| expiring_at(&kept, now, &hosts, &p, true);
+        assert_eq!(
+            gone(expiry - 1),
+            Some(expiry),
+            "a kept copy the browser let go"
+        );
+        assert_eq!(gone(expiry - REMIND_BEFORE_MS - 1), None, "not yet");
+        assert_eq!(gone(expiry), None, "dead already");
         assert_eq!(reminder(0), None);
         let m = reminder(3).unwrap();
         assert!(m.en().contains('3') && m.en().contains("2 h"), "{}", m.en());

@@ -62,15 +62,21 @@ pub fn provide_keeper(state: AppState, toasts: Toasts) -> Keeper {
         .map(|t| VideoHosts::parse(&t))
         .unwrap_or_default();
     let hosts = RwSignal::new(stored);
+    let missing = RwSignal::new(HashSet::<String>::new());
     let expiring = Memo::new(move |_| {
         let now = state.now.get();
         hosts.with(|h| {
-            state.ledger.tasks().with(|tasks| {
-                tasks
-                    .iter()
-                    .filter(|t| expiring_at(t, now, h, &BrowserUrl).is_some())
-                    .map(|t| t.id.clone())
-                    .collect()
+            missing.with(|m| {
+                state.ledger.tasks().with(|tasks| {
+                    tasks
+                        .iter()
+                        .filter(|t| {
+                            let gone = t.kept.as_ref().is_some_and(|k| m.contains(&k.hash));
+                            expiring_at(t, now, h, &BrowserUrl, gone).is_some()
+                        })
+                        .map(|t| t.id.clone())
+                        .collect()
+                })
             })
         })
     });
@@ -82,7 +88,7 @@ pub fn provide_keeper(state: AppState, toasts: Toasts) -> Keeper {
         expiring,
         urls: RwSignal::new(HashMap::new()),
         figures: RwSignal::new(None),
-        missing: RwSignal::new(HashSet::new()),
+        missing,
     };
     provide_context(keeper);
     keeper

@@ -249,11 +249,15 @@ test.describe(() => {
 test.describe(() => {
   test.use({ simOptions: { pendingMs: 300, runningMs: 1_000 } });
 
-  test('a kept copy the browser let go (storage cleared): the card says so, plays the live link, and More keeps it again', async ({ app, sim, page }) => {
+  test('a kept copy the browser let go (storage cleared): the card says so, plays the live link, the reminder counts it again, and More keeps it again', async ({ app, sim, page }) => {
+    // Links live 1 h after the end: inside the 2 h reminder window once nothing of the take is safe.
+    await sim.clock({ link_ttl_secs: 3_600 });
     await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
     const id = await makeTake(page, 'A heron in the reeds.');
     const card = ui.card(page, id);
     await expect(card.getByText(/^Kept in this browser/)).toBeVisible();
+    const reminder = ui.task(page).getByRole('status').filter({ hasText: say('keep.expiring_n', { n: 1, hours: 2 }) });
+    await expect(reminder, 'kept: nothing to remind').toBeHidden();
     // The browser evicts the site's media (space ran low): the record still names the copy.
     await page.evaluate(
       (hash) =>
@@ -274,8 +278,10 @@ test.describe(() => {
     await page.reload();
     await expect(card.getByText(say('keep.evicted'))).toBeVisible();
     await expect(card.locator('video'), 'the live link plays meanwhile').toHaveAttribute('src', /^http:\/\/127\.0\.0\.1/);
+    await expect(reminder, 'its link dies within the hour with nothing of it safe').toBeVisible();
     await (await cardAction(page, id, say('keep.button'))).click();
     await expect(card.getByText(/^Kept in this browser/)).toBeVisible();
+    await expect(reminder).toBeHidden();
     await expect(card.locator('video')).toHaveAttribute('src', /^blob:/);
     expect(await keptMedia(page)).toEqual([CLIP_HASH]);
   });

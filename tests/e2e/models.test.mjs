@@ -175,6 +175,12 @@ test.describe(() => {
     await page.getByRole('textbox', { name: say('form.media.video'), exact: true }).fill('data:video/mp4;base64,AAAA');
     await ui.generate(page).click();
     await expect(ui.formAlert(page, say('form.error.media_public_only'))).toBeVisible();
+    // An empty submit names every missing input, not only the first.
+    await picker.selectOption('wan2.7-first-last');
+    await ui.generate(page).click();
+    for (const what of ['form.media.first_frame', 'form.media.last_frame']) {
+      await expect(ui.formAlert(page, say('form.error.media_missing', { what: say(what) }))).toBeVisible();
+    }
     expect(await sim.submits(), 'nothing invalid was sent').toHaveLength(0);
   });
 });

@@ -866,17 +866,27 @@ impl ModeSpec {
     }
 
     /// Checks the media a request carries (`(wire name, kind)` per item, in order) against the
-    /// mode's slots and counts.
+    /// mode's slots and counts: the first of [`ModeSpec::media_problems`].
     pub fn check_media(&self, items: &[(&str, MediaKind)]) -> Result<(), MediaProblem> {
-        for &(name, kind) in items {
-            if !self
-                .slots
-                .iter()
-                .any(|s| s.wire_name() == name && s.kind == kind)
-            {
-                return Err(MediaProblem::NotTaken(name.to_owned()));
-            }
+        match self.media_problems(items).into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
         }
+    }
+
+    /// Every way the media a request carries do not fit the mode, in the order of its slots
+    /// (items the mode does not take first; then each slot's count; then the references in all).
+    pub fn media_problems(&self, items: &[(&str, MediaKind)]) -> Vec<MediaProblem> {
+        let mut problems: Vec<MediaProblem> = items
+            .iter()
+            .filter(|&&(name, kind)| {
+                !self
+                    .slots
+                    .iter()
+                    .any(|s| s.wire_name() == name && s.kind == kind)
+            })
+            .map(|&(name, _)| MediaProblem::NotTaken(name.to_owned()))
+            .collect();
         let mut total = 0u8;
         for slot in self.slots {
             let n = items
@@ -885,10 +895,10 @@ impl ModeSpec {
                 .count();
             let n = u8::try_from(n).unwrap_or(u8::MAX);
             if n < slot.min {
-                return Err(MediaProblem::Missing(slot.wire_name()));
+                problems.push(MediaProblem::Missing(slot.wire_name()));
             }
             if n > slot.max {
-                return Err(MediaProblem::TooMany(slot.wire_name(), slot.max));
+                problems.push(MediaProblem::TooMany(slot.wire_name(), slot.max));
             }
             if slot.reference {
                 total = total.saturating_add(n);
@@ -896,13 +906,13 @@ impl ModeSpec {
         }
         if let Some((min, max)) = self.references {
             if total < min {
-                return Err(MediaProblem::NoReference);
+                problems.push(MediaProblem::NoReference);
             }
             if total > max {
-                return Err(MediaProblem::TooManyReferences(max));
+                problems.push(MediaProblem::TooManyReferences(max));
             }
         }
-        Ok(())
+        problems
     }
 }
 
@@ -1697,6 +1707,19 @@ mod tests {
         let img = ("reference_urls", Image);
         let vid = ("reference_urls", Video);
         assert_eq!(r2v.check_media(&[]), Err(MediaProblem::NoReference));
+        let flf = Mode::Wan27FirstLast.spec();
+        assert_eq!(
+            flf.media_problems(&[]),
+            [
+                MediaProblem::Missing("first_frame"),
+                MediaProblem::Missing("last_frame")
+            ],
+            "every missing input, not only the first"
+        );
+        assert_eq!(
+            flf.media_problems(&[("first_frame", Image), ("last_frame", Image)]),
+            []
+        );
         assert_eq!(r2v.check_media(&[img; 5]), Ok(()));
         assert_eq!(r2v.check_media(&[img, img, vid, vid, vid]), Ok(()));
         assert_eq!(
