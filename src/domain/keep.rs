@@ -169,6 +169,23 @@ impl KeepState {
 /// sent): "3 videos expire within 2 h".
 pub const REMIND_BEFORE_MS: i64 = 2 * 3_600_000;
 
+impl KeepState {
+    /// Where `t` stands: [`KeepState::evicted`] when `gone` (its kept copy is no longer in this
+    /// browser), else [`KeepState::of`].
+    pub fn at(
+        t: &TaskRecord,
+        now_ms: i64,
+        hosts: &VideoHosts,
+        parser: &impl UrlParser,
+        gone: bool,
+    ) -> KeepState {
+        match gone && t.kept.is_some() {
+            true => KeepState::evicted(t, now_ms, hosts, parser),
+            false => KeepState::of(t, now_ms, hosts, parser),
+        }
+    }
+}
+
 /// When `t`'s link dies, if that is within [`REMIND_BEFORE_MS`] and nothing of it is safe yet:
 /// a finished take whose video is neither kept in this browser nor downloaded. `gone`: the kept
 /// copy `t` names is no longer in this browser (it counts as not kept).
@@ -182,11 +199,7 @@ pub fn expiring_at(
     if t.downloaded {
         return None;
     }
-    let state = match gone && t.kept.is_some() {
-        true => KeepState::evicted(t, now_ms, hosts, parser),
-        false => KeepState::of(t, now_ms, hosts, parser),
-    };
-    match state {
+    match KeepState::at(t, now_ms, hosts, parser, gone) {
         KeepState::CanKeep | KeepState::Unreadable | KeepState::Evicted { .. } => {}
         _ => return None,
     }

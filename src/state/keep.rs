@@ -117,10 +117,8 @@ impl Keeper {
             .kept
             .as_ref()
             .is_some_and(|k| self.missing.with(|m| m.contains(&k.hash)));
-        self.hosts.with(|h| match gone {
-            true => KeepState::evicted(t, now, h, &BrowserUrl),
-            false => KeepState::of(t, now, h, &BrowserUrl),
-        })
+        self.hosts
+            .with(|h| KeepState::at(t, now, h, &BrowserUrl, gone))
     }
 
     /// The shown takes whose link dies within hours with nothing of it kept or downloaded
