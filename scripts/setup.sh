@@ -4,7 +4,7 @@
 #
 #   - Rust target wasm32-unknown-unknown (+ rustfmt and clippy components)
 #   - trunk 0.21.14 and wasm-bindgen-cli 0.2.130 (cargo install)
-#   - node tooling from package-lock.json (npm ci): binaryen's wasm-opt 132, @playwright/test +
+#   - node tooling from package-lock.json (npm ci): binaryen's wasm-opt 132, terser (the glue), @playwright/test +
 #     playwright-core, axe-core, lighthouse + chrome-launcher (scripts/lighthouse.mjs); all of them drive
 #     Debian's chromium and download none (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1)
 #   - Debian's chromium + chromium-driver (apt), used headless by the wasm tests and the e2e suite

@@ -112,31 +112,33 @@ const glue = readAsset(glueName, 'utf8');
 const wasmBytes = readAsset(wasmArg[1]);
 if (wasmBytes.subarray(0, 4).toString('latin1') !== '\0asm') fail(`${wasmArg[1]} is not WebAssembly`);
 
-// The glue's exports become entries of the object its wrapper function returns.
+// The glue's exports become entries of the object its wrapper function returns. The release glue
+// is minified (scripts/shrink-glue.mjs): an export statement may follow others on the same line.
 const exported = new Map(); // exported name → local name
-const localGlue = glue.replace(/^export\s+(.*)$/gm, (line, rest) => {
-  const decl = rest.match(/^(?:(?:async\s+)?function\s*\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)/);
-  if (decl) {
-    exported.set(decl[1], decl[1]);
-    return rest;
+const AT = String.raw`(^|[;}\s])`;
+let localGlue = glue.replace(
+  new RegExp(`${AT}export\\s+((?:async\\s+)?function\\s*\\*?|class|const|let|var)\\s+([A-Za-z_$][\\w$]*)`, 'gm'),
+  (_, before, kind, name) => {
+    exported.set(name, name);
+    return `${before}${kind} ${name}`;
+  },
+);
+localGlue = localGlue.replace(new RegExp(`${AT}export\\s*\\{([^}]*)\\};?`, 'gm'), (_, before, list) => {
+  for (const spec of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = spec.match(/^([A-Za-z_$][\w$]*)(?:\s+as\s+([A-Za-z_$][\w$]*))?$/);
+    if (!m) fail(`${glueName}: cannot handle the export specifier ${JSON.stringify(spec)}`);
+    exported.set(m[2] ?? m[1], m[1]);
   }
-  const list = rest.match(/^\{([^}]*)\};?\s*$/);
-  if (list) {
-    for (const spec of list[1].split(',').map((s) => s.trim()).filter(Boolean)) {
-      const m = spec.match(/^([A-Za-z_$][\w$]*)(?:\s+as\s+([A-Za-z_$][\w$]*))?$/);
-      if (!m) fail(`${glueName}: cannot handle the export specifier ${JSON.stringify(spec)}`);
-      exported.set(m[2] ?? m[1], m[1]);
-    }
-    return '';
-  }
-  fail(`${glueName}: cannot handle the export statement ${JSON.stringify(line.slice(0, 120))}`);
+  return before;
 });
 if (/^\s*import\s*(?:[\w$*{]|['"])/m.test(localGlue)) {
   fail(`${glueName} imports other modules (wasm-bindgen snippets?), which this script does not inline`);
 }
 if (/\bimport\s*\(/.test(localGlue)) fail(`${glueName} uses a dynamic import(), which a single file cannot follow`);
-if (/^\s*export\b/m.test(localGlue)) fail(`${glueName}: an export statement was left over`);
-if (exported.get('default') !== '__wbg_init') fail(`${glueName}: its default export is not __wbg_init (wasm-bindgen changed?)`);
+if (new RegExp(`${AT}export\\b(?!s)`, 'm').test(localGlue)) fail(`${glueName}: an export statement was left over`);
+if (!exported.has('default') || !exported.has('initSync')) {
+  fail(`${glueName}: it does not export initSync and a default init function (wasm-bindgen changed?)`);
+}
 
 const exportEntries = [...exported]
   .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -23,6 +23,12 @@ const CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
 
 use super::message::Msg;
 
+/// A writer's failure as an `io::Error` of its kind alone: a failed save is said in words of ours,
+/// and a boxed rawzip error would link its messages (and `io::Error`'s) into the wasm.
+fn zip_error(_: rawzip::Error) -> io::Error {
+    io::ErrorKind::Other.into()
+}
+
 /// The history's entry (the export file's format, without pictures: they are entries of their own).
 pub const HISTORY_ENTRY: &str = "history.json";
 /// The folder of the media entries.
@@ -91,7 +97,7 @@ impl<W: Write> ArchiveWriter<W> {
             // Counted here (see CRC32), so rawzip's data writer and its table are not linked in.
             .crc32(Crc32Option::Skip)
             .start()
-            .map_err(io::Error::other)?;
+            .map_err(zip_error)?;
         Ok(EntryWriter {
             entry,
             crc: CRC32.digest(),
@@ -108,7 +114,7 @@ impl<W: Write> ArchiveWriter<W> {
 
     /// Writes the directory; returns the output.
     pub fn finish(self) -> io::Result<W> {
-        self.zip.finish().map_err(io::Error::other)
+        self.zip.finish().map_err(zip_error)
     }
 }
 
@@ -136,7 +142,7 @@ impl<W: Write> EntryWriter<'_, W> {
     /// Ends the entry (its size and checksum follow its bytes).
     pub fn finish(self) -> io::Result<()> {
         let descriptor = DataDescriptorOutput::new(self.crc.finalize(), self.size);
-        self.entry.finish(descriptor).map_err(io::Error::other)?;
+        self.entry.finish(descriptor).map_err(zip_error)?;
         Ok(())
     }
 }
@@ -193,7 +199,7 @@ impl ReaderAt for Windows {
         let (at, bytes) = parts
             .iter()
             .find(|(at, b)| *at <= offset && offset < at + b.len() as u64)
-            .ok_or_else(|| io::Error::other("not read yet"))?;
+            .ok_or(io::ErrorKind::UnexpectedEof)?;
         let from = (offset - at) as usize;
         let n = buf.len().min(bytes.len() - from);
         buf[..n].copy_from_slice(&bytes[from..from + n]);
