@@ -225,6 +225,29 @@ async fn every_ledger_hears_of_another_ones_writes() {
 }
 
 #[wasm_bindgen_test]
+async fn a_late_update_in_one_tab_never_brings_back_a_task_another_tab_deleted() {
+    let _root = fresh_root().await;
+    let owner = Owner::new();
+    let problems = owner.with(Problems::default);
+    let this_tab = ready_ledger(&owner, problems).await;
+    let other_tab = ready_ledger(&owner, problems).await;
+    this_tab.insert(record("late")).await;
+    this_tab.insert(record("kept")).await;
+    wait_for("each to see both", || held_ids(&other_tab).len() == 2).await;
+    // The other tab deletes it; a poll answer lands here before this tab hears of it.
+    other_tab.remove(&["late".into()]);
+    this_tab.update("late", |r| r.paused = true);
+    wait_for("both tabs to let it go", || {
+        held_ids(&this_tab) == ["kept"] && held_ids(&other_tab) == ["kept"]
+    })
+    .await;
+    wait_stored("late", false).await;
+    assert_eq!(stored_count().await, 1);
+    assert_eq!(this_tab.summary().get_untracked().tasks, 1);
+    assert!(problems.list().get_untracked().is_empty());
+}
+
+#[wasm_bindgen_test]
 async fn a_local_storage_ledger_moves_into_the_database_once() {
     let _root = fresh_root().await;
     // The early bare array format and today's envelope both move.

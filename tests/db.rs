@@ -95,6 +95,28 @@ async fn pages_come_newest_first_by_shelf_and_the_summary_follows_every_write() 
 }
 
 #[wasm_bindgen_test]
+async fn a_late_update_never_brings_back_a_task_deleted_meanwhile() {
+    let db = fresh("test-replace").await;
+    let a = task("a", 1_000, TaskStatus::Running, Size::S1280x720);
+    let b = task("b", 2_000, TaskStatus::Running, Size::S1280x720);
+    db.put(&[a.clone(), b.clone()]).await.unwrap();
+    // Another tab deletes a while this one polls both; both polls come back done.
+    db.delete_tasks(&["a".into()]).await.unwrap();
+    let (mut a2, mut b2) = (a.clone(), b.clone());
+    a2.snapshot.status = TaskStatus::Succeeded;
+    b2.snapshot.status = TaskStatus::Succeeded;
+    let (summary, all) = db.replace(&[a2, b2.clone()]).await.unwrap();
+    assert!(!all, "a was no longer stored");
+    assert_eq!(db.get("a").await.unwrap(), None);
+    assert_eq!(db.get("b").await.unwrap(), Some(b2.clone()));
+    assert_eq!(summary, Summary::of(std::slice::from_ref(&b2)));
+    assert_eq!(db.summary().await.unwrap(), summary);
+    // Every record still stored: all written.
+    let (_, all) = db.replace(std::slice::from_ref(&b2)).await.unwrap();
+    assert!(all);
+}
+
+#[wasm_bindgen_test]
 async fn a_repeated_task_id_never_overwrites_the_earlier_task() {
     let db = fresh("test-insert").await;
     let first = task("t1", 1_000, TaskStatus::Pending, Size::S1280x720);

@@ -271,12 +271,19 @@ impl Db {
     /// Writes `records` (new or replacing the stored ones with their ids) and the summary, in one
     /// transaction; returns the new summary once the browser says it is on disk.
     pub async fn put(&self, records: &[TaskRecord]) -> Result<Summary, DbError> {
-        self.write(records, &[]).await
+        Ok(self.write(records, &[], false).await?.0)
+    }
+
+    /// Writes `records` over the stored ones with their ids, leaving out any that is no longer
+    /// stored: a late update (a poll, a kept video) never brings back a task deleted meanwhile,
+    /// maybe in another tab. Returns the new summary and whether every record was written.
+    pub async fn replace(&self, records: &[TaskRecord]) -> Result<(Summary, bool), DbError> {
+        self.write(records, &[], true).await
     }
 
     /// Deletes the tasks with these ids; returns the new summary.
     pub async fn delete_tasks(&self, ids: &[String]) -> Result<Summary, DbError> {
-        self.write(&[], ids).await
+        Ok(self.write(&[], ids, false).await?.0)
     }
 
     /// Adds `record` under its id, or, when that id is taken (a relay repeated a task id), under
@@ -310,7 +317,12 @@ impl Db {
         Ok((record.id, summary))
     }
 
-    async fn write(&self, records: &[TaskRecord], gone: &[String]) -> Result<Summary, DbError> {
+    async fn write(
+        &self,
+        records: &[TaskRecord],
+        gone: &[String],
+        replace: bool,
+    ) -> Result<(Summary, bool), DbError> {
         let tx = self
             .0
             .transaction(&[TASKS, META], TransactionMode::ReadWrite)?;
@@ -335,7 +347,12 @@ impl Db {
             .map(|row| row.as_ref().and_then(|r| decode(r).ok()))
             .collect();
         let (old_written, old_gone) = old_records.split_at(records.len());
-        for (record, old) in records.iter().zip(old_written) {
+        let mut all = true;
+        for (record, (old, row)) in records.iter().zip(old_written.iter().zip(&old_rows)) {
+            if replace && row.is_none() {
+                all = false;
+                continue;
+            }
             summary.apply(old.as_ref(), Some(record));
             let _ = tasks.put(&encode(record), None)?;
         }
@@ -345,7 +362,7 @@ impl Db {
         }
         let _ = meta.put(&summary_value(&summary), Some(&JsValue::from_str(SUMMARY)))?;
         finish(tx).await?;
-        Ok(summary)
+        Ok((summary, all))
     }
 
     /// Keeps a picture under its hash (the same bytes are stored once).

@@ -70,10 +70,7 @@ pub fn provide_keeper(state: AppState, toasts: Toasts) -> Keeper {
                 state.ledger.tasks().with(|tasks| {
                     tasks
                         .iter()
-                        .filter(|t| {
-                            let gone = t.kept.as_ref().is_some_and(|k| m.contains(&k.hash));
-                            expiring_at(t, now, h, &BrowserUrl, gone).is_some()
-                        })
+                        .filter(|t| expiring_at(t, now, h, &BrowserUrl, gone(m, t)).is_some())
                         .map(|t| t.id.clone())
                         .collect()
                 })
@@ -99,6 +96,11 @@ pub fn use_keeper() -> Keeper {
     expect_context::<Keeper>()
 }
 
+/// True when the kept copy `t` names is among `missing` (no longer in this browser).
+fn gone(missing: &HashSet<String>, t: &TaskRecord) -> bool {
+    t.kept.as_ref().is_some_and(|k| missing.contains(&k.hash))
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
@@ -113,10 +115,7 @@ impl Keeper {
     /// Where `t` stands (tracked: hosts learnt, and the clock).
     pub fn state_of(self, t: &TaskRecord) -> KeepState {
         let now = self.state.now.get();
-        let gone = t
-            .kept
-            .as_ref()
-            .is_some_and(|k| self.missing.with(|m| m.contains(&k.hash)));
+        let gone = self.missing.with(|m| gone(m, t));
         self.hosts
             .with(|h| KeepState::at(t, now, h, &BrowserUrl, gone))
     }

@@ -44,8 +44,8 @@ enum Job {
     Open(Redactor),
     /// Read again what the page shows.
     Refresh,
-    /// Write these records and delete these ids.
-    Write(Vec<TaskRecord>, Vec<String>),
+    /// Write these records and delete these ids; `true`: only over records still stored.
+    Write(Vec<TaskRecord>, Vec<String>, bool),
 }
 
 /// What the gallery shows: a filter and how many cards.
@@ -111,7 +111,7 @@ impl Ledger {
         match job {
             Job::Open(redactor) => self.open(redactor).await,
             Job::Refresh => self.refresh().await,
-            Job::Write(records, gone) => self.write_now(records, gone).await,
+            Job::Write(records, gone, replace) => self.write_now(records, gone, replace).await,
         }
     }
 
@@ -420,22 +420,24 @@ impl Ledger {
     }
 
     /// Writes records behind the page: reported if refused.
-    fn write(self, records: Vec<TaskRecord>, gone: Vec<String>) {
+    fn write(self, records: Vec<TaskRecord>, gone: Vec<String>, replace: bool) {
         self.changes.update_value(|n| *n += 1);
         self.after_memory_write();
         if self.db.with_value(Option::is_some) {
-            self.spawn(Job::Write(records, gone));
+            self.spawn(Job::Write(records, gone, replace));
         }
     }
 
-    async fn write_now(self, records: Vec<TaskRecord>, gone: Vec<String>) {
+    async fn write_now(self, records: Vec<TaskRecord>, gone: Vec<String>, replace: bool) {
         let Some(db) = self.db.get_value() else {
             return;
         };
-        let result = if gone.is_empty() {
-            db.put(&records).await
-        } else {
+        let result = if !gone.is_empty() {
             db.delete_tasks(&gone).await
+        } else if replace {
+            self.replaced(db.replace(&records).await)
+        } else {
+            db.put(&records).await
         };
         let saved = result.is_ok();
         self.unsaved.update_value(|u| {
@@ -457,22 +459,39 @@ impl Ledger {
 
     /// Adds a task or replaces the one with the same id.
     pub fn upsert(&self, record: TaskRecord) {
+        self.hold(record, false);
+    }
+
+    /// Puts `record` in the page and writes it; `replace`: on disk only over a stored copy.
+    fn hold(&self, record: TaskRecord, replace: bool) {
         self.note(self.get_untracked(&record.id).as_ref(), Some(&record));
         self.held
             .update(|h| match h.iter_mut().find(|r| r.id == record.id) {
                 Some(slot) => *slot = record.clone(),
                 None => restore(h, vec![record.clone()]),
             });
-        self.write(vec![record], Vec::new());
+        self.write(vec![record], Vec::new(), replace);
     }
 
-    /// Changes one held task, if it is there.
+    /// Changes one held task, if it is there (and, on disk, only if it is still stored: another
+    /// tab may have deleted it while this one polled it).
     pub fn update(&self, id: &str, f: impl FnOnce(&mut TaskRecord)) {
         let Some(mut record) = self.get_untracked(id) else {
             return;
         };
         f(&mut record);
-        self.upsert(record);
+        self.hold(record, true);
+    }
+
+    /// The summary of a [`Db::replace`]; when a record was no longer stored (deleted in another
+    /// tab), the page reads again and lets it go.
+    fn replaced(self, result: Result<(Summary, bool), DbError>) -> Result<Summary, DbError> {
+        result.map(|(summary, all)| {
+            if !all {
+                self.spawn(Job::Refresh);
+            }
+            summary
+        })
     }
 
     /// Removes tasks; returns the held ones removed (for undo).
@@ -486,7 +505,7 @@ impl Ledger {
         for r in &gone {
             self.note(Some(r), None);
         }
-        self.write(Vec::new(), ids.to_vec());
+        self.write(Vec::new(), ids.to_vec(), false);
         gone
     }
 
@@ -507,7 +526,7 @@ impl Ledger {
             }
         }
         self.held.update(|h| restore(h, removed.clone()));
-        self.write(removed, Vec::new());
+        self.write(removed, Vec::new(), false);
         self.spawn(Job::Refresh);
     }
 
@@ -534,7 +553,7 @@ impl Ledger {
             self.after_memory_write();
             return true;
         };
-        match db.put(&changed).await {
+        match self.replaced(db.replace(&changed).await) {
             Ok(summary) => {
                 self.summary.set(summary);
                 self.announce();
