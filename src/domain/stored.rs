@@ -264,6 +264,86 @@ impl Summary {
     }
 }
 
+/// How long a deleted task's pictures and kept video are held for its Undo, which may be shown in
+/// another tab that this tab cannot ask: 30 minutes, after which nothing can bring them back.
+pub const HOLD_MS: i64 = 30 * 60 * 1000;
+
+/// At most this many hashes are held at once (a stored list is never trusted to be small).
+pub const MAX_HOLDS: usize = 2_000;
+
+/// The media that deleted tasks used, held until a time so that an Undo (in this tab or another)
+/// can bring the tasks back with them; a sweep of unused media leaves them alone. Kept in local
+/// storage (every tab reads it at once), one `hash until_ms` per line, written before the
+/// deletion's toast is shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Holds(Vec<(String, i64)>);
+
+impl Holds {
+    /// Reads the stored text, dropping ended holds and any line that is not a hash and a time,
+    /// and clamping each end to at most [`HOLD_MS`] from `now`: bad data never holds media
+    /// forever.
+    pub fn parse(text: &str, now: i64) -> Self {
+        let mut holds = Holds::default();
+        for (hash, until) in text.lines().filter_map(|l| l.split_once(' ')) {
+            let Ok(until) = until.trim().parse::<i64>() else {
+                continue;
+            };
+            let until = until.min(now.saturating_add(HOLD_MS));
+            if until > now && is_hash(hash) && holds.0.len() < MAX_HOLDS {
+                holds.0.push((hash.to_owned(), until));
+            }
+        }
+        holds
+    }
+
+    /// The text to store (see [`Holds::parse`]).
+    pub fn text(&self) -> String {
+        self.0
+            .iter()
+            .map(|(h, until)| format!("{h} {until}\n"))
+            .collect()
+    }
+
+    /// Holds `hashes` (the media of task records) for [`HOLD_MS`] from `now` (a hold already
+    /// there is renewed).
+    pub fn hold(&mut self, hashes: &[String], now: i64) {
+        let until = now.saturating_add(HOLD_MS);
+        for hash in hashes {
+            let room = self.0.len() < MAX_HOLDS;
+            match self.0.iter_mut().find(|(h, _)| h == hash) {
+                Some((_, end)) => *end = until,
+                None if room => self.0.push((hash.to_owned(), until)),
+                None => {}
+            }
+        }
+    }
+
+    /// Lets go of `hashes` (their Undo is gone).
+    pub fn release(&mut self, hashes: &[String]) {
+        for hash in hashes {
+            self.0.retain(|(h, _)| h != hash);
+        }
+    }
+
+    /// True while `hash` is held at `now`.
+    pub fn holds(&self, hash: &str, now: i64) -> bool {
+        self.0.iter().any(|(h, until)| h == hash && *until > now)
+    }
+
+    /// The hashes held at `now`.
+    pub fn held(&self, now: i64) -> impl Iterator<Item = &str> {
+        self.0
+            .iter()
+            .filter(move |(_, until)| *until > now)
+            .map(|(h, _)| h.as_str())
+    }
+}
+
+/// A media key: 64 lower-case hex digits (a SHA-256).
+fn is_hash(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,5 +477,40 @@ mod tests {
     fn a_summary_reads_back_from_what_older_or_newer_builds_stored() {
         let s: Summary = serde_json::from_str(r#"{"tasks":3,"later_field":1}"#).unwrap();
         assert_eq!((s.tasks, s.succeeded, s.runs.len()), (3, 0, 0));
+    }
+
+    #[test]
+    fn a_hold_keeps_media_for_its_time_and_goes_when_released() {
+        let (a, b) = ("a".repeat(64), "b".repeat(64));
+        let mut holds = Holds::default();
+        holds.hold(&[a.clone(), b.clone(), "not-a-hash".into()], 1_000);
+        assert!(holds.holds(&a, 1_000 + HOLD_MS - 1));
+        assert!(!holds.holds(&a, 1_000 + HOLD_MS));
+        // Held here, never read back from storage.
+        assert!(holds.holds("not-a-hash", 1_000));
+        holds = Holds::parse(&holds.text(), 1_000);
+        assert!(!holds.holds("not-a-hash", 1_000));
+        holds.release(std::slice::from_ref(&a));
+        assert!(!holds.holds(&a, 2_000));
+        assert!(holds.holds(&b, 2_000));
+        assert_eq!(Holds::parse(&holds.text(), 2_000), holds);
+        assert_eq!(holds.held(2_000).collect::<Vec<_>>(), [b.as_str()]);
+    }
+
+    #[test]
+    fn stored_holds_are_read_as_hostile() {
+        let (a, b, c) = ("a".repeat(64), "b".repeat(64), "c".repeat(64));
+        let now = 10_000;
+        let text = format!(
+            "{a} 1000000000000000\n{b} 9999\n{c} soon\n{upper} 20000\n../x 20000\n{a}\n\n",
+            upper = "A".repeat(64)
+        );
+        let holds = Holds::parse(&text, now);
+        // a: forever, cut to HOLD_MS; b: ended; c: no time; the rest: not hashes.
+        assert_eq!(holds.text(), format!("{a} {}\n", now + HOLD_MS));
+        let many: String = (0..MAX_HOLDS + 10)
+            .map(|i| format!("{i:064x} 20000\n"))
+            .collect();
+        assert_eq!(Holds::parse(&many, now).held(now).count(), MAX_HOLDS);
     }
 }

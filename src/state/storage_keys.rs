@@ -14,6 +14,9 @@ pub const LEDGER_KEY: &str = "wan-studio.tasks.v1";
 /// What this browser learnt about video hosts: which let a page read their files (see
 /// `domain::keep::VideoHosts`).
 pub const VIDEO_HOSTS_KEY: &str = "wan-studio.video-hosts.v1";
+/// The pictures and kept videos of deleted tasks held for an Undo in any tab (see
+/// `domain::stored::Holds`).
+pub const MEDIA_HOLDS_KEY: &str = "wan-studio.media-holds.v1";
 /// The language choice (`en` or `zh`); also read by the boot script.
 pub const LANG_KEY: &str = "wan-studio.lang.v1";
 /// A forced theme (`light` or `dark`); also read by the boot script.

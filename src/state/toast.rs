@@ -9,8 +9,10 @@ use leptos::prelude::*;
 use super::context::StoredWrite;
 use super::gallery::dom_id;
 use super::ledger::Ledger;
+use super::storage_keys::MEDIA_HOLDS_KEY;
 use crate::domain::form::FormState;
 use crate::domain::message::Msg;
+use crate::domain::stored::Holds;
 use crate::domain::task::TaskRecord;
 
 /// What undoing puts back.
@@ -48,8 +50,21 @@ pub struct Toasts {
 
 impl Toasts {
     fn show(self, text: Msg, undo: Option<UndoAction>, alert: bool) {
+        let gone = self.undone_media();
         self.put(text, undo, alert);
-        self.sweep();
+        self.sweep_after(gone);
+    }
+
+    /// The media the current toast's Undo would bring back with its tasks (held by the deletion
+    /// until this Undo is gone).
+    fn undone_media(self) -> Vec<String> {
+        self.current
+            .with_untracked(|c| match c.as_ref().and_then(|t| t.undo.as_ref()) {
+                Some(UndoAction::Restore(records)) => {
+                    records.iter().flat_map(TaskRecord::media_in_use).collect()
+                }
+                _ => Vec::new(),
+            })
     }
 
     /// Shows a toast in place of the current one (whose Undo, if any, is gone with it).
@@ -69,13 +84,23 @@ impl Toasts {
     /// hold them and the current toast's Undo cannot bring them back. Not while a picture is being
     /// prepared (it is in the database before it is in the draft).
     pub fn sweep(self) {
+        self.sweep_after(Vec::new());
+    }
+
+    /// A sweep once an Undo is gone: `released` are the media its deletion held (see
+    /// `domain::stored::Holds`; a tab that closes with its Undo shown leaves them held for
+    /// their time).
+    fn sweep_after(self, released: Vec<String>) {
         let Some(db) = self.ledger.db() else { return };
+        let now = js_sys::Date::now() as i64;
+        let holds = change_holds(&[], &released, now);
         if super::images::preparing() {
             return;
         }
         let mut keep: HashSet<String> = self
             .form
             .with_untracked(|f| f.local_media().map(str::to_owned).collect());
+        keep.extend(holds.held(now).map(str::to_owned));
         self.current
             .with_untracked(|c| match c.as_ref().and_then(|t| t.undo.as_ref()) {
                 Some(UndoAction::Restore(records)) => {
@@ -103,6 +128,11 @@ impl Toasts {
     /// Tasks were removed: says so, with Undo that puts them back (nothing when none were).
     pub fn removed(self, removed: Vec<TaskRecord>, text: Msg) {
         if !removed.is_empty() {
+            // Before the toast, and so before the deletion is on disk: no sweep in any tab
+            // meanwhile sees the tasks gone and their media free.
+            let media: Vec<String> = removed.iter().flat_map(TaskRecord::media_in_use).collect();
+            let now = js_sys::Date::now() as i64;
+            change_holds(&media, &[], now);
             self.show(text, Some(UndoAction::Restore(removed)), false);
         }
     }
@@ -155,8 +185,9 @@ impl Toasts {
 
     /// Closes the toast.
     pub fn dismiss(self) {
+        let gone = self.undone_media();
         self.current.set(None);
-        self.sweep();
+        self.sweep_after(gone);
     }
 }
 
@@ -179,4 +210,26 @@ pub fn provide_toasts(
 /// The toast state from context.
 pub fn use_toasts() -> Toasts {
     expect_context::<Toasts>()
+}
+
+/// Holds `hold` and lets go of `release` among the media held for an Undo (shared by every tab
+/// through local storage); returns the holds.
+/// Where local storage is refused or full, nothing is held beyond this tab's own Undo.
+fn change_holds(hold: &[String], release: &[String], now: i64) -> Holds {
+    let storage = super::problems::storage();
+    let text = storage
+        .as_ref()
+        .and_then(|s| s.get_item(MEDIA_HOLDS_KEY).ok().flatten())
+        .unwrap_or_default();
+    let mut holds = Holds::parse(&text, now);
+    holds.release(release);
+    holds.hold(hold, now);
+    let next = holds.text();
+    if let Some(s) = storage.filter(|_| next != text) {
+        let _ = match next.is_empty() {
+            true => s.remove_item(MEDIA_HOLDS_KEY),
+            false => s.set_item(MEDIA_HOLDS_KEY, &next),
+        };
+    }
+    holds
 }

@@ -4,7 +4,7 @@
 // previous version keeps the pictures its tasks name.
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures.mjs';
-import { TEST_KEY, cardAction, keptPictures, openApp, picture, pictures, shownTaskId, storedTasks, t, ui } from './ui.mjs';
+import { TEST_KEY, cardAction, keptPictures, loadApp, openApp, picture, pictures, shownTaskId, storedTasks, t, ui } from './ui.mjs';
 
 const say = (key, args) => t('en', key, args);
 const { mode, picker, field } = pictures;
@@ -54,6 +54,40 @@ test('a card shows the pictures it was made from; deleting the last task that us
   await page.reload();
   await expect(thumb(page, a.id, 1, '800×600')).toBeVisible();
   expect(await keptPictures(page)).toEqual([a.hash]);
+});
+
+test('a picture held by an Undo in one tab is not let go by another tab', async ({ app, sim, page, context }) => {
+  await openApp(page, { app, endpoint: sim.endpoint, key: TEST_KEY });
+  const a = await makeTask(page, sim, { width: 800, height: 600 });
+  const b = await makeTask(page, sim, { width: 640, height: 480, known: [a.id] });
+  await field(page, 'img_url').getByRole('button', { name: say('form.image_remove', { n: 1, what: say('form.media.img_url') }) }).click();
+  await expect(field(page, 'img_url').locator('figure')).toHaveCount(0);
+  expect(await keptPictures(page)).toEqual([a.hash, b.hash].sort());
+
+  // Tab 1 deletes b: its Undo is shown there.
+  await (await cardAction(page, b.id, say('card.delete'))).click();
+  await expect(ui.card(page, b.id)).toHaveCount(0);
+  await expect(page.getByRole('button', { name: say('shared.undo'), exact: true })).toBeVisible();
+
+  // Tab 2 opens (a sweep), then deletes a and closes its toast (another sweep): a's picture goes,
+  // b's stays, since tab 1's Undo may still bring b back.
+  const other = await context.newPage();
+  await loadApp(other, app.url);
+  await (await cardAction(other, a.id, say('card.delete'))).click();
+  await expect(ui.card(other, a.id)).toHaveCount(0);
+  await other.getByRole('button', { name: say('toast.close'), exact: true }).click();
+  await expect.poll(() => keptPictures(other)).toEqual([b.hash]);
+
+  // Tab 1's Undo brings b back with its picture.
+  await page.getByRole('button', { name: say('shared.undo'), exact: true }).click();
+  await expect(thumb(page, b.id, 1, '640×480')).toBeVisible();
+  await expect(thumb(other, b.id, 1, '640×480')).toBeVisible();
+
+  // Deleted again and the toast closed in tab 1: now nothing can bring it back.
+  await (await cardAction(page, b.id, say('card.delete'))).click();
+  await expect(ui.card(page, b.id)).toHaveCount(0);
+  await page.getByRole('button', { name: say('toast.close'), exact: true }).click();
+  await expect.poll(() => keptPictures(page)).toEqual([]);
 });
 
 test('an export with pictures restores them in another browser; one without leaves the tasks naming pictures that are not there', async ({ app, sim, page, newContext }) => {
