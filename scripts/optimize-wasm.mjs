@@ -25,6 +25,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { ROOT } from './lib/paths.mjs';
 import { walk } from './lib/sizes.mjs';
+import { WasmReader, leb, wasmName } from './lib/wasm.mjs';
 
 /** Leading body bytes in each function's sort key (measured best, see above). */
 const KEY_BYTES = 24;
@@ -82,113 +83,57 @@ console.log(`optimize-wasm.mjs: ${before.length} -> ${readFileSync(path).length}
  * @returns {{ bytes: Buffer, keyed: boolean }}
  */
 function withSortKeys(buf) {
-  if (buf.readUInt32LE(0) !== 0x6d736100) throw new Error('not a wasm module');
-  let p = 8;
-  const u32 = () => {
-    let r = 0;
-    let s = 0;
-    let b;
-    do {
-      b = buf[p++];
-      r += (b & 0x7f) * 2 ** s;
-      s += 7;
-    } while (b & 0x80);
-    return r;
-  };
-  const limits = () => {
-    const flags = buf[p++];
-    u32();
-    if (flags & 1) u32();
-  };
+  const r = new WasmReader(buf);
   let imported = 0;
   const bodies = [];
   let names = null;
-  while (p < buf.length) {
-    const start = p;
-    const id = buf[p++];
-    const len = u32();
-    const content = p;
+  while (!r.done) {
+    const start = r.p;
+    const id = r.byte();
+    const end = r.u32() + r.p;
     if (id === 2) {
-      for (let n = u32(); n > 0; n--) {
-        for (let strings = 0; strings < 2; strings++) {
-          const n = u32(); // module, then field name
-          p += n;
-        }
-        const kind = buf[p++];
-        if (kind === 0) {
-          u32();
-          imported++;
-        } else if (kind === 1) {
-          p++; // reference type
-          limits();
-        } else if (kind === 2) limits();
-        else if (kind === 3) p += 2; // value type, mutability
-        else if (kind === 4) {
-          p++; // tag attribute
-          u32();
-        } else throw new Error(`unknown import kind ${kind}`);
-      }
+      for (let n = r.u32(); n > 0; n--) if (r.import().kind === 0) imported++;
     } else if (id === 10) {
-      for (let n = u32(); n > 0; n--) {
-        const size = u32();
-        bodies.push(buf.subarray(p, p + size));
-        p += size;
+      for (let n = r.u32(); n > 0; n--) {
+        const size = r.u32();
+        bodies.push(buf.subarray(r.p, r.p + size));
+        r.p += size;
       }
     } else if (id === 0) {
-      const nameLen = u32();
-      if (buf.toString('utf8', p, p + nameLen) === 'name') names = { start, end: content + len, at: p + nameLen };
+      if (r.name() === 'name') names = { start, end, at: r.p };
     }
-    p = content + len;
+    r.p = end;
   }
   if (!names) return { bytes: buf, keyed: false };
 
   const out = [];
   let keyed = false;
-  p = names.at;
-  while (p < names.end) {
-    const subStart = p;
-    const sub = buf[p++];
-    const size = u32();
-    const body = p;
+  r.p = names.at;
+  while (r.p < names.end) {
+    const subStart = r.p;
+    const sub = r.byte();
+    const subEnd = r.u32() + r.p;
     if (sub === 1) {
       const entries = [];
-      for (let n = u32(); n > 0; n--) {
-        const index = u32();
-        const nameLen = u32();
-        const name = buf.toString('utf8', p, p + nameLen);
-        p += nameLen;
+      for (let n = r.u32(); n > 0; n--) {
+        const index = r.u32();
+        const name = r.name();
         const code = bodies[index - imported];
         entries.push([index, code ? `${code.subarray(0, KEY_BYTES).toString('hex')} ${name}` : name]);
       }
       const parts = [leb(entries.length)];
-      for (const [index, key] of entries) {
-        const k = Buffer.from(key);
-        parts.push(leb(index), leb(k.length), k);
-      }
+      for (const [index, key] of entries) parts.push(leb(index), wasmName(key));
       const map = Buffer.concat(parts);
       out.push(Buffer.from([1]), leb(map.length), map);
       keyed = entries.length > 0;
     } else {
-      out.push(buf.subarray(subStart, body + size));
+      out.push(buf.subarray(subStart, subEnd));
     }
-    p = body + size;
+    r.p = subEnd;
   }
-  const label = Buffer.from('name');
-  const section = Buffer.concat([leb(label.length), label, ...out]);
+  const section = Buffer.concat([wasmName('name'), ...out]);
   return {
     bytes: Buffer.concat([buf.subarray(0, names.start), Buffer.from([0]), leb(section.length), section, buf.subarray(names.end)]),
     keyed,
   };
-}
-
-/** @param {number} n @returns {Buffer} unsigned LEB128 */
-function leb(n) {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return Buffer.from(out);
 }

@@ -18,6 +18,7 @@ import { basename, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ROOT } from './lib/paths.mjs';
 import { walk } from './lib/sizes.mjs';
+import { WasmReader, leb, wasmName } from './lib/wasm.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 const fail = (why) => {
@@ -76,64 +77,30 @@ console.log(
  * @returns {{ bytes: Buffer, renamed: Map<string, string> }}
  */
 function renameImports(buf, ours) {
-  if (buf.readUInt32LE(0) !== 0x6d736100) throw new Error('not a wasm module');
-  let p = 8;
-  const u32 = () => {
-    let r = 0;
-    let s = 0;
-    let b;
-    do {
-      b = buf[p++];
-      r += (b & 0x7f) * 2 ** s;
-      s += 7;
-    } while (b & 0x80);
-    return r;
-  };
-  const str = () => {
-    const n = u32();
-    p += n;
-    return buf.toString('utf8', p - n, p);
-  };
-  const limits = () => {
-    const flags = buf[p++];
-    u32();
-    if (flags & 1) u32();
-  };
+  const r = new WasmReader(buf);
   const renamed = new Map();
   const parts = [buf.subarray(0, 8)];
-  while (p < buf.length) {
-    const start = p;
-    const id = buf[p++];
-    const end = u32() + p;
+  while (!r.done) {
+    const start = r.p;
+    const id = r.byte();
+    const end = r.u32() + r.p;
     if (id !== 2) {
       parts.push(buf.subarray(start, end));
-      p = end;
+      r.p = end;
       continue;
     }
-    const count = u32();
+    const count = r.u32();
     const items = [leb(count)];
     for (let n = 0; n < count; n++) {
-      const module = str();
-      let field = str();
-      const desc = p;
-      const kind = buf[p++];
-      if (kind === 0) u32();
-      else if (kind === 1) {
-        p++; // reference type
-        limits();
-      } else if (kind === 2) limits();
-      else if (kind === 3) p += 2; // value type, mutability
-      else if (kind === 4) {
-        p++; // tag attribute
-        u32();
-      } else throw new Error(`unknown import kind ${kind}`);
+      const { module, field, kind, desc } = r.import();
+      let name = field;
       if (kind === 0 && ours(module)) {
         if (!renamed.has(field)) renamed.set(field, shortName(renamed.size));
-        field = renamed.get(field);
+        name = renamed.get(field);
       }
-      items.push(text(module), text(field), buf.subarray(desc, p));
+      items.push(wasmName(module), wasmName(name), desc);
     }
-    if (p !== end) throw new Error('import section length does not match its entries');
+    if (r.p !== end) throw new Error('import section length does not match its entries');
     const body = Buffer.concat(items);
     parts.push(Buffer.from([2]), leb(body.length), body);
   }
@@ -149,22 +116,4 @@ function shortName(i) {
     i = Math.floor(i / letters.length);
   } while (i > 0);
   return s;
-}
-
-/** @param {string} s @returns {Buffer} a wasm name: its length, then its UTF-8 bytes */
-function text(s) {
-  const b = Buffer.from(s, 'utf8');
-  return Buffer.concat([leb(b.length), b]);
-}
-
-/** @param {number} n @returns {Buffer} unsigned LEB128 */
-function leb(n) {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return Buffer.from(out);
 }
