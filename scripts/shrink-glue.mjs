@@ -13,7 +13,7 @@
 // later wasm-bindgen writes its glue otherwise, the build fails here and says so, rather than ship a
 // page whose wasm cannot link. The glue's `integrity` (on its modulepreload link) is written anew.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ROOT } from './lib/paths.mjs';
@@ -54,7 +54,7 @@ for (const [old, short] of renamed) {
 const renamedJs = `${jsPath}.renamed.mjs`;
 writeFileSync(renamedJs, js);
 execFileSync(terser, [renamedJs, '--module', '--compress', '--mangle', '-o', jsPath], { stdio: 'inherit' });
-execFileSync('rm', ['-f', renamedJs]);
+rmSync(renamedJs, { force: true });
 writeFileSync(wasmPath, bytes);
 
 // The modulepreload link names the glue's hash: write the new one.

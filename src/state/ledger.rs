@@ -459,11 +459,11 @@ impl Ledger {
 
     /// Adds a task or replaces the one with the same id.
     pub fn upsert(&self, record: TaskRecord) {
-        self.hold(record, false);
+        self.put_held(record, false);
     }
 
     /// Puts `record` in the page and writes it; `replace`: on disk only over a stored copy.
-    fn hold(&self, record: TaskRecord, replace: bool) {
+    fn put_held(&self, record: TaskRecord, replace: bool) {
         self.note(self.get_untracked(&record.id).as_ref(), Some(&record));
         self.held
             .update(|h| match h.iter_mut().find(|r| r.id == record.id) {
@@ -480,7 +480,7 @@ impl Ledger {
             return;
         };
         f(&mut record);
-        self.hold(record, true);
+        self.put_held(record, true);
     }
 
     /// The summary of a [`Db::replace`]; when a record was no longer stored (deleted in another

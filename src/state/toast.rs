@@ -49,22 +49,19 @@ pub struct Toasts {
 }
 
 impl Toasts {
+    /// Shows a toast. The media its Undo would bring back are held (for every tab) before it is
+    /// shown, and so before a deletion is on disk; the replaced toast's are let go.
     fn show(self, text: Msg, undo: Option<UndoAction>, alert: bool) {
-        let gone = self.undone_media();
+        let now = js_sys::Date::now() as i64;
+        let holds = change_holds(&restorable(undo.as_ref()), &self.current_media(), now);
         self.put(text, undo, alert);
-        self.sweep_after(gone);
+        self.sweep_with(&holds, now);
     }
 
-    /// The media the current toast's Undo would bring back with its tasks (held by the deletion
-    /// until this Undo is gone).
-    fn undone_media(self) -> Vec<String> {
+    /// The media the current toast's Undo would bring back with its tasks.
+    fn current_media(self) -> Vec<String> {
         self.current
-            .with_untracked(|c| match c.as_ref().and_then(|t| t.undo.as_ref()) {
-                Some(UndoAction::Restore(records)) => {
-                    records.iter().flat_map(TaskRecord::media_in_use).collect()
-                }
-                _ => Vec::new(),
-            })
+            .with_untracked(|c| restorable(c.as_ref().and_then(|t| t.undo.as_ref())))
     }
 
     /// Shows a toast in place of the current one (whose Undo, if any, is gone with it).
@@ -84,16 +81,14 @@ impl Toasts {
     /// hold them and the current toast's Undo cannot bring them back. Not while a picture is being
     /// prepared (it is in the database before it is in the draft).
     pub fn sweep(self) {
-        self.sweep_after(Vec::new());
+        let now = js_sys::Date::now() as i64;
+        self.sweep_with(&change_holds(&[], &[], now), now);
     }
 
-    /// A sweep once an Undo is gone: `released` are the media its deletion held (see
-    /// `domain::stored::Holds`; a tab that closes with its Undo shown leaves them held for
-    /// their time).
-    fn sweep_after(self, released: Vec<String>) {
+    /// The sweep, keeping what `holds` hold for an Undo in any tab (see `domain::stored::Holds`; a
+    /// tab that closes with its Undo shown leaves them held for their time).
+    fn sweep_with(self, holds: &Holds, now: i64) {
         let Some(db) = self.ledger.db() else { return };
-        let now = js_sys::Date::now() as i64;
-        let holds = change_holds(&[], &released, now);
         if super::images::preparing() {
             return;
         }
@@ -128,11 +123,6 @@ impl Toasts {
     /// Tasks were removed: says so, with Undo that puts them back (nothing when none were).
     pub fn removed(self, removed: Vec<TaskRecord>, text: Msg) {
         if !removed.is_empty() {
-            // Before the toast, and so before the deletion is on disk: no sweep in any tab
-            // meanwhile sees the tasks gone and their media free.
-            let media: Vec<String> = removed.iter().flat_map(TaskRecord::media_in_use).collect();
-            let now = js_sys::Date::now() as i64;
-            change_holds(&media, &[], now);
             self.show(text, Some(UndoAction::Restore(removed)), false);
         }
     }
@@ -185,9 +175,10 @@ impl Toasts {
 
     /// Closes the toast.
     pub fn dismiss(self) {
-        let gone = self.undone_media();
+        let gone = self.current_media();
         self.current.set(None);
-        self.sweep_after(gone);
+        let now = js_sys::Date::now() as i64;
+        self.sweep_with(&change_holds(&[], &gone, now), now);
     }
 }
 
@@ -210,6 +201,16 @@ pub fn provide_toasts(
 /// The toast state from context.
 pub fn use_toasts() -> Toasts {
     expect_context::<Toasts>()
+}
+
+/// The media an Undo would bring back with its tasks (none for other Undos).
+fn restorable(undo: Option<&UndoAction>) -> Vec<String> {
+    match undo {
+        Some(UndoAction::Restore(records)) => {
+            records.iter().flat_map(TaskRecord::media_in_use).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Holds `hold` and lets go of `release` among the media held for an Undo (shared by every tab
